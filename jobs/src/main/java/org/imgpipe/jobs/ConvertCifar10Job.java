@@ -1,0 +1,27 @@
+package org.imgpipe.jobs;
+
+import org.apache.hadoop.conf.Configuration;
+import org.imgpipe.cli.JobRunner;
+import org.imgpipe.cli.UserError;
+import org.imgpipe.data.Cifar10BinaryConverter;
+import org.imgpipe.io.Locations;
+
+/**
+ * Converts the official CIFAR-10 binary batches into the fold layout:
+ * {@code ConvertCifar10Job <folder with data_batch_*.bin> <output data root>}.
+ */
+public final class ConvertCifar10Job {
+    private ConvertCifar10Job() {
+    }
+
+    public static void main(String[] args) {
+        JobRunner.exit("convert-cifar10", args, (config, a) -> {
+            if (a.rest().size() != 2) {
+                throw new UserError("usage: convert-cifar10 <folder with data_batch_1.bin ...> <output folder>");
+            }
+            Configuration conf = new Configuration();
+            System.out.println("Wrote images per fold: " + new Cifar10BinaryConverter().convert(
+                    Locations.resolve(a.rest().get(0), conf), Locations.resolve(a.rest().get(1), conf), conf));
+        });
+    }
+}

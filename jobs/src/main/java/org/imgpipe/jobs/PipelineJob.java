@@ -1,0 +1,24 @@
+package org.imgpipe.jobs;
+
+import org.apache.spark.sql.SparkSession;
+import org.imgpipe.cli.JobRunner;
+import org.imgpipe.spark.SparkSessions;
+import org.imgpipe.workflow.EvaluateWorkflow;
+import org.imgpipe.workflow.IngestWorkflow;
+import org.imgpipe.workflow.TrainWorkflow;
+
+/** Ingest, train and evaluate in one Spark application (what scripts/run-local.sh runs). */
+public final class PipelineJob {
+    private PipelineJob() {
+    }
+
+    public static void main(String[] args) {
+        JobRunner.exit("pipeline", args, (config, a) -> {
+            try (SparkSession spark = SparkSessions.create(config.spark())) {
+                new IngestWorkflow(config, spark).run();
+                new TrainWorkflow(config, spark).run();
+                System.out.println("metrics: " + new EvaluateWorkflow(config, spark).run().metricsFile());
+            }
+        });
+    }
+}

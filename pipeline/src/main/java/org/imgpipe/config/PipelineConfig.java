@@ -1,0 +1,158 @@
+package org.imgpipe.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
+import org.imgpipe.cli.JobArgs;
+import org.imgpipe.cli.UserError;
+
+import java.io.File;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The validated configuration of a run: the packaged defaults ({@code conf/application.conf}), a
+ * user file, JVM system properties and {@code -D} job arguments, merged in that order of rising
+ * precedence. Every key must exist in the defaults and keep its type, so a typo fails at start.
+ */
+public final class PipelineConfig {
+    public static final String ROOT = "pipeline";
+    static final String DEFAULTS_RESOURCE = "imgpipe/application.conf";
+
+    private final Config config;
+
+    private PipelineConfig(Config config) {
+        this.config = config;
+    }
+
+    public static PipelineConfig load(JobArgs args) {
+        Config user = args.configFile() == null ? ConfigFactory.empty() : parseUserFile(args.configFile());
+        return fromLayers(overrides(args.overrides()), systemProperties(), user);
+    }
+
+    /** Defaults overridden by {@code key=value} pairs; for tests and embedding. */
+    public static PipelineConfig of(Map<String, ?> overrides) {
+        return fromLayers(overrides(overrides), ConfigFactory.empty(), ConfigFactory.empty());
+    }
+
+    private static PipelineConfig fromLayers(Config args, Config sysProps, Config user) {
+        Config defaults = defaults();
+        Config merged;
+        try {
+            merged = args.withFallback(sysProps).withFallback(user).withFallback(defaults).resolve();
+        } catch (ConfigException e) {
+            throw new UserError("configuration: " + e.getMessage(), e);
+        }
+        ConfigValidator.validate(merged, defaults.resolve(), ROOT);
+        return new PipelineConfig(merged);
+    }
+
+    static Config defaults() {
+        Config d = ConfigFactory.parseResources(PipelineConfig.class.getClassLoader(), DEFAULTS_RESOURCE,
+                ConfigParseOptions.defaults().setAllowMissing(false));
+        if (!d.hasPath(ROOT)) {
+            throw new IllegalStateException(DEFAULTS_RESOURCE + " has no '" + ROOT + "' section");
+        }
+        return d;
+    }
+
+    private static Config parseUserFile(String file) {
+        File f = new File(file);
+        if (!f.isFile()) {
+            throw new UserError("config file not found: " + file + " (pass an existing HOCON file with --config)");
+        }
+        try {
+            return ConfigFactory.parseFile(f, ConfigParseOptions.defaults().setAllowMissing(false));
+        } catch (ConfigException e) {
+            throw new UserError("config file " + file + " cannot be parsed: " + e.getMessage(), e);
+        }
+    }
+
+    private static Config systemProperties() {
+        Properties props = System.getProperties();
+        Config c = ConfigFactory.empty();
+        for (String name : props.stringPropertyNames()) {
+            if (name.startsWith(ROOT + ".")) {
+                c = c.withValue(name, overrideValue(name, props.getProperty(name)));
+            }
+        }
+        return c;
+    }
+
+    private static Config overrides(Map<String, ?> pairs) {
+        Config c = ConfigFactory.empty();
+        for (Map.Entry<String, ?> e : pairs.entrySet()) {
+            Object v = e.getValue();
+            try {
+                c = c.withValue(e.getKey(), v instanceof String s ? overrideValue(e.getKey(), s)
+                        : ConfigValueFactory.fromAnyRef(v));
+            } catch (ConfigException ex) {
+                throw new UserError("bad config key '" + e.getKey() + "': " + ex.getMessage(), ex);
+            }
+        }
+        return c;
+    }
+
+    /**
+     * A {@code -D} value: lists and objects are HOCON ({@code [train1, train3]}); anything else is
+     * taken verbatim as a string (URIs contain {@code //}, which HOCON reads as a comment) and
+     * converted to the default's type on access.
+     */
+    private static ConfigValue overrideValue(String key, String raw) {
+        String t = raw.trim();
+        if (t.startsWith("[") || t.startsWith("{")) {
+            try {
+                return ConfigFactory.parseString("v = " + t).getValue("v");
+            } catch (ConfigException e) {
+                throw new UserError("bad value for config key '" + key + "': " + raw + " (" + e.getMessage() + ")", e);
+            }
+        }
+        return ConfigValueFactory.fromAnyRef(raw);
+    }
+
+    public Config raw() {
+        return config;
+    }
+
+    public DataOptions data() {
+        return DataOptions.from(section("data"));
+    }
+
+    public String workDir() {
+        return section("work").string("dir");
+    }
+
+    private Settings section(String name) {
+        return new Settings(config.getConfig(ROOT + "." + name), ROOT + "." + name);
+    }
+
+    public IngestOptions ingest() {
+        return IngestOptions.from(section("ingest"));
+    }
+
+    public ModelOptions model() {
+        return ModelOptions.from(section("model"));
+    }
+
+    public TrainOptions train() {
+        return TrainOptions.from(section("train"));
+    }
+
+    public EvalOptions eval() {
+        return EvalOptions.from(section("eval"));
+    }
+
+    public SparkOptions spark() {
+        return SparkOptions.from(section("spark"));
+    }
+
+    /** The effective settings as HOCON, sorted, for logs and for the model registry. */
+    public String render() {
+        return config.getConfig(ROOT).atPath(ROOT)
+                .root().render(ConfigRenderOptions.concise().setFormatted(true).setJson(false));
+    }
+}

@@ -1,0 +1,60 @@
+package org.imgpipe.config;
+
+/** The training run: optimizer, schedule callbacks and the distributed training master. */
+public record TrainOptions(int epochs, int batchSize, long seed, String modelDir, double learningRate,
+                           double rho, double epsilon, PlateauOptions plateau, EarlyStoppingOptions earlyStopping,
+                           MasterOptions master) {
+
+    static TrainOptions from(Settings s) {
+        Settings rms = s.child("rmsprop");
+        return new TrainOptions(s.intAtLeast("epochs", 1), s.intAtLeast("batch-size", 1),
+                s.longAtLeast("seed", Long.MIN_VALUE), s.nonEmpty("model-dir"),
+                rms.doubleIn("learning-rate", Double.MIN_VALUE, 10), rms.doubleIn("rho", 0, 1),
+                rms.doubleIn("epsilon", 0, 1), PlateauOptions.from(s.child("lr-on-plateau")),
+                EarlyStoppingOptions.from(s.child("early-stopping")), MasterOptions.from(s.child("master")));
+    }
+
+    /** Keras ReduceLROnPlateau settings. */
+    public record PlateauOptions(String monitor, double factor, int patience, double minDelta, int cooldown,
+                                 double minLr) {
+        static PlateauOptions from(Settings s) {
+            return new PlateauOptions(Monitor.check(s, "monitor"), s.doubleIn("factor", Double.MIN_VALUE, 0.999999),
+                    s.intAtLeast("patience", 0), s.doubleIn("min-delta", 0, Double.MAX_VALUE),
+                    s.intAtLeast("cooldown", 0), s.doubleIn("min-lr", 0, Double.MAX_VALUE));
+        }
+    }
+
+    /** Keras EarlyStopping settings; patience 0 turns it off. */
+    public record EarlyStoppingOptions(String monitor, int patience, double minDelta) {
+        static EarlyStoppingOptions from(Settings s) {
+            return new EarlyStoppingOptions(Monitor.check(s, "monitor"), s.intAtLeast("patience", 0),
+                    s.doubleIn("min-delta", 0, Double.MAX_VALUE));
+        }
+    }
+
+    /** dl4j-spark ParameterAveragingTrainingMaster settings; workers 0 = Spark's default parallelism. */
+    public record MasterOptions(int workers, int batchSizePerWorker, int averagingFrequency, int prefetch,
+                                boolean saveUpdater, String exportDir) {
+        static MasterOptions from(Settings s) {
+            return new MasterOptions(s.intAtLeast("workers", 0), s.intAtLeast("batch-size-per-worker", 1),
+                    s.intAtLeast("averaging-frequency", 1), s.intAtLeast("prefetch", 0), s.bool("save-updater"),
+                    s.string("export-dir").trim());
+        }
+    }
+
+    /** The metrics a callback may watch. */
+    static final class Monitor {
+        static final java.util.Set<String> NAMES = java.util.Set.of("val_loss", "val_accuracy", "loss", "accuracy");
+
+        private Monitor() {
+        }
+
+        static String check(Settings s, String key) {
+            String v = s.string(key);
+            if (!NAMES.contains(v)) {
+                throw s.invalid(key, v, "must be one of " + new java.util.TreeSet<>(NAMES));
+            }
+            return v;
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package org.imgpipe.data;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.List;
+
+/** Turns decoded examples into the model's input: float NHWC pixels 0..255 and one-hot labels. */
+public final class Batches {
+    private Batches() {
+    }
+
+    public static INDArray features(List<LabeledImage> batch, int imageSize) {
+        int per = imageSize * imageSize * 3;
+        float[] buf = new float[batch.size() * per];
+        for (int i = 0; i < batch.size(); i++) {
+            byte[] px = batch.get(i).pixels();
+            if (px.length != per) {
+                throw new IllegalArgumentException("image of " + px.length + " bytes, expected " + per);
+            }
+            for (int j = 0, o = i * per; j < per; j++) {
+                buf[o + j] = px[j] & 0xFF;
+            }
+        }
+        return Nd4j.create(buf, new long[]{batch.size(), imageSize, imageSize, 3}, 'c');
+    }
+
+    public static INDArray oneHot(List<LabeledImage> batch, int numClasses) {
+        INDArray labels = Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, batch.size(), numClasses);
+        for (int i = 0; i < batch.size(); i++) {
+            labels.putScalar(i, batch.get(i).label(), 1f);
+        }
+        return labels;
+    }
+
+    public static DataSet dataSet(List<LabeledImage> batch, int imageSize, int numClasses) {
+        return new DataSet(features(batch, imageSize), oneHot(batch, numClasses));
+    }
+}

@@ -1,0 +1,47 @@
+package org.imgpipe.data;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.imgpipe.cli.UserError;
+import org.imgpipe.io.AtomicFiles;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What an ingest produced: class names (label order), image size, the source root and the number of
+ * decoded images per fold and class. Stored beside the decoded folds.
+ */
+public record DatasetManifest(String sourceRoot, int imageSize, List<String> classNames,
+                              Map<String, long[]> counts) {
+    static final String FILE = "_manifest.json";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    public int numClasses() {
+        return classNames.size();
+    }
+
+    public long count(String fold) {
+        long[] c = counts.get(fold);
+        return c == null ? 0 : java.util.Arrays.stream(c).sum();
+    }
+
+    void write(Path dir, Configuration conf) throws IOException {
+        AtomicFiles.write(new Path(dir, FILE), conf, out -> JSON.writeValue(out, this));
+    }
+
+    public static DatasetManifest read(Path dir, Configuration conf) {
+        Path file = new Path(dir, FILE);
+        try (InputStream in = file.getFileSystem(conf).open(file)) {
+            return JSON.readValue(in, DatasetManifest.class);
+        } catch (java.io.FileNotFoundException e) {
+            throw new UserError("no ingested data at " + dir + " (" + FILE + " missing): run the ingest job first");
+        } catch (IOException e) {
+            throw new UserError("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

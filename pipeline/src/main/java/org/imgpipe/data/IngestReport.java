@@ -1,0 +1,67 @@
+package org.imgpipe.data;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.imgpipe.io.AtomicFiles;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The notebook's "Count Images in Categories" per split, plus every file that was skipped and why.
+ */
+public record IngestReport(String sourceRoot, String decodedDir, List<String> classNames, List<String> folds,
+                           Map<String, long[]> counts, List<Skipped> skipped, double seconds) {
+
+    /** A file that was not ingested, with the reason. */
+    public record Skipped(String path, String reason) {
+    }
+
+    public long decoded() {
+        return counts.values().stream().mapToLong(c -> java.util.Arrays.stream(c).sum()).sum();
+    }
+
+    /** A class-by-fold table with totals. */
+    public String table() {
+        StringBuilder sb = new StringBuilder();
+        int w = Math.max(5, classNames.stream().mapToInt(String::length).max().orElse(5));
+        sb.append(String.format("%-" + w + "s", "class"));
+        folds.forEach(f -> sb.append(String.format(" %8s", f)));
+        sb.append('\n');
+        long[] totals = new long[folds.size()];
+        for (int c = 0; c < classNames.size(); c++) {
+            sb.append(String.format("%-" + w + "s", classNames.get(c)));
+            for (int f = 0; f < folds.size(); f++) {
+                long n = counts.get(folds.get(f))[c];
+                totals[f] += n;
+                sb.append(String.format(" %8d", n));
+            }
+            sb.append('\n');
+        }
+        sb.append(String.format("%-" + w + "s", "total"));
+        for (long t : totals) {
+            sb.append(String.format(" %8d", t));
+        }
+        return sb.append('\n').toString();
+    }
+
+    public String csv() {
+        StringBuilder sb = new StringBuilder("split,class,count\n");
+        for (String f : folds) {
+            for (int c = 0; c < classNames.size(); c++) {
+                sb.append(f).append(',').append(classNames.get(c)).append(',').append(counts.get(f)[c]).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    /** Writes ingest-report.json and counts.csv into the report folder. */
+    public void write(Path dir, Configuration conf) throws IOException {
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        AtomicFiles.writeString(new Path(dir, "ingest-report.json"), conf, json.writeValueAsString(this));
+        AtomicFiles.writeString(new Path(dir, "counts.csv"), conf, csv());
+    }
+}

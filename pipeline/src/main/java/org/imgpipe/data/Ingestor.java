@@ -1,0 +1,83 @@
+package org.imgpipe.data;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.imgpipe.io.AtomicFiles;
+import scala.Tuple2;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Decodes every image of the configured folds once, on the executors, and writes them as uint8
+ * Parquet with a manifest. The new decoded folder replaces the old one only when it is complete.
+ * Undecodable files are skipped and listed in the report; they never fail the job.
+ */
+public final class Ingestor {
+    private final SparkSession spark;
+    private final ImageDecoder decoder;
+    private final int partitions;
+
+    public Ingestor(SparkSession spark, int imageSize, int partitions) {
+        this.spark = spark;
+        this.decoder = new ImageDecoder(imageSize);
+        this.partitions = partitions;
+    }
+
+    public IngestReport ingest(DatasetLayout layout, Path decodedDir) throws IOException {
+        long start = System.nanoTime();
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Configuration conf = jsc.hadoopConfiguration();
+        // Images in sub-folders of a class folder belong to that class.
+        conf.setBoolean("mapreduce.input.fileinputformat.input.dir.recursive", true);
+        String inputs = layout.classDirectories().stream().map(Path::toString).collect(Collectors.joining(","));
+        int slices = partitions > 0 ? partitions : jsc.defaultParallelism();
+
+        JavaRDD<DecodeResult> results = jsc.binaryFiles(inputs, slices)
+                .map(new DecodeFunction(layout.labeler(), decoder))
+                .persist(StorageLevel.MEMORY_AND_DISK_SER());
+        try {
+            JavaRDD<Row> rows = results.filter(DecodeResult::ok)
+                    .map(r -> RowFactory.create(r.fold(), r.label(), r.path(), r.pixels()));
+            Path staging = AtomicFiles.tempSibling(decodedDir);
+            spark.createDataFrame(rows, DecodedStore.SCHEMA).write().mode(SaveMode.ErrorIfExists)
+                    .partitionBy(DecodedStore.FOLD).parquet(staging.toString());
+
+            Map<String, long[]> counts = countPerFoldAndClass(results, layout);
+            List<IngestReport.Skipped> skipped = new ArrayList<>();
+            layout.strayFiles().forEach(p -> skipped.add(new IngestReport.Skipped(p, "not inside a class folder")));
+            results.filter(r -> !r.ok()).map(r -> new Tuple2<>(r.path(), r.error())).collect().stream()
+                    .map(t -> new IngestReport.Skipped(t._1(), t._2()))
+                    .sorted((a, b) -> a.path().compareTo(b.path())).forEach(skipped::add);
+
+            new DatasetManifest(layout.root().toString(), decoder.size(), layout.classNames(), counts)
+                    .write(staging, conf);
+            AtomicFiles.replace(staging, decodedDir, conf);
+            return new IngestReport(layout.root().toString(), decodedDir.toString(), layout.classNames(),
+                    new ArrayList<>(layout.folds().keySet()), counts, skipped, (System.nanoTime() - start) / 1e9);
+        } finally {
+            results.unpersist(false);
+        }
+    }
+
+    private static Map<String, long[]> countPerFoldAndClass(JavaRDD<DecodeResult> results, DatasetLayout layout) {
+        Map<Tuple2<String, Integer>, Long> pairs = results.filter(DecodeResult::ok)
+                .mapToPair(r -> new Tuple2<>(new Tuple2<>(r.fold(), r.label()), 1L))
+                .reduceByKey(Long::sum).collectAsMap();
+        Map<String, long[]> counts = new LinkedHashMap<>();
+        layout.folds().keySet().forEach(f -> counts.put(f, new long[layout.classNames().size()]));
+        pairs.forEach((k, n) -> counts.get(k._1())[k._2()] = n);
+        return counts;
+    }
+}

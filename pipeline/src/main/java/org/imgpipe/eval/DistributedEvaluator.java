@@ -1,0 +1,40 @@
+package org.imgpipe.eval;
+
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.imgpipe.data.LabeledImage;
+import org.imgpipe.model.ModelStore;
+
+import java.io.IOException;
+
+/**
+ * Evaluates a model on an RDD of examples on the executors: the model is broadcast once, each
+ * partition returns one {@link EvalAccumulator}, and the accumulators are merged in a tree.
+ */
+public final class DistributedEvaluator {
+    private final JavaSparkContext jsc;
+    private final int imageSize;
+    private final int batchSize;
+    private final int rocBins;
+
+    public DistributedEvaluator(JavaSparkContext jsc, int imageSize, int batchSize, int rocBins) {
+        this.jsc = jsc;
+        this.imageSize = imageSize;
+        this.batchSize = batchSize;
+        this.rocBins = rocBins;
+    }
+
+    public EvalAccumulator evaluate(ComputationGraph graph, JavaRDD<LabeledImage> examples, int numClasses)
+            throws IOException {
+        Broadcast<byte[]> model = jsc.broadcast(ModelStore.bytes(graph));
+        try {
+            return examples
+                    .mapPartitions(new PartitionEvaluator(model, imageSize, numClasses, batchSize, rocBins))
+                    .treeReduce(EvalAccumulator::merge);
+        } finally {
+            model.destroy();
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package org.imgpipe.eval;
+
+import java.io.Serializable;
+
+/**
+ * Everything evaluation needs, as counts that merge across partitions: summed cross-entropy, the
+ * confusion matrix (rows = true class) and, per class, histograms of the predicted probability for
+ * positive and negative examples over equal-width score bins (the ROC curve's raw material).
+ */
+public final class EvalAccumulator implements Serializable {
+    /** Keras clips probabilities to [1e-7, 1 - 1e-7] before taking the log. */
+    static final double PROB_CLIP = 1e-7;
+
+    private final int numClasses;
+    private final int bins;
+    private long count;
+    private double crossEntropySum;
+    private final long[][] confusion;
+    private final long[][] positives;
+    private final long[][] negatives;
+
+    public EvalAccumulator(int numClasses, int bins) {
+        this.numClasses = numClasses;
+        this.bins = bins;
+        this.confusion = new long[numClasses][numClasses];
+        this.positives = new long[numClasses][bins];
+        this.negatives = new long[numClasses][bins];
+    }
+
+    /** Adds one example with its true label and the predicted class probabilities. */
+    public void add(int label, float[] probs) {
+        count++;
+        double p = Math.min(1 - PROB_CLIP, Math.max(PROB_CLIP, probs[label]));
+        crossEntropySum -= Math.log(p);
+        int predicted = 0;
+        for (int c = 1; c < numClasses; c++) {
+            if (probs[c] > probs[predicted]) {
+                predicted = c;
+            }
+        }
+        confusion[label][predicted]++;
+        for (int c = 0; c < numClasses; c++) {
+            int bin = bin(probs[c]);
+            if (c == label) {
+                positives[c][bin]++;
+            } else {
+                negatives[c][bin]++;
+            }
+        }
+    }
+
+    int bin(float score) {
+        return Math.min(bins - 1, Math.max(0, (int) Math.floor(score * (double) bins)));
+    }
+
+    public EvalAccumulator merge(EvalAccumulator o) {
+        if (o.numClasses != numClasses || o.bins != bins) {
+            throw new IllegalArgumentException("cannot merge evaluations of different shapes");
+        }
+        count += o.count;
+        crossEntropySum += o.crossEntropySum;
+        for (int i = 0; i < numClasses; i++) {
+            for (int j = 0; j < numClasses; j++) {
+                confusion[i][j] += o.confusion[i][j];
+            }
+            for (int b = 0; b < bins; b++) {
+                positives[i][b] += o.positives[i][b];
+                negatives[i][b] += o.negatives[i][b];
+            }
+        }
+        return this;
+    }
+
+    public int numClasses() {
+        return numClasses;
+    }
+
+    public int bins() {
+        return bins;
+    }
+
+    public long count() {
+        return count;
+    }
+
+    /** Mean cross-entropy of the predictions, without regularization. */
+    public double meanCrossEntropy() {
+        return count == 0 ? Double.NaN : crossEntropySum / count;
+    }
+
+    public double accuracy() {
+        long correct = 0;
+        for (int c = 0; c < numClasses; c++) {
+            correct += confusion[c][c];
+        }
+        return count == 0 ? Double.NaN : (double) correct / count;
+    }
+
+    public long[][] confusion() {
+        return confusion;
+    }
+
+    long[] positives(int c) {
+        return positives[c];
+    }
+
+    long[] negatives(int c) {
+        return negatives[c];
+    }
+}

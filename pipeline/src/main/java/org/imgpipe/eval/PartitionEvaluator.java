@@ -1,0 +1,57 @@
+package org.imgpipe.eval;
+
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+import org.imgpipe.data.Batches;
+import org.imgpipe.data.LabeledImage;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.io.ByteArrayInputStream;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * Runs the broadcast model over one partition in batches and returns a single accumulator, so only
+ * counts leave the executor.
+ */
+final class PartitionEvaluator implements FlatMapFunction<Iterator<LabeledImage>, EvalAccumulator> {
+    private final Broadcast<byte[]> model;
+    private final int imageSize;
+    private final int numClasses;
+    private final int batchSize;
+    private final int bins;
+
+    PartitionEvaluator(Broadcast<byte[]> model, int imageSize, int numClasses, int batchSize, int bins) {
+        this.model = model;
+        this.imageSize = imageSize;
+        this.numClasses = numClasses;
+        this.batchSize = batchSize;
+        this.bins = bins;
+    }
+
+    @Override
+    public Iterator<EvalAccumulator> call(Iterator<LabeledImage> examples) throws Exception {
+        EvalAccumulator acc = new EvalAccumulator(numClasses, bins);
+        if (!examples.hasNext()) {
+            return Collections.singletonList(acc).iterator();
+        }
+        ComputationGraph graph = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(model.value()), false);
+        List<LabeledImage> batch = new ArrayList<>(batchSize);
+        while (examples.hasNext()) {
+            batch.add(examples.next());
+            if (batch.size() == batchSize || !examples.hasNext()) {
+                INDArray probs = graph.output(false, Batches.features(batch, imageSize))[0];
+                float[][] p = probs.toFloatMatrix();
+                for (int i = 0; i < batch.size(); i++) {
+                    acc.add(batch.get(i).label(), p[i]);
+                }
+                batch.clear();
+            }
+        }
+        return Collections.singletonList(acc).iterator();
+    }
+}

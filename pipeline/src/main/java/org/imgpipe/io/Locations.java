@@ -1,0 +1,36 @@
+package org.imgpipe.io;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.imgpipe.cli.UserError;
+
+import java.io.IOException;
+
+/** Turns configured location strings into fully qualified Hadoop paths. */
+public final class Locations {
+    private Locations() {
+    }
+
+    /** A scheme-less path is qualified against fs.defaultFS (locally: the current directory). */
+    public static Path resolve(String location, Configuration conf) {
+        try {
+            Path p = new Path(location);
+            return p.getFileSystem(conf).makeQualified(p);
+        } catch (IllegalArgumentException | IOException e) {
+            throw new UserError("cannot use location '" + location + "': " + e.getMessage(), e);
+        }
+    }
+
+    public static Path child(Path parent, String... names) {
+        Path p = parent;
+        for (String n : names) {
+            p = new Path(p, n);
+        }
+        return p;
+    }
+
+    public static FileSystem fs(Path p, Configuration conf) throws IOException {
+        return p.getFileSystem(conf);
+    }
+}

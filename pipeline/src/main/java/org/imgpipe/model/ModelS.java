@@ -1,0 +1,113 @@
+package org.imgpipe.model;
+
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
+import org.deeplearning4j.nn.conf.graph.ScaleVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.learning.config.RmsProp;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * The reference notebook's "Model S" as a DL4J graph that takes raw 0..255 NHWC pixels. Keras'
+ * regularizers add l2*sum(w^2) to the loss while DL4J's add 0.5*l2*sum(w^2), so L2 is passed doubled.
+ */
+public final class ModelS {
+    public static final String INPUT = "input";
+    public static final String OUTPUT = "predictions";
+    /** The layer whose activations feed the output layer. */
+    public static final String PENULTIMATE = "dense";
+    public static final int CHANNELS = 3;
+
+    private static final double CONV_L1 = 1e-5;
+    private static final double CONV_L2 = 1e-4;
+    private static final double DENSE_L1 = 1e-3;
+    private static final double DENSE_L2 = 1e-2;
+    private static final double BN_EPSILON = 1e-3;
+    private static final double DROPOUT_RATE = 0.5;
+
+    private ModelS() {
+    }
+
+    /**
+     * Hyper-parameters that vary between runs. The reference uses batch-norm momentum 0.99; tiny data
+     * sets give the moving statistics too few updates to converge with it.
+     */
+    public record Spec(int imageSize, int numClasses, long seed, double learningRate, double rho, double epsilon,
+                       double batchNormMomentum) {
+    }
+
+    public static InputType inputType(int imageSize) {
+        return InputType.convolutional(imageSize, imageSize, CHANNELS, CNN2DFormat.NHWC);
+    }
+
+    public static ComputationGraphConfiguration configuration(Spec spec) {
+        long side = ((spec.imageSize() - 4) / 2 - 4) / 2;
+        return new NeuralNetConfiguration.Builder()
+                .seed(spec.seed())
+                .updater(new RmsProp(spec.learningRate(), spec.rho(), spec.epsilon()))
+                .weightInit(WeightInit.XAVIER_UNIFORM)
+                .convolutionMode(ConvolutionMode.Truncate)
+                .trainingWorkspaceMode(WorkspaceMode.ENABLED)
+                .inferenceWorkspaceMode(WorkspaceMode.ENABLED)
+                .graphBuilder()
+                .addInputs(INPUT)
+                .setInputTypes(inputType(spec.imageSize()))
+                .addVertex("rescaling", new ScaleVertex(1.0 / 255.0), INPUT)
+                .addLayer("conv2d_1", conv(32), "rescaling")
+                .addLayer("bn_1", batchNorm(spec.batchNormMomentum()), "conv2d_1")
+                .addLayer("conv2d_2", conv(64), "bn_1")
+                .addLayer("bn_2", batchNorm(spec.batchNormMomentum()), "conv2d_2")
+                .addLayer("pool_1", maxPool(), "bn_2")
+                .addLayer("conv2d_3", conv(128), "pool_1")
+                .addLayer("bn_3", batchNorm(spec.batchNormMomentum()), "conv2d_3")
+                .addLayer("conv2d_4", conv(128), "bn_3")
+                .addLayer("bn_4", batchNorm(spec.batchNormMomentum()), "conv2d_4")
+                .addLayer("pool_2", maxPool(), "bn_4")
+                // Explicit, so dropout acts on the flat vector as in Keras; NHWC flattens in Keras' (h, w, c) order.
+                .addVertex("flatten", new PreprocessorVertex(new CnnToFeedForwardPreProcessor(side, side, 128,
+                        CNN2DFormat.NHWC)), "pool_2")
+                // DL4J's dropout argument is the probability of keeping an activation.
+                .addLayer("dropout", new DropoutLayer.Builder(1 - DROPOUT_RATE).build(), "flatten")
+                .addLayer(PENULTIMATE, new DenseLayer.Builder().nOut(512).activation(Activation.RELU)
+                        .l1(DENSE_L1).l2(2 * DENSE_L2).build(), "dropout")
+                .addLayer(OUTPUT, new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(spec.numClasses())
+                        .activation(Activation.SOFTMAX).l1(DENSE_L1).l2(2 * DENSE_L2).build(), PENULTIMATE)
+                .setOutputs(OUTPUT)
+                .build();
+    }
+
+    public static ComputationGraph build(Spec spec) {
+        ComputationGraph graph = new ComputationGraph(configuration(spec));
+        graph.init();
+        return graph;
+    }
+
+    private static ConvolutionLayer conv(int filters) {
+        return new ConvolutionLayer.Builder(3, 3).nOut(filters).activation(Activation.RELU)
+                .l1(CONV_L1).l2(2 * CONV_L2).build();
+    }
+
+    private static BatchNormalization batchNorm(double momentum) {
+        return new BatchNormalization.Builder().decay(momentum).eps(BN_EPSILON).activation(Activation.IDENTITY)
+                .build();
+    }
+
+    private static SubsamplingLayer maxPool() {
+        return new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build();
+    }
+}

@@ -1,0 +1,45 @@
+package org.imgpipe.model;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+import org.imgpipe.cli.UserError;
+import org.imgpipe.io.AtomicFiles;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * Saves and loads models with DL4J's ModelSerializer on any Hadoop file system. Saving writes a
+ * temporary file and renames it over the target, so a crash never leaves a broken model where a
+ * good one was.
+ */
+public final class ModelStore {
+    private ModelStore() {
+    }
+
+    public static void save(ComputationGraph graph, Path target, Configuration conf, boolean withUpdater)
+            throws IOException {
+        AtomicFiles.write(target, conf, out -> ModelSerializer.writeModel(graph, out, withUpdater));
+    }
+
+    public static ComputationGraph load(Path file, Configuration conf) {
+        try (InputStream in = file.getFileSystem(conf).open(file)) {
+            return ModelSerializer.restoreComputationGraph(in, false);
+        } catch (FileNotFoundException e) {
+            throw new UserError("model file not found: " + file + " (train a model first or set pipeline.eval.model)");
+        } catch (Exception e) {
+            throw new UserError(file + " is not a saved model (" + e.getMessage()
+                    + "); point pipeline.eval.model at a .zip written by the train job", e);
+        }
+    }
+
+    /** The raw bytes of a saved model, for shipping it to executors. */
+    public static byte[] bytes(ComputationGraph graph) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ModelSerializer.writeModel(graph, out, false);
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,29 @@
+package org.imgpipe.train;
+
+import org.imgpipe.config.TrainOptions.EarlyStoppingOptions;
+
+/** Keras' EarlyStopping: stop after {@code patience} epochs without improvement; patience 0 = off. */
+public final class EarlyStopping implements EpochListener {
+    private final int patience;
+    private final Monitor monitor;
+    private int wait;
+
+    public EarlyStopping(EarlyStoppingOptions options) {
+        this.patience = options.patience();
+        this.monitor = new Monitor(options.monitor(), options.minDelta());
+    }
+
+    @Override
+    public void onEpochEnd(EpochResult r, TrainingControl control) {
+        if (patience == 0) {
+            return;
+        }
+        wait++;
+        if (monitor.improved(r)) {
+            wait = 0;
+        } else if (wait >= patience) {
+            control.requestStop(String.format("early stopping: no %s improvement for %d epochs (best %.5f)",
+                    monitor.metric(), wait, monitor.best()));
+        }
+    }
+}

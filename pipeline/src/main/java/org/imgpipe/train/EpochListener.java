@@ -1,0 +1,9 @@
+package org.imgpipe.train;
+
+import java.io.IOException;
+
+/** Called by the epoch loop after each epoch, in registration order. */
+@FunctionalInterface
+public interface EpochListener {
+    void onEpochEnd(EpochResult result, TrainingControl control) throws IOException;
+}

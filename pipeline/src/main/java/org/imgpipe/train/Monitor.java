@@ -1,0 +1,37 @@
+package org.imgpipe.train;
+
+/**
+ * Watches one metric for improvement the way Keras callbacks do in mode "auto": accuracies should
+ * rise, losses fall, and a change counts only when it exceeds minDelta.
+ */
+final class Monitor {
+    private final String metric;
+    private final double minDelta;
+    private final boolean higherIsBetter;
+    private double best;
+
+    Monitor(String metric, double minDelta) {
+        this.metric = metric;
+        this.minDelta = minDelta;
+        this.higherIsBetter = metric.contains("acc");
+        this.best = higherIsBetter ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+    }
+
+    /** True (and remembers the value as the new best) when this epoch improved on the best so far. */
+    boolean improved(EpochResult r) {
+        double v = r.metric(metric);
+        boolean better = higherIsBetter ? v > best + minDelta : v < best - minDelta;
+        if (better) {
+            best = v;
+        }
+        return better;
+    }
+
+    double best() {
+        return best;
+    }
+
+    String metric() {
+        return metric;
+    }
+}

@@ -1,0 +1,25 @@
+package org.imgpipe.train;
+
+import java.io.PrintStream;
+
+/** One Keras-like console line per epoch, with an estimate of the time left. */
+public final class ProgressPrinter implements EpochListener {
+    private final int epochs;
+    private final PrintStream out;
+    private double totalSeconds;
+
+    public ProgressPrinter(int epochs, PrintStream out) {
+        this.epochs = epochs;
+        this.out = out;
+    }
+
+    @Override
+    public void onEpochEnd(EpochResult r, TrainingControl control) {
+        totalSeconds += r.seconds();
+        long eta = Math.round(totalSeconds / r.epoch() * (epochs - r.epoch()));
+        out.printf("Epoch %d/%d - %.1fs - loss: %.4f - accuracy: %.4f - val_loss: %.4f - val_accuracy: %.4f"
+                        + " - lr: %.1e - ETA %dm%02ds%n", r.epoch(), epochs, r.seconds(), r.loss(), r.accuracy(),
+                r.valLoss(), r.valAccuracy(), r.lr(), eta / 60, eta % 60);
+        out.flush();
+    }
+}

@@ -1,0 +1,60 @@
+package org.imgpipe.workflow;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+import org.imgpipe.config.DataOptions;
+import org.imgpipe.config.PipelineConfig;
+import org.imgpipe.data.DatasetLayout;
+import org.imgpipe.data.IngestReport;
+import org.imgpipe.data.Ingestor;
+import org.imgpipe.data.SampleDataGenerator;
+import org.imgpipe.io.Locations;
+
+import java.io.IOException;
+
+/**
+ * Ingest: find the image folders (making the sample data when no data root is set), decode them on
+ * the executors into the work area, and print and save the per-split class counts.
+ */
+public final class IngestWorkflow {
+    private final PipelineConfig config;
+    private final SparkSession spark;
+
+    public IngestWorkflow(PipelineConfig config, SparkSession spark) {
+        this.config = config;
+        this.spark = spark;
+    }
+
+    public IngestReport run() throws IOException {
+        Configuration conf = spark.sparkContext().hadoopConfiguration();
+        Workspace ws = Workspace.of(config, conf);
+        DataOptions data = config.data();
+        Path root = data.usesSampleData() ? sampleData(ws, data, conf) : Locations.resolve(data.root(), conf);
+        DatasetLayout layout = DatasetLayout.scan(root, data.allFolds(), conf);
+        IngestReport report = new Ingestor(spark, data.imageSize(), config.ingest().partitions())
+                .ingest(layout, ws.decoded());
+        report.write(ws.ingestReports(), conf);
+        System.out.printf("Ingested %,d images of %d classes from %s in %.1fs into %s%n", report.decoded(),
+                layout.classNames().size(), root, report.seconds(), ws.decoded());
+        System.out.print("Count Images in Categories\n" + report.table());
+        if (!report.skipped().isEmpty()) {
+            System.out.printf("Skipped %d files (listed in %s):%n", report.skipped().size(),
+                    new Path(ws.ingestReports(), "ingest-report.json"));
+            report.skipped().stream().limit(20).forEach(s -> System.out.println("  " + s.path() + ": " + s.reason()));
+        }
+        return report;
+    }
+
+    private static Path sampleData(Workspace ws, DataOptions data, Configuration conf) throws IOException {
+        Path dir = ws.sampleData();
+        if (!dir.getFileSystem(conf).exists(dir)) {
+            long n = new SampleDataGenerator(data.imageSize(), data.sampleImagesPerClass(), data.sampleSeed())
+                    .generate(dir, data.allFolds(), conf);
+            System.out.printf("No data root set (pipeline.data.root): generated %,d sample images in %s%n", n, dir);
+        } else {
+            System.out.println("No data root set (pipeline.data.root): using the sample data in " + dir);
+        }
+        return dir;
+    }
+}

@@ -1,0 +1,111 @@
+package org.imgpipe.workflow;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
+import org.imgpipe.cli.UserError;
+import org.imgpipe.config.DataOptions;
+import org.imgpipe.config.PipelineConfig;
+import org.imgpipe.config.TrainOptions;
+import org.imgpipe.data.DatasetManifest;
+import org.imgpipe.data.DecodedStore;
+import org.imgpipe.data.LabeledImage;
+import org.imgpipe.eval.DistributedEvaluator;
+import org.imgpipe.model.ModelS;
+import org.imgpipe.model.ModelStore;
+import org.imgpipe.model.ModelSummary;
+import org.imgpipe.train.BestModelCheckpoint;
+import org.imgpipe.train.EarlyStopping;
+import org.imgpipe.train.EpochResult;
+import org.imgpipe.train.ProgressPrinter;
+import org.imgpipe.train.ReduceLrOnPlateau;
+import org.imgpipe.train.SparkTrainer;
+import org.imgpipe.train.TrainingHistory;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * Train: build Model S, train it on the decoded training folds with Spark parameter averaging,
+ * validate every epoch, keep the best-val_loss checkpoint, the final model and the history.
+ */
+public final class TrainWorkflow {
+    private final PipelineConfig config;
+    private final SparkSession spark;
+
+    public TrainWorkflow(PipelineConfig config, SparkSession spark) {
+        this.config = config;
+        this.spark = spark;
+    }
+
+    /** The history of the run and where its models are. */
+    public record Result(List<EpochResult> history, int bestEpoch, double bestValLoss, String stopReason,
+                         Workspace workspace) {
+    }
+
+    public Result run() throws IOException {
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Configuration conf = jsc.hadoopConfiguration();
+        Workspace ws = Workspace.of(config, conf);
+        DataOptions data = config.data();
+        TrainOptions train = config.train();
+        DecodedStore store = DecodedStore.open(spark, ws.decoded());
+        DatasetManifest manifest = store.manifest();
+        if (manifest.imageSize() != data.imageSize()) {
+            throw new UserError("the data in " + ws.decoded() + " was ingested at " + manifest.imageSize() + "px but "
+                    + "pipeline.data.image-size is " + data.imageSize() + ": rerun ingest");
+        }
+        requireExamples(manifest, data.trainFolds());
+        requireExamples(manifest, List.of(data.validationFold()));
+
+        ComputationGraph graph = ModelS.build(new ModelS.Spec(data.imageSize(), manifest.numClasses(), train.seed(),
+                train.learningRate(), train.rho(), train.epsilon(), config.model().batchNormMomentum()));
+        System.out.print(ModelSummary.of(graph, ModelS.inputType(data.imageSize())));
+
+        JavaRDD<LabeledImage> trainSet = store.folds(data.trainFolds());
+        JavaRDD<LabeledImage> valSet = store.fold(data.validationFold()).persist(StorageLevel.MEMORY_AND_DISK_SER());
+        long trainCount = data.trainFolds().stream().mapToLong(manifest::count).sum();
+        System.out.printf("Training on %,d images (%s), validating on %,d (%s); %d epochs, batch %d per worker%n",
+                trainCount, String.join(", ", data.trainFolds()), manifest.count(data.validationFold()),
+                data.validationFold(), train.epochs(), train.master().batchSizePerWorker());
+
+        SparkComputationGraph net = new SparkComputationGraph(jsc, graph, SparkTrainer.trainingMaster(jsc, train));
+        TrainingHistory history = new TrainingHistory(ws.models(), conf);
+        BestModelCheckpoint best = new BestModelCheckpoint("val_loss",
+                () -> ModelStore.save(net.getNetwork(), ws.bestModel(), conf, true));
+        SparkTrainer trainer = new SparkTrainer(jsc, train,
+                new DistributedEvaluator(jsc, data.imageSize(), config.eval().batchSize(),
+                        config.eval().rocThresholds()))
+                .addListener(history)
+                .addListener(new ProgressPrinter(train.epochs(), System.out))
+                .addListener(best)
+                .addListener(new ReduceLrOnPlateau(train.plateau()))
+                .addListener(new EarlyStopping(train.earlyStopping()));
+        SparkTrainer.Outcome outcome;
+        try {
+            outcome = trainer.fit(net, trainSet, valSet, data.imageSize(), manifest.numClasses());
+        } finally {
+            valSet.unpersist(false);
+        }
+        ModelStore.save(net.getNetwork(), ws.finalModel(), conf, true);
+        if (outcome.stopReason() != null) {
+            System.out.println("Stopped after epoch " + outcome.epochsRun() + ": " + outcome.stopReason());
+        }
+        System.out.printf("Best val_loss %.5f at epoch %d: %s; final model: %s%n", best.best(), best.bestEpoch(),
+                ws.bestModel(), ws.finalModel());
+        return new Result(history.epochs(), best.bestEpoch(), best.best(), outcome.stopReason(), ws);
+    }
+
+    private static void requireExamples(DatasetManifest manifest, List<String> folds) {
+        for (String f : folds) {
+            if (manifest.count(f) == 0) {
+                throw new UserError("fold '" + f + "' has no decoded images (ingested folds: "
+                        + manifest.counts().keySet() + "): check pipeline.data settings and rerun ingest");
+            }
+        }
+    }
+}

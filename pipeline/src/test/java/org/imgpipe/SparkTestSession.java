@@ -1,0 +1,25 @@
+package org.imgpipe;
+
+import org.apache.spark.sql.SparkSession;
+
+/** One local[2] Spark session shared by every test in the JVM (starting one costs seconds). */
+public final class SparkTestSession {
+    private static SparkSession session;
+
+    private SparkTestSession() {
+    }
+
+    public static synchronized SparkSession get() {
+        if (session == null) {
+            session = SparkSession.builder()
+                    .master("local[2]")
+                    .appName("imgpipe-tests")
+                    .config("spark.ui.enabled", "false")
+                    .config("spark.sql.shuffle.partitions", "2")
+                    .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+                    .config("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator")
+                    .getOrCreate();
+        }
+        return session;
+    }
+}

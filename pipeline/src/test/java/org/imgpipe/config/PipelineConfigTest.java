@@ -1,0 +1,112 @@
+package org.imgpipe.config;
+
+import org.imgpipe.cli.JobArgs;
+import org.imgpipe.cli.UserError;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PipelineConfigTest {
+
+    @Test
+    void defaultsAreTheReferenceSettings() {
+        PipelineConfig c = PipelineConfig.of(Map.of());
+        assertEquals(List.of("train1", "train3", "train4", "train5"), c.data().trainFolds());
+        assertEquals("train2", c.data().validationFold());
+        assertEquals("test", c.data().testFold());
+        assertEquals(32, c.data().imageSize());
+        TrainOptions t = c.train();
+        assertEquals(40, t.epochs());
+        assertEquals(32, t.batchSize());
+        assertEquals(1e-3, t.learningRate());
+        assertEquals(0.9, t.rho());
+        assertEquals(1e-7, t.epsilon());
+        assertEquals(new TrainOptions.PlateauOptions("val_loss", 0.1, 4, 1e-4, 0, 0), t.plateau());
+        assertEquals(new TrainOptions.EarlyStoppingOptions("val_loss", 8, 0), t.earlyStopping());
+        assertTrue(t.master().saveUpdater());
+        assertEquals("test", c.eval().split());
+        assertEquals("work/models/best.zip", c.eval().model());
+    }
+
+    @Test
+    void derivedLocationsFollowAnOverriddenWorkDir() {
+        PipelineConfig c = PipelineConfig.load(JobArgs.parse("-Dpipeline.work.dir=hdfs://nn:8020/runs/a"));
+        assertEquals("hdfs://nn:8020/runs/a/decoded", c.ingest().outputDir());
+        assertEquals("hdfs://nn:8020/runs/a/models/best.zip", c.eval().model());
+    }
+
+    @Test
+    void argumentsOverrideTheUserFileWhichOverridesDefaults(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("my.conf");
+        Files.writeString(file, "pipeline.train { epochs = 7, batch-size = 64 }\n"
+                + "pipeline.data.train-folds = [train1]\n");
+        PipelineConfig c = PipelineConfig.load(JobArgs.parse("--config", file.toString(),
+                "-Dpipeline.train.epochs=3", "-Dpipeline.data.validation-fold=train5"));
+        assertEquals(3, c.train().epochs());
+        assertEquals(64, c.train().batchSize());
+        assertEquals(64, c.train().master().batchSizePerWorker());
+        assertEquals(List.of("train1"), c.data().trainFolds());
+        assertEquals("train5", c.data().validationFold());
+    }
+
+    @Test
+    void listValuesCanBeGivenOnTheCommandLine() {
+        PipelineConfig c = PipelineConfig.load(JobArgs.parse("-Dpipeline.data.train-folds=[train3, train4]"));
+        assertEquals(List.of("train3", "train4"), c.data().trainFolds());
+    }
+
+    @Test
+    void anUnknownKeyIsNamedWithTheLikelyIntendedOne() {
+        UserError e = assertThrows(UserError.class,
+                () -> PipelineConfig.load(JobArgs.parse("-Dpipeline.train.epoch=3")));
+        assertEquals("unknown config key 'pipeline.train.epoch' (did you mean 'pipeline.train.epochs'?); "
+                + "every setting is listed in conf/application.conf", e.getMessage());
+    }
+
+    @Test
+    void anUnknownSectionInTheUserFileIsRejected(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("typo.conf");
+        Files.writeString(file, "pipline.train.epochs = 3\n");
+        UserError e = assertThrows(UserError.class,
+                () -> PipelineConfig.load(JobArgs.parse("--config", file.toString())));
+        assertTrue(e.getMessage().startsWith("unknown config key 'pipline'"), e.getMessage());
+    }
+
+    @Test
+    void aWrongTypeNamesTheKey() {
+        UserError e = assertThrows(UserError.class,
+                () -> PipelineConfig.load(JobArgs.parse("-Dpipeline.train.epochs=many")));
+        assertTrue(e.getMessage().startsWith("config key 'pipeline.train.epochs' must be a number, got \"many\""),
+                e.getMessage());
+        UserError list = assertThrows(UserError.class,
+                () -> PipelineConfig.of(Map.of("pipeline.data.train-folds", 3)));
+        assertTrue(list.getMessage().startsWith("config key 'pipeline.data.train-folds' must be a list"),
+                list.getMessage());
+    }
+
+    @Test
+    void outOfRangeValuesNameTheKey() {
+        UserError e = assertThrows(UserError.class,
+                () -> PipelineConfig.of(Map.of("pipeline.train.epochs", 0)).train());
+        assertEquals("config key 'pipeline.train.epochs' = 0: must be at least 1", e.getMessage());
+        UserError monitor = assertThrows(UserError.class,
+                () -> PipelineConfig.of(Map.of("pipeline.train.lr-on-plateau.monitor", "val_acc")).train());
+        assertTrue(monitor.getMessage().startsWith("config key 'pipeline.train.lr-on-plateau.monitor' = val_acc"),
+                monitor.getMessage());
+    }
+
+    @Test
+    void aMissingConfigFileIsAUserError() {
+        UserError e = assertThrows(UserError.class,
+                () -> PipelineConfig.load(JobArgs.parse("--config", "/no/such/file.conf")));
+        assertTrue(e.getMessage().contains("/no/such/file.conf"), e.getMessage());
+    }
+}

@@ -1,0 +1,71 @@
+package org.imgpipe.model;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class ModelSTest {
+    private static ComputationGraph graph;
+    private static ModelSummary summary;
+
+    @BeforeAll
+    static void build() {
+        graph = ModelS.build(new ModelS.Spec(32, 10, 42, 1e-3, 0.9, 1e-7, 0.99));
+        summary = ModelSummary.of(graph, ModelS.inputType(32));
+    }
+
+    @Test
+    void hasTheReferenceParameterCount() {
+        assertEquals(1_886_282, graph.numParams());
+        assertEquals(1_886_282, summary.totalParams());
+        assertEquals(704, summary.nonTrainableParams());
+    }
+
+    @Test
+    void everyLayerHasTheKerasOutputShape() {
+        Object[][] expected = {
+                {"rescaling", new long[]{32, 32, 3}, 0L},
+                {"conv2d_1", new long[]{30, 30, 32}, 896L},
+                {"bn_1", new long[]{30, 30, 32}, 128L},
+                {"conv2d_2", new long[]{28, 28, 64}, 18_496L},
+                {"bn_2", new long[]{28, 28, 64}, 256L},
+                {"pool_1", new long[]{14, 14, 64}, 0L},
+                {"conv2d_3", new long[]{12, 12, 128}, 73_856L},
+                {"bn_3", new long[]{12, 12, 128}, 512L},
+                {"conv2d_4", new long[]{10, 10, 128}, 147_584L},
+                {"bn_4", new long[]{10, 10, 128}, 512L},
+                {"pool_2", new long[]{5, 5, 128}, 0L},
+                {"flatten", new long[]{3200}, 0L},
+                {"dropout", new long[]{3200}, 0L},
+                {"dense", new long[]{512}, 1_638_912L},
+                {"predictions", new long[]{10}, 5_130L},
+        };
+        for (Object[] e : expected) {
+            ModelSummary.Row row = summary.row((String) e[0]);
+            assertArrayEquals((long[]) e[1], row.shape(), "shape of " + e[0]);
+            assertEquals(e[2], row.params(), "params of " + e[0]);
+        }
+    }
+
+    @Test
+    void takesRawPixelsAndGivesProbabilities() {
+        INDArray pixels = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 4, 32, 32, 3).muli(255);
+        INDArray out = graph.output(false, pixels)[0];
+        assertArrayEquals(new long[]{4, 10}, out.shape());
+        for (int i = 0; i < 4; i++) {
+            assertEquals(1.0, out.getRow(i).sumNumber().doubleValue(), 1e-5);
+        }
+    }
+
+    @Test
+    void summaryPrintsKerasStyleTotals() {
+        String text = summary.toString();
+        assertEquals(true, text.contains("Total params: 1,886,282"), text);
+        assertEquals(true, text.contains("Non-trainable params: 704"), text);
+    }
+}

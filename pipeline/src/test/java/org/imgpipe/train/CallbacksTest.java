@@ -1,0 +1,124 @@
+package org.imgpipe.train;
+
+import org.imgpipe.config.TrainOptions;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** LR-on-plateau, early stopping and checkpointing on scripted loss sequences with known outcomes. */
+class CallbacksTest {
+    private static final TrainOptions.PlateauOptions PLATEAU =
+            new TrainOptions.PlateauOptions("val_loss", 0.1, 4, 1e-4, 0, 0);
+    private static final TrainOptions.EarlyStoppingOptions EARLY =
+            new TrainOptions.EarlyStoppingOptions("val_loss", 8, 0);
+
+    /** The reference notebook's per-epoch val_loss and learning rate (notebooks-export/reference). */
+    private static List<double[]> referenceHistory() throws IOException {
+        Path csv = Path.of(System.getProperty("user.dir")).resolveSibling("notebooks-export/reference/history.csv");
+        List<double[]> rows = new ArrayList<>();
+        for (String line : Files.readAllLines(csv).subList(1, Files.readAllLines(csv).size())) {
+            String[] f = line.split(",", -1);
+            rows.add(new double[]{Double.parseDouble(f[3]), Double.parseDouble(f[5])});
+        }
+        return rows;
+    }
+
+    private static EpochResult epoch(int n, double valLoss, double lr) {
+        return new EpochResult(n, Double.NaN, Double.NaN, valLoss, Double.NaN, lr, 1);
+    }
+
+    @Test
+    void replayingTheReferenceGivesItsLearningRatesAndNoEarlyStop() throws IOException {
+        List<double[]> ref = referenceHistory();
+        assertEquals(38, ref.size());
+        ReduceLrOnPlateau plateau = new ReduceLrOnPlateau(PLATEAU);
+        EarlyStopping early = new EarlyStopping(EARLY);
+        TrainingControl control = new TrainingControl(1e-3);
+        for (int e = 1; e <= ref.size(); e++) {
+            double lrUsed = control.learningRate();
+            assertEquals(ref.get(e - 1)[1], lrUsed, 1e-12, "learning rate of epoch " + e);
+            EpochResult r = epoch(e, ref.get(e - 1)[0], lrUsed);
+            plateau.onEpochEnd(r, control);
+            early.onEpochEnd(r, control);
+            assertEquals(e == 21 ? 1e-4 : lrUsed, control.learningRate(), 1e-12, "after epoch " + e);
+            assertFalse(control.stopRequested(), "early stop after epoch " + e);
+        }
+    }
+
+    @Test
+    void plateauHonoursMinDeltaCooldownAndMinLr() {
+        ReduceLrOnPlateau p = new ReduceLrOnPlateau(new TrainOptions.PlateauOptions("val_loss", 0.5, 2, 0.01, 1, 0.2));
+        TrainingControl c = new TrainingControl(1.0);
+        double[] losses = {1.0, 0.995, 0.999, 0.5, 0.6, 0.6, 0.6, 0.6, 0.6, 0.6};
+        // Keras: the cooldown epoch still counts once its counter reaches 0, so epoch 8 reduces again (to minLr).
+        double[] lrAfter = {1.0, 1.0, 0.5, 0.5, 0.5, 0.25, 0.25, 0.2, 0.2, 0.2};
+        for (int i = 0; i < losses.length; i++) {
+            p.onEpochEnd(epoch(i + 1, losses[i], c.learningRate()), c);
+            assertEquals(lrAfter[i], c.learningRate(), 1e-12, "after epoch " + (i + 1));
+        }
+    }
+
+    @Test
+    void earlyStoppingFiresAfterPatienceEpochsWithoutImprovement() {
+        EarlyStopping early = new EarlyStopping(new TrainOptions.EarlyStoppingOptions("val_loss", 3, 0));
+        TrainingControl c = new TrainingControl(1e-3);
+        double[] losses = {2.0, 1.5, 1.6, 1.5, 1.7};
+        for (int i = 0; i < losses.length; i++) {
+            early.onEpochEnd(epoch(i + 1, losses[i], 1e-3), c);
+            assertEquals(i == 4, c.stopRequested(), "stop after epoch " + (i + 1));
+        }
+        assertTrue(c.stopReason().contains("no val_loss improvement for 3 epochs"), c.stopReason());
+    }
+
+    @Test
+    void earlyStoppingWithPatienceZeroIsOff() {
+        EarlyStopping early = new EarlyStopping(new TrainOptions.EarlyStoppingOptions("val_loss", 0, 0));
+        TrainingControl c = new TrainingControl(1e-3);
+        for (int i = 1; i <= 20; i++) {
+            early.onEpochEnd(epoch(i, i, 1e-3), c);
+        }
+        assertNull(c.stopReason());
+    }
+
+    @Test
+    void accuracyIsMonitoredUpwards() {
+        EarlyStopping early = new EarlyStopping(new TrainOptions.EarlyStoppingOptions("val_accuracy", 1, 0));
+        TrainingControl c = new TrainingControl(1e-3);
+        early.onEpochEnd(new EpochResult(1, 0, 0, 0, 0.5, 0, 0), c);
+        early.onEpochEnd(new EpochResult(2, 0, 0, 0, 0.6, 0, 0), c);
+        assertFalse(c.stopRequested());
+        early.onEpochEnd(new EpochResult(3, 0, 0, 0, 0.55, 0, 0), c);
+        assertTrue(c.stopRequested());
+    }
+
+    @Test
+    void checkpointSavesOnlyOnImprovement() throws IOException {
+        List<Integer> saved = new ArrayList<>();
+        int[] epochNow = {0};
+        BestModelCheckpoint best = new BestModelCheckpoint("val_loss", () -> saved.add(epochNow[0]));
+        double[] losses = {2.0, 1.8, 1.9, 1.8, 1.2, 1.3};
+        for (int i = 0; i < losses.length; i++) {
+            epochNow[0] = i + 1;
+            best.onEpochEnd(epoch(i + 1, losses[i], 1e-3), new TrainingControl(1e-3));
+        }
+        assertEquals(List.of(1, 2, 5), saved);
+        assertEquals(5, best.bestEpoch());
+        assertEquals(1.2, best.best());
+    }
+
+    @Test
+    void shuffleKeysDependOnlyOnSeedEpochAndIndex() {
+        assertEquals(EpochShuffler.mix(42, 3, 17), EpochShuffler.mix(42, 3, 17));
+        assertTrue(EpochShuffler.mix(42, 3, 17) != EpochShuffler.mix(42, 4, 17));
+        assertTrue(EpochShuffler.mix(42, 3, 17) != EpochShuffler.mix(43, 3, 17));
+    }
+}

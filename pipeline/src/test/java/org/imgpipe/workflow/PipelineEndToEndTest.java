@@ -1,0 +1,115 @@
+package org.imgpipe.workflow;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.spark.sql.SparkSession;
+import org.imgpipe.SparkTestSession;
+import org.imgpipe.cli.UserError;
+import org.imgpipe.config.PipelineConfig;
+import org.imgpipe.data.IngestReport;
+import org.imgpipe.model.ModelStore;
+import org.imgpipe.train.EpochResult;
+import org.imgpipe.train.TrainingHistory;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Sample data -> ingest -> 2 epochs of distributed training in local[2] -> evaluation. */
+class PipelineEndToEndTest {
+    @TempDir
+    static Path work;
+    private static SparkSession spark;
+    private static PipelineConfig config;
+    private static IngestReport ingest;
+    private static TrainWorkflow.Result trained;
+
+    @BeforeAll
+    static void runPipeline() throws Exception {
+        spark = SparkTestSession.get();
+        config = PipelineConfig.of(Map.of(
+                "pipeline.work.dir", work.toUri().toString(),
+                "pipeline.data.sample.images-per-class", 16,
+                "pipeline.train.epochs", 2,
+                // As conf/sample.conf: tiny data gives BatchNorm's moving statistics few updates.
+                "pipeline.model.batch-norm-momentum", 0.9,
+                "pipeline.train.batch-size", 16,
+                "pipeline.train.master.averaging-frequency", 2));
+        ingest = new IngestWorkflow(config, spark).run();
+        trained = new TrainWorkflow(config, spark).run();
+    }
+
+    @Test
+    void ingestDecodedEverySampleImage() {
+        assertEquals(6 * 160, ingest.decoded());
+        assertEquals(List.of(), ingest.skipped());
+        assertTrue(Files.exists(work.resolve("reports/ingest/counts.csv")));
+    }
+
+    @Test
+    void twoEpochsLearnClearlyAboveChance() {
+        List<EpochResult> h = trained.history();
+        assertEquals(2, h.size());
+        assertTrue(h.get(1).valAccuracy() > 0.4, "val_accuracy " + h.get(1).valAccuracy() + " (chance 0.1)");
+        assertTrue(h.get(1).accuracy() > 0.2, "training accuracy " + h.get(1).accuracy());
+        for (EpochResult e : h) {
+            assertTrue(Double.isFinite(e.loss()) && Double.isFinite(e.valLoss()), e.toString());
+            assertEquals(1e-3, e.lr());
+        }
+    }
+
+    @Test
+    void historyAndModelsAreWritten() throws Exception {
+        List<String> csv = Files.readAllLines(work.resolve("models/history.csv"));
+        assertEquals(TrainingHistory.CSV_HEADER, csv.get(0));
+        assertEquals(3, csv.size());
+        JsonNode json = new ObjectMapper().readTree(work.resolve("models/history.json").toFile());
+        assertEquals(2, json.size());
+        assertTrue(Files.size(work.resolve("models/best.zip")) > 1_000_000);
+        assertTrue(Files.size(work.resolve("models/final.zip")) > 1_000_000);
+        assertEquals(1_886_282, ModelStore.load(new org.apache.hadoop.fs.Path(work.resolve("models/best.zip").toUri()),
+                spark.sparkContext().hadoopConfiguration()).numParams());
+    }
+
+    @Test
+    void evaluationWritesTheMetricsOfTheBestModel() throws Exception {
+        EvaluateWorkflow.Result r = new EvaluateWorkflow(config, spark).run();
+        assertEquals(160, r.metrics().count());
+        JsonNode m = new ObjectMapper().readTree(work.resolve("eval/test/metrics.json").toFile());
+        for (String key : List.of("accuracy", "macro_precision", "macro_recall", "macro_f1", "weighted_precision",
+                "weighted_recall", "weighted_f1", "class_names", "confusion_matrix", "auc", "per_class")) {
+            assertTrue(m.has(key), "metrics.json lacks " + key);
+        }
+        assertEquals(r.metrics().accuracy(), m.get("accuracy").asDouble(), 1e-12);
+        assertTrue(m.get("accuracy").asDouble() > 0.4, "test accuracy " + m.get("accuracy"));
+        assertEquals(10, m.get("confusion_matrix").size());
+        long total = 0;
+        for (JsonNode row : m.get("confusion_matrix")) {
+            for (JsonNode v : row) {
+                total += v.asLong();
+            }
+        }
+        assertEquals(160, total);
+        assertTrue(m.get("auc").get("000_red_disc").asDouble() > 0.5);
+        assertEquals(11, Files.readAllLines(work.resolve("eval/test/confusion_matrix.csv")).size());
+        assertEquals(1 + 10 * 201, Files.readAllLines(work.resolve("eval/test/roc.csv")).size());
+    }
+
+    @Test
+    void aFileThatIsNotAModelIsAUserError() throws Exception {
+        Path bogus = Files.writeString(work.resolve("not-a-model.zip"), "hello");
+        PipelineConfig c = PipelineConfig.of(Map.of("pipeline.work.dir", work.toUri().toString(),
+                "pipeline.eval.model", bogus.toUri().toString()));
+        UserError e = assertThrows(UserError.class, () -> new EvaluateWorkflow(c, spark).run());
+        assertTrue(e.getMessage().startsWith(bogus.toUri().toString().replace("file:///", "file:/")
+                + " is not a saved model"), e.getMessage());
+    }
+}
