@@ -1,27 +1,60 @@
 package org.imgpipe.data;
 
-import org.apache.spark.api.java.function.Function;
-import org.apache.spark.input.PortableDataStream;
-import scala.Tuple2;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.util.SerializableConfiguration;
 
-/** Decodes one file on an executor; failures become rejected results instead of task failures. */
-final class DecodeFunction implements Function<Tuple2<String, PortableDataStream>, DecodeResult> {
+import java.io.IOException;
+import java.util.Iterator;
+
+/**
+ * Reads and decodes image files on an executor; a file that cannot be read or decoded becomes a
+ * rejected result instead of a task failure.
+ */
+final class DecodeFunction implements FlatMapFunction<Iterator<String>, DecodeResult> {
     private final FileLabeler labeler;
     private final ImageDecoder decoder;
+    private final SerializableConfiguration conf;
 
-    DecodeFunction(FileLabeler labeler, ImageDecoder decoder) {
+    DecodeFunction(FileLabeler labeler, ImageDecoder decoder, SerializableConfiguration conf) {
         this.labeler = labeler;
         this.decoder = decoder;
+        this.conf = conf;
     }
 
     @Override
-    public DecodeResult call(Tuple2<String, PortableDataStream> file) {
-        FileLabeler.FileLabel where = labeler.labelOf(file._1());
+    public Iterator<DecodeResult> call(Iterator<String> files) {
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return files.hasNext();
+            }
+
+            @Override
+            public DecodeResult next() {
+                return decode(files.next());
+            }
+        };
+    }
+
+    private DecodeResult decode(String file) {
+        FileLabeler.FileLabel where = labeler.labelOf(file);
         try {
-            byte[] pixels = decoder.decode(file._2().toArray());
-            return new DecodeResult(file._1(), where.fold(), where.label(), pixels, null);
+            byte[] pixels = decoder.decode(read(new Path(file)));
+            return new DecodeResult(file, where.fold(), where.label(), pixels, null);
         } catch (UndecodableImageException e) {
-            return new DecodeResult(file._1(), where.fold(), where.label(), null, e.getMessage());
+            return new DecodeResult(file, where.fold(), where.label(), null, e.getMessage());
+        } catch (IOException e) {
+            return new DecodeResult(file, where.fold(), where.label(), null, "unreadable: " + e.getMessage());
+        }
+    }
+
+    private byte[] read(Path path) throws IOException {
+        FileSystem fs = path.getFileSystem(conf.value());
+        try (FSDataInputStream in = fs.open(path)) {
+            return in.readAllBytes();
         }
     }
 }

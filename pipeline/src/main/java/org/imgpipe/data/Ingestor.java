@@ -9,6 +9,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.SerializableConfiguration;
 import org.imgpipe.io.AtomicFiles;
 import scala.Tuple2;
 
@@ -17,7 +18,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * Decodes every image of the configured folds once, on the executors, and writes them as uint8
@@ -25,6 +25,7 @@ import java.util.stream.Collectors;
  * Undecodable files are skipped and listed in the report; they never fail the job.
  */
 public final class Ingestor {
+    private static final int FILES_PER_PARTITION = 2000;
     private final SparkSession spark;
     private final ImageDecoder decoder;
     private final int partitions;
@@ -39,13 +40,12 @@ public final class Ingestor {
         long start = System.nanoTime();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Configuration conf = jsc.hadoopConfiguration();
-        // Images in sub-folders of a class folder belong to that class.
-        conf.setBoolean("mapreduce.input.fileinputformat.input.dir.recursive", true);
-        String inputs = layout.classDirectories().stream().map(Path::toString).collect(Collectors.joining(","));
-        int slices = partitions > 0 ? partitions : jsc.defaultParallelism();
-
-        JavaRDD<DecodeResult> results = jsc.binaryFiles(inputs, slices)
-                .map(new DecodeFunction(layout.labeler(), decoder))
+        List<String> files = ImageLister.list(layout, conf);
+        // Small tasks balance decoding across executors and keep each task's list of paths small.
+        int slices = partitions > 0 ? partitions
+                : Math.max(jsc.defaultParallelism(), files.size() / FILES_PER_PARTITION);
+        JavaRDD<DecodeResult> results = jsc.parallelize(files, Math.max(1, Math.min(slices, files.size())))
+                .mapPartitions(new DecodeFunction(layout.labeler(), decoder, new SerializableConfiguration(conf)))
                 .persist(StorageLevel.MEMORY_AND_DISK_SER());
         try {
             JavaRDD<Row> rows = results.filter(DecodeResult::ok)

@@ -12,11 +12,18 @@ public final class Locations {
     private Locations() {
     }
 
-    /** A scheme-less path is qualified against fs.defaultFS (locally: the current directory). */
+    /**
+     * A scheme-less path is qualified against fs.defaultFS (locally: the current directory). Trailing
+     * slashes are dropped: Hadoop keeps them, and "dir/" would then be its own parent.
+     */
     public static Path resolve(String location, Configuration conf) {
+        String trimmed = location.trim();
+        while (trimmed.length() > 1 && trimmed.endsWith("/") && !trimmed.endsWith(":/") && !trimmed.endsWith("//")) {
+            trimmed = trimmed.substring(0, trimmed.length() - 1);
+        }
         try {
-            Path p = new Path(location);
-            return p.getFileSystem(conf).makeQualified(p);
+            Path p = new Path(trimmed);
+            return p.toUri().getScheme() != null ? p : p.getFileSystem(conf).makeQualified(p);
         } catch (IllegalArgumentException | IOException e) {
             throw new UserError("cannot use location '" + location + "': " + e.getMessage(), e);
         }

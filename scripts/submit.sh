@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Submits one job of the shaded jar through Spark's own SparkSubmit:
+#   scripts/submit.sh JOB [--master URL] [--deploy-mode client|cluster] [spark-submit options] \
+#                         [--config my.conf] [-Dkey=value ...]
+# JOB: ingest | train | evaluate | pipeline | convert-cifar10. Uses $SPARK_HOME/bin/spark-submit when
+# SPARK_HOME is set, else org.apache.spark.deploy.SparkSubmit from the project's own Spark jars.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+[[ $# -ge 1 ]] || { sed -n '2,6p' "$0" >&2; exit 2; }
+class="$(job_class "$1")"; shift
+build_if_needed
+
+spark_args=(); job_args=()
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --config|-D*) job_args+=("$1"); [[ "$1" == --config ]] && { job_args+=("$2"); shift; } ;;
+    --*) spark_args+=("$1" "$2"); shift ;;
+    *) job_args+=("$1") ;;
+  esac
+  shift
+done
+
+driver_opts="$DL4J_JAVA_OPTS"
+submit=(--class "$class"
+  --conf "spark.driver.extraJavaOptions=$driver_opts"
+  --conf "spark.executor.extraJavaOptions=$driver_opts"
+  --conf spark.serializer=org.apache.spark.serializer.KryoSerializer
+  --conf spark.kryo.registrator=org.nd4j.kryo.Nd4jRegistrator
+  "${spark_args[@]}" "$SHADED_JAR" "${job_args[@]}")
+if [[ -n "${SPARK_HOME:-}" ]]; then
+  exec "$SPARK_HOME/bin/spark-submit" "${submit[@]}"
+fi
+# shellcheck disable=SC2086
+exec java -Xmx${DRIVER_MEMORY:-4g} $SPARK_JAVA_OPTS $DL4J_JAVA_OPTS -cp "$(cat "$CLASSPATH_FILE")" \
+  org.apache.spark.deploy.SparkSubmit "${submit[@]}"
