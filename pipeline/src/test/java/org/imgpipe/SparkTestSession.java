@@ -1,6 +1,7 @@
 package org.imgpipe;
 
 import org.apache.spark.sql.SparkSession;
+import org.imgpipe.runtime.NativeRuntime;
 
 /** One local[2] Spark session shared by every test in the JVM (starting one costs seconds). */
 public final class SparkTestSession {
@@ -11,6 +12,7 @@ public final class SparkTestSession {
 
     public static synchronized SparkSession get() {
         if (session == null) {
+            NativeRuntime.prepare();
             session = SparkSession.builder()
                     .master("local[2]")
                     .appName("imgpipe-tests")

@@ -1,6 +1,7 @@
 package org.imgpipe.cli;
 
 import org.imgpipe.config.PipelineConfig;
+import org.imgpipe.runtime.NativeRuntime;
 
 /**
  * Runs one job body with the parsed configuration and turns its outcome into an exit code: a
@@ -18,6 +19,7 @@ public final class JobRunner {
 
     public static int run(String jobName, String[] argv, Job job) {
         try {
+            NativeRuntime.prepare();
             JobArgs args = JobArgs.parse(argv);
             PipelineConfig config = PipelineConfig.load(args);
             job.run(config, args);

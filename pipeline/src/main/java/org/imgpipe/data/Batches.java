@@ -6,24 +6,31 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.List;
 
-/** Turns decoded examples into the model's input: float NHWC pixels 0..255 and one-hot labels. */
+/**
+ * Turns decoded examples (HWC bytes) into the model's input: float NCHW pixels 0..255 and one-hot
+ * labels.
+ */
 public final class Batches {
     private Batches() {
     }
 
     public static INDArray features(List<LabeledImage> batch, int imageSize) {
-        int per = imageSize * imageSize * 3;
+        int plane = imageSize * imageSize;
+        int per = plane * 3;
         float[] buf = new float[batch.size() * per];
         for (int i = 0; i < batch.size(); i++) {
             byte[] px = batch.get(i).pixels();
             if (px.length != per) {
                 throw new IllegalArgumentException("image of " + px.length + " bytes, expected " + per);
             }
-            for (int j = 0, o = i * per; j < per; j++) {
-                buf[o + j] = px[j] & 0xFF;
+            int o = i * per;
+            for (int p = 0; p < plane; p++) {
+                buf[o + p] = px[3 * p] & 0xFF;
+                buf[o + plane + p] = px[3 * p + 1] & 0xFF;
+                buf[o + 2 * plane + p] = px[3 * p + 2] & 0xFF;
             }
         }
-        return Nd4j.create(buf, new long[]{batch.size(), imageSize, imageSize, 3}, 'c');
+        return Nd4j.create(buf, new long[]{batch.size(), 3, imageSize, imageSize}, 'c');
     }
 
     public static INDArray oneHot(List<LabeledImage> batch, int numClasses) {

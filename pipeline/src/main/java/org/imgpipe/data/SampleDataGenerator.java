@@ -49,7 +49,7 @@ public final class SampleDataGenerator {
     }
 
     /** One image of class c, HWC RGB. */
-    byte[] image(int c, Random rnd) {
+    public byte[] image(int c, Random rnd) {
         int[] bg = {rnd.nextInt(70), rnd.nextInt(70), rnd.nextInt(70)};
         double cx = size * (0.35 + 0.3 * rnd.nextDouble());
         double cy = size * (0.35 + 0.3 * rnd.nextDouble());

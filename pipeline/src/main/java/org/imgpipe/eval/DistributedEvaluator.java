@@ -6,6 +6,7 @@ import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.imgpipe.data.LabeledImage;
 import org.imgpipe.model.ModelStore;
+import org.imgpipe.spark.SparkSessions;
 
 import java.io.IOException;
 
@@ -31,7 +32,8 @@ public final class DistributedEvaluator {
         Broadcast<byte[]> model = jsc.broadcast(ModelStore.bytes(graph));
         try {
             return examples
-                    .mapPartitions(new PartitionEvaluator(model, imageSize, numClasses, batchSize, rocBins))
+                    .mapPartitions(new PartitionEvaluator(model, imageSize, numClasses, batchSize, rocBins,
+                            SparkSessions.tasksPerJvm(jsc.getConf())))
                     .treeReduce(EvalAccumulator::merge);
         } finally {
             model.destroy();

@@ -6,6 +6,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.imgpipe.data.Batches;
 import org.imgpipe.data.LabeledImage;
+import org.imgpipe.runtime.NativeRuntime;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.io.ByteArrayInputStream;
@@ -24,8 +25,11 @@ final class PartitionEvaluator implements FlatMapFunction<Iterator<LabeledImage>
     private final int numClasses;
     private final int batchSize;
     private final int bins;
+    private final int tasksPerJvm;
 
-    PartitionEvaluator(Broadcast<byte[]> model, int imageSize, int numClasses, int batchSize, int bins) {
+    PartitionEvaluator(Broadcast<byte[]> model, int imageSize, int numClasses, int batchSize, int bins,
+                       int tasksPerJvm) {
+        this.tasksPerJvm = tasksPerJvm;
         this.model = model;
         this.imageSize = imageSize;
         this.numClasses = numClasses;
@@ -39,6 +43,7 @@ final class PartitionEvaluator implements FlatMapFunction<Iterator<LabeledImage>
         if (!examples.hasNext()) {
             return Collections.singletonList(acc).iterator();
         }
+        NativeRuntime.shareCores(tasksPerJvm);
         ComputationGraph graph = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(model.value()), false);
         List<LabeledImage> batch = new ArrayList<>(batchSize);
         while (examples.hasNext()) {

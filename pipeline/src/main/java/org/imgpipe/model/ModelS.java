@@ -23,7 +23,7 @@ import org.nd4j.linalg.learning.config.RmsProp;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
- * The reference notebook's "Model S" as a DL4J graph that takes raw 0..255 NHWC pixels. Keras'
+ * The reference notebook's "Model S" as a DL4J graph that takes raw 0..255 pixels, channels first. Keras'
  * regularizers add l2*sum(w^2) to the loss while DL4J's add 0.5*l2*sum(w^2), so L2 is passed doubled.
  */
 public final class ModelS {
@@ -32,6 +32,12 @@ public final class ModelS {
     /** The layer whose activations feed the output layer. */
     public static final String PENULTIMATE = "dense";
     public static final int CHANNELS = 3;
+    /**
+     * Channels-first: oneDNN's batch-norm kernels are far faster on NCHW (measured: 179 vs 110 img/s
+     * for the training step). Flattening is then in (c, h, w) order rather than Keras' (h, w, c), a
+     * fixed permutation of the dense layer's inputs that changes nothing for a model trained here.
+     */
+    public static final CNN2DFormat FORMAT = CNN2DFormat.NCHW;
 
     private static final double CONV_L1 = 1e-5;
     private static final double CONV_L2 = 1e-4;
@@ -52,7 +58,7 @@ public final class ModelS {
     }
 
     public static InputType inputType(int imageSize) {
-        return InputType.convolutional(imageSize, imageSize, CHANNELS, CNN2DFormat.NHWC);
+        return InputType.convolutional(imageSize, imageSize, CHANNELS, FORMAT);
     }
 
     public static ComputationGraphConfiguration configuration(Spec spec) {
@@ -78,9 +84,9 @@ public final class ModelS {
                 .addLayer("conv2d_4", conv(128), "bn_3")
                 .addLayer("bn_4", batchNorm(spec.batchNormMomentum()), "conv2d_4")
                 .addLayer("pool_2", maxPool(), "bn_4")
-                // Explicit, so dropout acts on the flat vector as in Keras; NHWC flattens in Keras' (h, w, c) order.
+                // Explicit, so dropout acts on the flat vector as in Keras.
                 .addVertex("flatten", new PreprocessorVertex(new CnnToFeedForwardPreProcessor(side, side, 128,
-                        CNN2DFormat.NHWC)), "pool_2")
+                        FORMAT)), "pool_2")
                 // DL4J's dropout argument is the probability of keeping an activation.
                 .addLayer("dropout", new DropoutLayer.Builder(1 - DROPOUT_RATE).build(), "flatten")
                 .addLayer(PENULTIMATE, new DenseLayer.Builder().nOut(512).activation(Activation.RELU)

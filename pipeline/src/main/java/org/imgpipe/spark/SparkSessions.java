@@ -3,26 +3,49 @@ package org.imgpipe.spark;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.imgpipe.config.SparkOptions;
+import org.imgpipe.runtime.NativeRuntime;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Creates the session every job runs in. Settings given by spark-submit (--master, --conf) win; the
  * pipeline's config only fills in what is missing.
  */
 public final class SparkSessions {
+    private static final Pattern LOCAL = Pattern.compile("local(?:\\[(\\*|\\d+)(?:,\\d+)?])?");
+
     private SparkSessions() {
     }
 
     public static SparkSession create(SparkOptions options) {
+        NativeRuntime.prepare();
         SparkConf conf = new SparkConf();
         conf.setIfMissing("spark.master", options.master());
         conf.setIfMissing("spark.app.name", options.appName());
         conf.setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
         conf.setIfMissing("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator");
         conf.setIfMissing("spark.ui.showConsoleProgress", "false");
+        String executorOpts = conf.get("spark.executor.extraJavaOptions", "");
+        if (!executorOpts.contains(NativeRuntime.HELPERS_PROPERTY)) {
+            conf.set("spark.executor.extraJavaOptions", (executorOpts + " " + NativeRuntime.executorJavaOptions()).trim());
+        }
         // dl4j-spark's training statistics would otherwise ask an NTP server for the time.
         System.setProperty("org.deeplearning4j.spark.time.TimeSource",
                 System.getProperty("org.deeplearning4j.spark.time.TimeSource",
                         "org.deeplearning4j.spark.time.SystemClockTimeSource"));
-        return SparkSession.builder().config(conf).getOrCreate();
+        SparkSession session = SparkSession.builder().config(conf).getOrCreate();
+        NativeRuntime.shareCores(tasksPerJvm(session.sparkContext().getConf()));
+        return session;
+    }
+
+    /** How many tasks one JVM runs at once: N for local[N], else spark.executor.cores. */
+    public static int tasksPerJvm(SparkConf conf) {
+        Matcher m = LOCAL.matcher(conf.get("spark.master", "local[*]"));
+        if (m.matches()) {
+            String n = m.group(1);
+            return n == null ? 1 : n.equals("*") ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(n);
+        }
+        return conf.getInt("spark.executor.cores", 1);
     }
 }

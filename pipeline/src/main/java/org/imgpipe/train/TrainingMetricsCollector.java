@@ -8,6 +8,8 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.deeplearning4j.spark.api.TrainingHook;
+import org.imgpipe.runtime.NativeRuntime;
+import org.imgpipe.spark.SparkSessions;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.DataSet;
@@ -29,9 +31,11 @@ public final class TrainingMetricsCollector implements TrainingHook, TrainingLis
     private final LongAccumulator examples;
     private final LongAccumulator correct;
     private final DoubleAccumulator lossSum;
+    private final int tasksPerJvm;
     private transient INDArray labels;
 
     public TrainingMetricsCollector(JavaSparkContext jsc, String penultimate, String output) {
+        this.tasksPerJvm = SparkSessions.tasksPerJvm(jsc.getConf());
         this.penultimate = penultimate;
         this.output = output;
         this.examples = jsc.sc().longAccumulator("train.examples");
@@ -60,11 +64,13 @@ public final class TrainingMetricsCollector implements TrainingHook, TrainingLis
 
     @Override
     public void preUpdate(DataSet minibatch, Model model) {
+        NativeRuntime.shareCores(tasksPerJvm);
         labels = minibatch.getLabels();
     }
 
     @Override
     public void preUpdate(MultiDataSet minibatch, Model model) {
+        NativeRuntime.shareCores(tasksPerJvm);
         labels = minibatch.getLabels(0);
     }
 

@@ -54,7 +54,7 @@ class ModelSTest {
 
     @Test
     void takesRawPixelsAndGivesProbabilities() {
-        INDArray pixels = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 4, 32, 32, 3).muli(255);
+        INDArray pixels = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 4, 3, 32, 32).muli(255);
         INDArray out = graph.output(false, pixels)[0];
         assertArrayEquals(new long[]{4, 10}, out.shape());
         for (int i = 0; i < 4; i++) {

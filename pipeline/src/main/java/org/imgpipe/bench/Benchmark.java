@@ -1,0 +1,182 @@
+package org.imgpipe.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
+import org.imgpipe.config.PipelineConfig;
+import org.imgpipe.config.SparkOptions;
+import org.imgpipe.config.TrainOptions;
+import org.imgpipe.data.Batches;
+import org.imgpipe.data.DatasetLayout;
+import org.imgpipe.data.Ingestor;
+import org.imgpipe.data.LabeledImage;
+import org.imgpipe.data.SampleDataGenerator;
+import org.imgpipe.eval.DistributedEvaluator;
+import org.imgpipe.model.ModelS;
+import org.imgpipe.runtime.NativeRuntime;
+import org.imgpipe.spark.SparkSessions;
+import org.imgpipe.train.EpochShuffler;
+import org.imgpipe.train.SparkTrainer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Throughput of every stage, measured in one JVM on 2-core-sized workloads: training steps with the
+ * fast path and with DL4J's stock layers, the same training through Spark parameter averaging in
+ * local[2], inference, ingest (PNG decode and write) and distributed evaluation. Each figure is
+ * repeated and reported as median, min and max; the medians end in one "BENCH {json}" line.
+ */
+public final class Benchmark {
+    private static final int BATCH = 32;
+    private static final int INFER_BATCH = 256;
+
+    private final boolean quick;
+    private final PrintStream out;
+    private final Map<String, Object> medians = new LinkedHashMap<>();
+    private final ModelS.Spec spec = new ModelS.Spec(32, 10, 42, 1e-3, 0.9, 1e-7, 0.99);
+    private final List<LabeledImage> examples;
+
+    public Benchmark(boolean quick, PrintStream out) {
+        this.quick = quick;
+        this.out = out;
+        Random rnd = new Random(1);
+        SampleDataGenerator gen = new SampleDataGenerator(32, 1, 1);
+        examples = new ArrayList<>();
+        for (int i = 0; i < (quick ? 1280 : 5120); i++) {
+            examples.add(new LabeledImage(i % 10, gen.image(i % 10, rnd)));
+        }
+    }
+
+    public Map<String, Object> run() throws Exception {
+        int repeats = quick ? 3 : 5;
+        out.printf("Benchmark (%s): %d cores, nd4j build '%s', oneDNN helpers %s%n", quick ? "quick" : "full",
+                Runtime.getRuntime().availableProcessors(), System.getProperty(NativeRuntime.EXTENSION_PROPERTY, ""),
+                NativeRuntime.helpersActive() ? "on" : "off");
+        NativeRuntime.shareCores(1);
+        figure("train_img_s_plain", repeats, () -> trainPlain(build(true), quick ? 10 : 40));
+        figure("train_img_s_stock_dl4j", quick ? 2 : 3, () -> trainPlain(build(false), quick ? 3 : 8));
+        figure("infer_img_s", repeats, () -> infer(build(true), quick ? 4 : 16));
+        java.nio.file.Path tmp = Files.createTempDirectory("imgpipe-bench");
+        try (SparkSession spark = SparkSessions.create(new SparkOptions("local[2]", "imgpipe-bench"))) {
+            JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+            JavaRDD<LabeledImage> rdd = jsc.parallelize(examples, 2).persist(StorageLevel.MEMORY_ONLY());
+            rdd.count();
+            figure("train_img_s_spark_local2", repeats, () -> trainSpark(jsc, rdd, build(true)));
+            figure("eval_img_s", repeats, () -> evaluate(jsc, rdd, build(true)));
+            figure("ingest_img_s", repeats, () -> ingest(spark, tmp));
+        } finally {
+            NativeRuntime.shareCores(1);
+            org.apache.commons.io.FileUtils.deleteQuietly(tmp.toFile());
+        }
+        medians.put("cores", Runtime.getRuntime().availableProcessors());
+        double plain = (double) medians.get("train_img_s_plain");
+        out.printf("fast/stock: %.2fx; spark local[2]/plain: %.2fx%n", plain / (double) medians.get("train_img_s_stock_dl4j"),
+                (double) medians.get("train_img_s_spark_local2") / plain);
+        out.println("BENCH " + new ObjectMapper().writeValueAsString(medians));
+        return medians;
+    }
+
+    /** One measurement in images (or files) per second. */
+    @FunctionalInterface
+    private interface Measurement {
+        double imagesPerSecond() throws Exception;
+    }
+
+    private void figure(String name, int repeats, Measurement m) throws Exception {
+        double[] v = new double[repeats];
+        for (int i = 0; i < repeats; i++) {
+            v[i] = m.imagesPerSecond();
+        }
+        double[] s = v.clone();
+        Arrays.sort(s);
+        double median = s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+        medians.put(name, Math.round(median * 10) / 10.0);
+        out.printf("%-26s median %8.1f  min %8.1f  max %8.1f  (%d runs)%n", name, median, s[0], s[s.length - 1],
+                repeats);
+    }
+
+    private ComputationGraph build(boolean fastPath) {
+        return NativeRuntime.withHelpers(fastPath, () -> ModelS.build(spec));
+    }
+
+    /** The i-th minibatch of 32, built the way the Spark path builds them. */
+    private DataSet minibatch(int i) {
+        int from = (i * BATCH) % (examples.size() - BATCH);
+        return Batches.dataSet(examples.subList(from, from + BATCH), 32, 10);
+    }
+
+    private double trainPlain(ComputationGraph graph, int steps) {
+        graph.fit(minibatch(0));
+        graph.fit(minibatch(1));
+        long start = System.nanoTime();
+        for (int i = 0; i < steps; i++) {
+            graph.fit(minibatch(i));
+        }
+        return steps * BATCH / seconds(start);
+    }
+
+    private double infer(ComputationGraph graph, int batches) {
+        INDArray x = Batches.features(examples.subList(0, INFER_BATCH), 32);
+        graph.output(false, x);
+        long start = System.nanoTime();
+        for (int i = 0; i < batches; i++) {
+            graph.output(false, x);
+        }
+        return batches * INFER_BATCH / seconds(start);
+    }
+
+    private int sparkEpoch;
+
+    private double trainSpark(JavaSparkContext jsc, JavaRDD<LabeledImage> rdd, ComputationGraph graph)
+            throws IOException {
+        TrainOptions options = PipelineConfig.of(Map.of("pipeline.train.master.workers", 2)).train();
+        SparkComputationGraph net = new SparkComputationGraph(jsc, graph, SparkTrainer.trainingMaster(jsc, options));
+        try (EpochShuffler shuffler = new EpochShuffler(rdd, 42, 2, BATCH, 32, 10)) {
+            long n = shuffler.count();
+            long start = System.nanoTime();
+            net.fit(shuffler.epoch(++sparkEpoch));
+            return n / seconds(start);
+        }
+    }
+
+    private double evaluate(JavaSparkContext jsc, JavaRDD<LabeledImage> rdd, ComputationGraph graph)
+            throws IOException {
+        long start = System.nanoTime();
+        long n = new DistributedEvaluator(jsc, 32, 128, 200).evaluate(graph, rdd, 10).count();
+        return n / seconds(start);
+    }
+
+    private int ingestRun;
+
+    private double ingest(SparkSession spark, java.nio.file.Path tmp) throws IOException {
+        Configuration conf = spark.sparkContext().hadoopConfiguration();
+        Path root = new Path(tmp.toUri().toString(), "images");
+        if (!Files.exists(tmp.resolve("images"))) {
+            new SampleDataGenerator(32, quick ? 100 : 300, 5).generate(root, List.of("train1"), conf);
+        }
+        long start = System.nanoTime();
+        long n = new Ingestor(spark, 32, 0).ingest(DatasetLayout.scan(root, List.of("train1"), conf),
+                new Path(tmp.toUri().toString(), "decoded-" + ingestRun++)).decoded();
+        return n / seconds(start);
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+}

@@ -1,0 +1,139 @@
+package org.imgpipe.runtime;
+
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * Sets up ND4J for speed in every JVM that trains or predicts (driver and executors):
+ * <ul>
+ * <li>turns on DL4J's oneDNN layer helpers (convolution, batch norm, pooling), which 1.0.0-M2 ships
+ *     disabled by default ({@value #HELPERS_PROPERTY}=true) and could not find the native environment
+ *     for (see {@code org.nd4j.nativeblas.Nd4jCpu});</li>
+ * <li>picks the fastest nd4j-native build on the classpath that this CPU can run, falling back to the
+ *     portable one, before ND4J loads its natives;</li>
+ * <li>gives each concurrently running Spark task an equal share of the cores, so that tasks times
+ *     threads never exceeds the cores.</li>
+ * </ul>
+ * Settings the user made explicitly (system properties) are left alone.
+ */
+public final class NativeRuntime {
+    public static final String HELPERS_PROPERTY = "org.eclipse.deeplearning4j.helpers.disable";
+    public static final String EXTENSION_PROPERTY = "org.bytedeco.javacpp.platform.extension";
+    /** nd4j-native builds, fastest first, with the CPU flags each needs. */
+    static final List<Build> BUILDS = List.of(
+            new Build("-onednn-avx512", Set.of("avx512f", "avx512bw", "avx512vl")),
+            new Build("-onednn-avx2", Set.of("avx2", "fma")),
+            new Build("-onednn", Set.of()),
+            new Build("-avx512", Set.of("avx512f", "avx512bw", "avx512vl")),
+            new Build("-avx2", Set.of("avx2", "fma")),
+            new Build("", Set.of()));
+    private static final String LIBRARY = "org/nd4j/linalg/cpu/nativecpu/bindings/linux-x86_64%s/libnd4jcpu.so";
+
+    private static volatile int threadsSet;
+
+    private NativeRuntime() {
+    }
+
+    /** One nd4j-native build: its JavaCPP platform extension and the CPU flags it requires. */
+    record Build(String extension, Set<String> flags) {
+    }
+
+    /** Must run before the first ND4J call of the JVM: enables the helpers and picks the build. */
+    public static synchronized void prepare() {
+        if (System.getProperty(HELPERS_PROPERTY) == null) {
+            System.setProperty(HELPERS_PROPERTY, "false");
+        }
+        if (System.getProperty(EXTENSION_PROPERTY) == null && "Linux".equals(System.getProperty("os.name"))
+                && "amd64".equals(System.getProperty("os.arch"))) {
+            String ext = selectExtension(cpuFlags(),
+                    e -> NativeRuntime.class.getClassLoader().getResource(String.format(LIBRARY, e)) != null);
+            if (ext != null) {
+                System.setProperty(EXTENSION_PROPERTY, ext);
+            }
+        }
+    }
+
+    /** The JVM options executors need for {@link #prepare()}'s choices (they may start ND4J first). */
+    public static String executorJavaOptions() {
+        prepare();
+        StringBuilder sb = new StringBuilder("-D" + HELPERS_PROPERTY + "=" + System.getProperty(HELPERS_PROPERTY));
+        String ext = System.getProperty(EXTENSION_PROPERTY);
+        if (ext != null && !ext.isEmpty()) {
+            sb.append(" -D").append(EXTENSION_PROPERTY).append('=').append(ext);
+        }
+        return sb.toString();
+    }
+
+    /** The fastest build that is available and whose CPU flags are all present, or null. */
+    static String selectExtension(Set<String> cpuFlags, Predicate<String> available) {
+        for (Build b : BUILDS) {
+            if (cpuFlags.containsAll(b.flags()) && available.test(b.extension())) {
+                return b.extension();
+            }
+        }
+        return null;
+    }
+
+    static Set<String> cpuFlags() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("flags")) {
+                    return new HashSet<>(Arrays.asList(line.substring(line.indexOf(':') + 1).trim().split("\\s+")));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // unknown CPU: only builds that need no flags qualify
+        }
+        return Set.of();
+    }
+
+    /**
+     * Gives ND4J's op threads an equal share of the cores among the tasks that run at once in this
+     * JVM (local[N] runs N tasks in the driver; an executor runs spark.executor.cores tasks).
+     */
+    public static void shareCores(int concurrentTasks) {
+        int threads = threadsPerTask(Runtime.getRuntime().availableProcessors(), concurrentTasks);
+        if (threadsSet != threads) {
+            Nd4j.getEnvironment().setMaxThreads(threads);
+            Nd4j.getEnvironment().setMaxMasterThreads(threads);
+            threadsSet = threads;
+        }
+    }
+
+    static int threadsPerTask(int cores, int concurrentTasks) {
+        return Math.max(1, cores / Math.max(1, concurrentTasks));
+    }
+
+    /**
+     * Runs a model builder with the helpers on or off: DL4J decides per layer, when the layer is
+     * created, so this is how one JVM holds both a fast and a stock model (for comparisons).
+     */
+    public static synchronized <T> T withHelpers(boolean on, Supplier<T> build) {
+        String before = System.getProperty(HELPERS_PROPERTY);
+        System.setProperty(HELPERS_PROPERTY, Boolean.toString(!on));
+        try {
+            return build.get();
+        } finally {
+            if (before == null) {
+                System.clearProperty(HELPERS_PROPERTY);
+            } else {
+                System.setProperty(HELPERS_PROPERTY, before);
+            }
+        }
+    }
+
+    /** Whether the loaded libnd4j has oneDNN inside and DL4J will use its helpers. */
+    public static boolean helpersActive() {
+        return org.deeplearning4j.nn.layers.mkldnn.BaseMKLDNNHelper.mklDnnEnabled()
+                && "false".equals(System.getProperty(HELPERS_PROPERTY));
+    }
+}

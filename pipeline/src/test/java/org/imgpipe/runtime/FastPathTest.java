@@ -1,0 +1,100 @@
+package org.imgpipe.runtime;
+
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
+import org.deeplearning4j.nn.layers.mkldnn.MKLDNNBatchNormHelper;
+import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
+import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
+import org.imgpipe.model.ModelS;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The fast path (DL4J's oneDNN helpers over libnd4j's conv2d/batchnorm/maxpool ops) against the stock
+ * DL4J layers on the same parameters and inputs: outputs, loss and every parameter's gradient.
+ */
+class FastPathTest {
+    private static final ModelS.Spec SPEC = new ModelS.Spec(32, 10, 42, 1e-3, 0.9, 1e-7, 0.99);
+    private static final double TOLERANCE = 1e-4;
+    private static ComputationGraph stock;
+    private static ComputationGraph fast;
+    private static INDArray features;
+    private static INDArray labels;
+
+    @BeforeAll
+    static void build() {
+        NativeRuntime.prepare();
+        stock = NativeRuntime.withHelpers(false, () -> ModelS.build(SPEC));
+        fast = NativeRuntime.withHelpers(true, () -> ModelS.build(SPEC));
+        fast.setParams(stock.params().dup());
+        Nd4j.getRandom().setSeed(11);
+        features = Nd4j.rand(DataType.FLOAT, 16, 3, 32, 32).muli(255);
+        labels = Nd4j.zeros(DataType.FLOAT, 16, 10);
+        for (int i = 0; i < 16; i++) {
+            labels.putScalar(i, i % 10, 1f);
+        }
+    }
+
+    private static double relativeError(INDArray a, INDArray b) {
+        double scale = Math.max(a.norm2Number().doubleValue(), b.norm2Number().doubleValue());
+        return scale == 0 ? 0 : a.sub(b).norm2Number().doubleValue() / scale;
+    }
+
+    @Test
+    void theFastPathIsActive() {
+        assertTrue(NativeRuntime.helpersActive(), "oneDNN helpers are off: is an -onednn nd4j-native build loaded?");
+        assertInstanceOf(MKLDNNConvHelper.class, ((ConvolutionLayer) fast.getLayer("conv2d_2")).getHelper());
+        assertInstanceOf(MKLDNNBatchNormHelper.class, ((BatchNormalization) fast.getLayer("bn_2")).getHelper());
+        assertNull(((ConvolutionLayer) stock.getLayer("conv2d_2")).getHelper());
+        assertEquals(stock.numParams(), fast.numParams());
+    }
+
+    @Test
+    void inferenceOutputsMatchTheStockLayers() {
+        INDArray a = stock.output(false, features)[0];
+        INDArray b = fast.output(false, features)[0];
+        assertTrue(relativeError(a, b) < TOLERANCE, "relative error " + relativeError(a, b));
+    }
+
+    @Test
+    void lossAndEveryGradientMatchTheStockLayers() {
+        Gradient a = gradient(stock);
+        double scoreA = stock.score();
+        Gradient b = gradient(fast);
+        assertEquals(scoreA, fast.score(), Math.abs(scoreA) * TOLERANCE);
+        Map<String, INDArray> ga = a.gradientForVariable();
+        Map<String, INDArray> gb = b.gradientForVariable();
+        assertEquals(ga.keySet(), gb.keySet());
+        Set<String> checked = new java.util.TreeSet<>();
+        for (String key : ga.keySet()) {
+            double err = relativeError(ga.get(key), gb.get(key));
+            assertTrue(err < TOLERANCE, key + ": relative error " + err);
+            checked.add(key);
+        }
+        assertTrue(checked.containsAll(Set.of("conv2d_1_W", "conv2d_4_b", "bn_3_gamma", "bn_3_beta", "dense_W",
+                "predictions_W")), checked.toString());
+    }
+
+    /** Loss and gradients of one training-mode pass with the same dropout mask for both graphs. */
+    private static Gradient gradient(ComputationGraph g) {
+        Nd4j.getRandom().setSeed(5);
+        g.setInputs(features);
+        g.setLabels(labels);
+        g.computeGradientAndScore();
+        Gradient grad = g.gradient();
+        grad.gradientForVariable().replaceAll((k, v) -> v.dup());
+        return grad;
+    }
+}

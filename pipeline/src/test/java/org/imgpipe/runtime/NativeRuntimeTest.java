@@ -1,0 +1,36 @@
+package org.imgpipe.runtime;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+class NativeRuntimeTest {
+    private static final Set<String> AVX512 = Set.of("sse2", "avx2", "fma", "avx512f", "avx512bw", "avx512vl");
+    private static final Set<String> AVX2 = Set.of("sse2", "avx2", "fma");
+
+    @Test
+    void picksTheFastestBuildTheCpuCanRun() {
+        Set<String> all = Set.of("", "-onednn", "-onednn-avx2", "-onednn-avx512");
+        assertEquals("-onednn-avx512", NativeRuntime.selectExtension(AVX512, all::contains));
+        assertEquals("-onednn-avx2", NativeRuntime.selectExtension(AVX2, all::contains));
+        assertEquals("-onednn", NativeRuntime.selectExtension(Set.of("sse2"), all::contains));
+    }
+
+    @Test
+    void fallsBackToWhatIsOnTheClasspath() {
+        assertEquals("-onednn", NativeRuntime.selectExtension(AVX512, Set.of("-onednn")::contains));
+        assertEquals("", NativeRuntime.selectExtension(AVX2, Set.of("", "-avx512")::contains));
+        assertNull(NativeRuntime.selectExtension(AVX2, Set.of("-avx512")::contains));
+    }
+
+    @Test
+    void tasksTimesThreadsNeverExceedsTheCores() {
+        assertEquals(2, NativeRuntime.threadsPerTask(2, 1));
+        assertEquals(1, NativeRuntime.threadsPerTask(2, 2));
+        assertEquals(1, NativeRuntime.threadsPerTask(2, 4));
+        assertEquals(4, NativeRuntime.threadsPerTask(16, 4));
+    }
+}
