@@ -4,10 +4,5 @@
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 build_if_needed
-log="$(mktemp)"
-trap 'rm -f "$log"' EXIT
 cd "$ROOT"
-# shellcheck disable=SC2086
-java -Xmx${DRIVER_MEMORY:-4g} $SPARK_JAVA_OPTS $DL4J_JAVA_OPTS -cp "$(local_classpath)" \
-  org.imgpipe.jobs.BenchJob "$@" | tee "$log" | grep --line-buffered -v '^BENCH '
-grep '^BENCH ' "$log" | tail -1
+run_printing_last "BENCH " org.imgpipe.jobs.BenchJob "$@"

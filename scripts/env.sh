@@ -53,3 +53,17 @@ job_class() {
     *) echo "unknown job '$1' (ingest, train, evaluate, pipeline, convert-cifar10)" >&2; return 2 ;;
   esac
 }
+
+# Runs a job class in local mode with the full classpath and prints its output, the line starting
+# with TAG last (after Spark's shutdown messages, which may follow it).
+run_printing_last() {
+  local tag="$1" class="$2"; shift 2
+  local log status=0
+  log="$(mktemp)"
+  # shellcheck disable=SC2086
+  java -Xmx${DRIVER_MEMORY:-4g} $SPARK_JAVA_OPTS $DL4J_JAVA_OPTS -cp "$(local_classpath)" "$class" "$@" \
+    | tee "$log" | grep --line-buffered -v "^$tag" || status=$?
+  grep "^$tag" "$log" | tail -1
+  rm -f "$log"
+  return "$status"
+}

@@ -1,8 +1,7 @@
 package org.imgpipe.jobs;
 
-import org.apache.spark.sql.SparkSession;
 import org.imgpipe.cli.JobRunner;
-import org.imgpipe.spark.SparkSessions;
+import org.imgpipe.io.Locations;
 import org.imgpipe.workflow.EvaluateWorkflow;
 
 /** spark-submit entry point: evaluate a saved model on one split and write metrics.json. */
@@ -11,10 +10,6 @@ public final class EvaluateJob {
     }
 
     public static void main(String[] args) {
-        JobRunner.exit("evaluate", args, (config, a) -> {
-            try (SparkSession spark = SparkSessions.create(config.spark())) {
-                System.out.println("metrics: " + new EvaluateWorkflow(config, spark).run().metricsFile());
-            }
-        });
+        JobRunner.exitWithSpark("evaluate", args, (config, spark) -> System.out.println("metrics: " + Locations.display(new EvaluateWorkflow(config, spark).run().metricsFile())));
     }
 }

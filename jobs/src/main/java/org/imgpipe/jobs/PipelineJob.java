@@ -1,8 +1,7 @@
 package org.imgpipe.jobs;
 
-import org.apache.spark.sql.SparkSession;
 import org.imgpipe.cli.JobRunner;
-import org.imgpipe.spark.SparkSessions;
+import org.imgpipe.io.Locations;
 import org.imgpipe.workflow.EvaluateWorkflow;
 import org.imgpipe.workflow.IngestWorkflow;
 import org.imgpipe.workflow.TrainWorkflow;
@@ -13,12 +12,10 @@ public final class PipelineJob {
     }
 
     public static void main(String[] args) {
-        JobRunner.exit("pipeline", args, (config, a) -> {
-            try (SparkSession spark = SparkSessions.create(config.spark())) {
-                new IngestWorkflow(config, spark).run();
-                new TrainWorkflow(config, spark).run();
-                System.out.println("metrics: " + new EvaluateWorkflow(config, spark).run().metricsFile());
-            }
+        JobRunner.exitWithSpark("pipeline", args, (config, spark) -> {
+            new IngestWorkflow(config, spark).run();
+            new TrainWorkflow(config, spark).run();
+            System.out.println("metrics: " + Locations.display(new EvaluateWorkflow(config, spark).run().metricsFile()));
         });
     }
 }

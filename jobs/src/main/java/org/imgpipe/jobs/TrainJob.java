@@ -1,8 +1,6 @@
 package org.imgpipe.jobs;
 
-import org.apache.spark.sql.SparkSession;
 import org.imgpipe.cli.JobRunner;
-import org.imgpipe.spark.SparkSessions;
 import org.imgpipe.workflow.TrainWorkflow;
 
 /** spark-submit entry point: train Model S on the ingested folds. */
@@ -11,10 +9,6 @@ public final class TrainJob {
     }
 
     public static void main(String[] args) {
-        JobRunner.exit("train", args, (config, a) -> {
-            try (SparkSession spark = SparkSessions.create(config.spark())) {
-                new TrainWorkflow(config, spark).run();
-            }
-        });
+        JobRunner.exitWithSpark("train", args, (config, spark) -> new TrainWorkflow(config, spark).run());
     }
 }

@@ -1,6 +1,8 @@
 package org.imgpipe.cli;
 
+import org.apache.spark.sql.SparkSession;
 import org.imgpipe.config.PipelineConfig;
+import org.imgpipe.spark.SparkSessions;
 import org.imgpipe.runtime.NativeRuntime;
 
 /**
@@ -34,8 +36,23 @@ public final class JobRunner {
         }
     }
 
+    /** The body of a job that runs in a Spark session. */
+    @FunctionalInterface
+    public interface SparkJob {
+        void run(PipelineConfig config, SparkSession spark) throws Exception;
+    }
+
     /** For {@code main}: runs the job and exits the JVM with its code (Spark threads may linger). */
     public static void exit(String jobName, String[] argv, Job job) {
         System.exit(run(jobName, argv, job));
+    }
+
+    /** For {@code main}: runs the job in a Spark session made from the config, then exits. */
+    public static void exitWithSpark(String jobName, String[] argv, SparkJob job) {
+        exit(jobName, argv, (config, args) -> {
+            try (SparkSession spark = SparkSessions.create(config.spark())) {
+                job.run(config, spark);
+            }
+        });
     }
 }

@@ -1,7 +1,6 @@
 package org.imgpipe.io;
 
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.imgpipe.cli.UserError;
 
@@ -29,15 +28,8 @@ public final class Locations {
         }
     }
 
-    public static Path child(Path parent, String... names) {
-        Path p = parent;
-        for (String n : names) {
-            p = new Path(p, n);
-        }
-        return p;
-    }
-
-    public static FileSystem fs(Path p, Configuration conf) throws IOException {
-        return p.getFileSystem(conf);
+    /** How to show a location to a user: a local file as a plain path, anything else as its URI. */
+    public static String display(Path p) {
+        return "file".equals(p.toUri().getScheme()) ? p.toUri().getPath() : p.toString();
     }
 }
