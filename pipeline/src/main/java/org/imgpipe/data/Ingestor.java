@@ -47,10 +47,10 @@ public final class Ingestor {
         JavaRDD<DecodeResult> results = jsc.parallelize(files, Math.max(1, Math.min(slices, files.size())))
                 .mapPartitions(new DecodeFunction(layout.labeler(), decoder, new SerializableConfiguration(conf)))
                 .persist(StorageLevel.MEMORY_AND_DISK_SER());
+        Path staging = AtomicFiles.tempSibling(decodedDir);
         try {
             JavaRDD<Row> rows = results.filter(DecodeResult::ok)
                     .map(r -> RowFactory.create(r.fold(), r.label(), r.path(), r.pixels()));
-            Path staging = AtomicFiles.tempSibling(decodedDir);
             spark.createDataFrame(rows, DecodedStore.SCHEMA).write().mode(SaveMode.ErrorIfExists)
                     .partitionBy(DecodedStore.FOLD).parquet(staging.toString());
 
@@ -60,6 +60,14 @@ public final class Ingestor {
             results.filter(r -> !r.ok()).map(r -> new Tuple2<>(r.path(), r.error())).collect().stream()
                     .map(t -> new IngestReport.Skipped(t._1(), t._2()))
                     .sorted((a, b) -> a.path().compareTo(b.path())).forEach(skipped::add);
+            counts.forEach((fold, perClass) -> {
+                for (int c = 0; c < perClass.length; c++) {
+                    if (perClass[c] == 0) {
+                        skipped.add(new IngestReport.Skipped(new Path(layout.folds().get(fold),
+                                layout.classNames().get(c)).toString(), "class folder holds no decodable image"));
+                    }
+                }
+            });
 
             new DatasetManifest(layout.root().toString(), decoder.size(), layout.classNames(), counts)
                     .write(staging, conf);
@@ -68,6 +76,8 @@ public final class Ingestor {
                     new ArrayList<>(layout.folds().keySet()), counts, skipped, (System.nanoTime() - start) / 1e9);
         } finally {
             results.unpersist(false);
+            // Left only when something failed before the rename: never a half-written decoded folder.
+            staging.getFileSystem(conf).delete(staging, true);
         }
     }
 

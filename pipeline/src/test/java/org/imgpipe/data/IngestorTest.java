@@ -101,6 +101,32 @@ class IngestorTest {
     }
 
     @Test
+    void anEmptyClassFolderIsReportedAndAFailedIngestLeavesNoStagingFolder(@TempDir java.nio.file.Path dir)
+            throws Exception {
+        Path root = sampleRoot(dir, 1);
+        try (var files = Files.list(dir.resolve("images/test/004_cyan_vstripes"))) {
+            for (java.nio.file.Path f : files.toList()) {
+                Files.delete(f);
+            }
+        }
+        Path decoded = new Path(dir.toUri().toString(), "decoded");
+        IngestReport report = new Ingestor(spark, 32, 2).ingest(DatasetLayout.scan(root, FOLDS, conf), decoded);
+        assertEquals(0, report.counts().get("test")[4]);
+        assertEquals(1, report.skipped().size());
+        assertTrue(report.skipped().get(0).path().endsWith("test/004_cyan_vstripes"), report.skipped().toString());
+        assertEquals("class folder holds no decodable image", report.skipped().get(0).reason());
+
+        // A fold whose folder vanishes between the scan and the decode fails the job, cleanly.
+        DatasetLayout layout = DatasetLayout.scan(root, FOLDS, conf);
+        org.apache.commons.io.FileUtils.deleteDirectory(dir.resolve("images/train2").toFile());
+        Path other = new Path(dir.toUri().toString(), "decoded2");
+        org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> new Ingestor(spark, 32, 2).ingest(layout, other));
+        try (var names = Files.list(dir)) {
+            assertEquals(List.of("decoded", "images"), names.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+    }
+
+    @Test
     void aMissingFoldIsNamed(@TempDir java.nio.file.Path dir) throws Exception {
         Path root = sampleRoot(dir, 1);
         UserError e = assertThrows(UserError.class,
