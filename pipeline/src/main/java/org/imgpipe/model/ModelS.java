@@ -18,6 +18,7 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
+import org.imgpipe.model.fast.FastBatchNormalization;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.RmsProp;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
@@ -109,8 +110,8 @@ public final class ModelS {
     }
 
     private static BatchNormalization batchNorm(double momentum) {
-        return new BatchNormalization.Builder().decay(momentum).eps(BN_EPSILON).activation(Activation.IDENTITY)
-                .build();
+        return FastBatchNormalization.of(new BatchNormalization.Builder().decay(momentum).eps(BN_EPSILON)
+                .activation(Activation.IDENTITY).build());
     }
 
     private static SubsamplingLayer maxPool() {
