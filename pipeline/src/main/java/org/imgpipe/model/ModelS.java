@@ -1,6 +1,7 @@
 package org.imgpipe.model;
 
 import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -69,6 +70,9 @@ public final class ModelS {
                 .updater(new RmsProp(spec.learningRate(), spec.rho(), spec.epsilon()))
                 .weightInit(WeightInit.XAVIER_UNIFORM)
                 .convolutionMode(ConvolutionMode.Truncate)
+                // Without a cache mode DL4J's convolution layers run their forward convolution again in
+                // backprop: caching the pre-activations saves a quarter of the convolution work per step.
+                .cacheMode(CacheMode.DEVICE)
                 .trainingWorkspaceMode(WorkspaceMode.ENABLED)
                 .inferenceWorkspaceMode(WorkspaceMode.ENABLED)
                 .graphBuilder()
