@@ -131,9 +131,16 @@ public final class NativeRuntime {
         }
     }
 
+    /**
+     * Whether layers created now take the fast path: DL4J's helpers and this library's Java batch norm.
+     * Off when helpers are disabled, which is DL4J's default until {@link #prepare()}.
+     */
+    public static boolean fastPathEnabled() {
+        return "false".equals(System.getProperty(HELPERS_PROPERTY));
+    }
+
     /** Whether the loaded libnd4j has oneDNN inside and DL4J will use its helpers. */
     public static boolean helpersActive() {
-        return org.deeplearning4j.nn.layers.mkldnn.BaseMKLDNNHelper.mklDnnEnabled()
-                && "false".equals(System.getProperty(HELPERS_PROPERTY));
+        return org.deeplearning4j.nn.layers.mkldnn.BaseMKLDNNHelper.mklDnnEnabled() && fastPathEnabled();
     }
 }

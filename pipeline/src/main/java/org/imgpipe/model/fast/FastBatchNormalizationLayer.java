@@ -26,7 +26,7 @@ public class FastBatchNormalizationLayer extends BatchNormalization {
 
     public FastBatchNormalizationLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
-        if (!Boolean.parseBoolean(System.getProperty(NativeRuntime.HELPERS_PROPERTY, "true"))) {
+        if (NativeRuntime.fastPathEnabled()) {
             try {
                 HELPER.set(this, new JavaBatchNormHelper());
             } catch (IllegalAccessException e) {
