@@ -3,17 +3,16 @@ package org.imgpipe.data;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.api.java.function.Function;
 import org.apache.spark.util.SerializableConfiguration;
 
 import java.io.IOException;
-import java.util.Iterator;
 
 /**
  * Reads and decodes image files on an executor; a file that cannot be read or decoded becomes a
  * rejected result instead of a task failure.
  */
-final class DecodeFunction implements FlatMapFunction<Iterator<String>, DecodeResult> {
+final class DecodeFunction implements Function<String, DecodeResult> {
     private final FileLabeler labeler;
     private final ImageDecoder decoder;
     private final SerializableConfiguration conf;
@@ -25,21 +24,7 @@ final class DecodeFunction implements FlatMapFunction<Iterator<String>, DecodeRe
     }
 
     @Override
-    public Iterator<DecodeResult> call(Iterator<String> files) {
-        return new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-                return files.hasNext();
-            }
-
-            @Override
-            public DecodeResult next() {
-                return decode(files.next());
-            }
-        };
-    }
-
-    private DecodeResult decode(String file) {
+    public DecodeResult call(String file) {
         FileLabeler.FileLabel where = labeler.labelOf(file);
         try {
             byte[] pixels = decoder.decode(read(new Path(file)));

@@ -45,7 +45,7 @@ public final class Ingestor {
         int slices = partitions > 0 ? partitions
                 : Math.max(jsc.defaultParallelism(), files.size() / FILES_PER_PARTITION);
         JavaRDD<DecodeResult> results = jsc.parallelize(files, Math.max(1, Math.min(slices, files.size())))
-                .mapPartitions(new DecodeFunction(layout.labeler(), decoder, new SerializableConfiguration(conf)))
+                .map(new DecodeFunction(layout.labeler(), decoder, new SerializableConfiguration(conf)))
                 .persist(StorageLevel.MEMORY_AND_DISK_SER());
         Path staging = AtomicFiles.tempSibling(decodedDir);
         try {
