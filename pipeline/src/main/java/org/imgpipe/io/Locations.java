@@ -1,6 +1,7 @@
 package org.imgpipe.io;
 
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.imgpipe.cli.UserError;
 
@@ -25,6 +26,25 @@ public final class Locations {
             return p.toUri().getScheme() != null ? p : p.getFileSystem(conf).makeQualified(p);
         } catch (IllegalArgumentException | IOException e) {
             throw new UserError("cannot use location '" + location + "': " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Fails at start, with the location and the setting named, when a job could not write its output
+     * there, rather than after minutes of work with a file-system stack trace.
+     */
+    public static void requireWritable(Path dir, String settingKey, Configuration conf) {
+        try {
+            FileSystem fs = dir.getFileSystem(conf);
+            if (!fs.mkdirs(dir)) {
+                throw new IOException("cannot create the folder");
+            }
+            Path probe = new Path(dir, "_write-probe-" + java.util.UUID.randomUUID());
+            fs.create(probe, false).close();
+            fs.delete(probe, false);
+        } catch (IOException | RuntimeException e) {
+            throw new UserError("cannot write to " + dir + " (" + e.getMessage() + "): set " + settingKey
+                    + " to a writable location", e);
         }
     }
 

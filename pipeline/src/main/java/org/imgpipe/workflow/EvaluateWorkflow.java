@@ -12,6 +12,7 @@ import org.imgpipe.eval.ClassificationMetrics;
 import org.imgpipe.eval.DistributedEvaluator;
 import org.imgpipe.eval.EvalAccumulator;
 import org.imgpipe.eval.MetricsReport;
+import org.imgpipe.io.Locations;
 import org.imgpipe.model.ModelStore;
 
 import java.io.IOException;
@@ -38,6 +39,7 @@ public final class EvaluateWorkflow {
         Configuration conf = jsc.hadoopConfiguration();
         Workspace ws = Workspace.of(config, conf);
         EvalOptions eval = config.eval();
+        Locations.requireWritable(ws.evalOutput(), "pipeline.eval.output-dir", conf);
         DecodedStore store = DecodedStore.open(spark, ws.decoded());
         ComputationGraph graph = ModelStore.load(ws.evalModel(), conf);
         EvalAccumulator acc = new DistributedEvaluator(jsc, store.manifest().imageSize(), eval.batchSize(),

@@ -30,6 +30,8 @@ public final class IngestWorkflow {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         Workspace ws = Workspace.of(config, conf);
         DataOptions data = config.data();
+        Locations.requireWritable(ws.decoded().getParent(), "pipeline.ingest.output-dir", conf);
+        Locations.requireWritable(ws.ingestReports(), "pipeline.ingest.report-dir", conf);
         Path root = data.usesSampleData() ? sampleData(ws, data, conf) : Locations.resolve(data.root(), conf);
         DatasetLayout layout = DatasetLayout.scan(root, data.allFolds(), conf);
         IngestReport report = new Ingestor(spark, data.imageSize(), config.ingest().partitions())

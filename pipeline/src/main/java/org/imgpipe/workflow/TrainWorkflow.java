@@ -15,6 +15,7 @@ import org.imgpipe.data.DatasetManifest;
 import org.imgpipe.data.DecodedStore;
 import org.imgpipe.data.LabeledImage;
 import org.imgpipe.eval.DistributedEvaluator;
+import org.imgpipe.io.Locations;
 import org.imgpipe.model.ModelS;
 import org.imgpipe.model.ModelStore;
 import org.imgpipe.model.ModelSummary;
@@ -53,6 +54,7 @@ public final class TrainWorkflow {
         Workspace ws = Workspace.of(config, conf);
         DataOptions data = config.data();
         TrainOptions train = config.train();
+        Locations.requireWritable(ws.models(), "pipeline.train.model-dir", conf);
         DecodedStore store = DecodedStore.open(spark, ws.decoded());
         DatasetManifest manifest = store.manifest();
         if (manifest.imageSize() != data.imageSize()) {

@@ -104,6 +104,16 @@ class PipelineEndToEndTest {
     }
 
     @Test
+    void anUnwritableOutputLocationIsAUserErrorNamingTheSetting() throws Exception {
+        Path blocker = Files.writeString(work.resolve("a-file"), "not a folder");
+        PipelineConfig c = PipelineConfig.of(Map.of("pipeline.work.dir", work.toUri().toString(),
+                "pipeline.eval.output-dir", blocker.toUri() + "/eval"));
+        UserError e = assertThrows(UserError.class, () -> new EvaluateWorkflow(c, spark).run());
+        assertTrue(e.getMessage().startsWith("cannot write to file:" + blocker + "/eval"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("set pipeline.eval.output-dir to a writable location"), e.getMessage());
+    }
+
+    @Test
     void aFileThatIsNotAModelIsAUserError() throws Exception {
         Path bogus = Files.writeString(work.resolve("not-a-model.zip"), "hello");
         PipelineConfig c = PipelineConfig.of(Map.of("pipeline.work.dir", work.toUri().toString(),
