@@ -49,7 +49,7 @@ public final class Benchmark {
     private final boolean quick;
     private final PrintStream out;
     private final Map<String, Object> medians = new LinkedHashMap<>();
-    private final ModelS.Spec spec = new ModelS.Spec(32, 10, 42, 1e-3, 0.9, 1e-7, 0.99);
+    private final ModelS.Spec spec = ModelS.Spec.reference();
     private final List<LabeledImage> examples;
 
     public Benchmark(boolean quick, PrintStream out) {

@@ -42,12 +42,11 @@ public record DatasetLayout(Path root, List<String> classNames, Map<String, Path
             }
             TreeSet<String> classes = new TreeSet<>();
             for (FileStatus s : entries) {
-                String name = s.getPath().getName();
-                if (name.startsWith(".") || name.startsWith("_")) {
+                if (ImageLister.hidden(s.getPath())) {
                     continue;
                 }
                 if (s.isDirectory()) {
-                    classes.add(name);
+                    classes.add(s.getPath().getName());
                 } else {
                     stray.add(s.getPath().toString());
                 }

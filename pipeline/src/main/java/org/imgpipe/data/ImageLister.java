@@ -26,10 +26,15 @@ public final class ImageLister {
         return files;
     }
 
+    /** Names Hadoop and Spark treat as hidden ('.' and '_' prefixes: checksums, temp and marker files). */
+    static boolean hidden(Path p) {
+        String name = p.getName();
+        return name.startsWith(".") || name.startsWith("_");
+    }
+
     private static void collect(FileSystem fs, Path dir, List<String> files) throws IOException {
         for (FileStatus s : fs.listStatus(dir)) {
-            String name = s.getPath().getName();
-            if (name.startsWith(".") || name.startsWith("_")) {
+            if (hidden(s.getPath())) {
                 continue;
             }
             if (s.isDirectory()) {

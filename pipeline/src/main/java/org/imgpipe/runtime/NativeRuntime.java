@@ -15,9 +15,10 @@ import java.util.function.Supplier;
 /**
  * Sets up ND4J for speed in every JVM that trains or predicts (driver and executors):
  * <ul>
- * <li>turns on DL4J's oneDNN layer helpers (convolution, batch norm, pooling), which 1.0.0-M2 ships
- *     disabled by default ({@value #HELPERS_PROPERTY}=true) and could not find the native environment
- *     for (see {@code org.nd4j.nativeblas.Nd4jCpu});</li>
+ * <li>turns on DL4J's layer helpers, which 1.0.0-M2 ships disabled by default
+ *     ({@value #HELPERS_PROPERTY}=true): oneDNN for convolution and pooling, which DL4J could not find
+ *     the native environment for (see {@code org.nd4j.nativeblas.Nd4jCpu}), and this library's Java
+ *     batch norm;</li>
  * <li>picks the fastest nd4j-native build on the classpath that this CPU can run, falling back to the
  *     portable one, before ND4J loads its natives;</li>
  * <li>gives each concurrently running Spark task an equal share of the cores, so that tasks times

@@ -15,7 +15,7 @@ class ModelSTest {
 
     @BeforeAll
     static void build() {
-        graph = ModelS.build(new ModelS.Spec(32, 10, 42, 1e-3, 0.9, 1e-7, 0.99));
+        graph = ModelS.build(ModelS.Spec.reference());
         summary = ModelSummary.of(graph, ModelS.inputType(32));
     }
 

@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * DL4J layers on the same parameters and inputs: outputs, loss and every parameter's gradient.
  */
 class FastPathTest {
-    private static final ModelS.Spec SPEC = new ModelS.Spec(32, 10, 42, 1e-3, 0.9, 1e-7, 0.99);
+    private static final ModelS.Spec SPEC = ModelS.Spec.reference();
     private static final double TOLERANCE = 1e-4;
     private static ComputationGraph stock;
     private static ComputationGraph fast;
