@@ -48,9 +48,13 @@ job_class() {
     train) echo org.imgpipe.jobs.TrainJob ;;
     evaluate) echo org.imgpipe.jobs.EvaluateJob ;;
     pipeline) echo org.imgpipe.jobs.PipelineJob ;;
+    score) echo org.imgpipe.jobs.ScoreJob ;;
+    retrain) echo org.imgpipe.jobs.RetrainJob ;;
+    models) echo org.imgpipe.jobs.ModelsJob ;;
     bench) echo org.imgpipe.jobs.BenchJob ;;
     convert-cifar10) echo org.imgpipe.jobs.ConvertCifar10Job ;;
-    *) echo "unknown job '$1' (ingest, train, evaluate, pipeline, convert-cifar10)" >&2; return 2 ;;
+    *) echo "unknown job '$1' (ingest, train, evaluate, pipeline, score, retrain, models, convert-cifar10)" >&2
+       return 2 ;;
   esac
 }
 

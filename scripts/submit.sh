@@ -1,19 +1,24 @@
 #!/usr/bin/env bash
 # Submits one job of the shaded jar through Spark's own SparkSubmit:
 #   scripts/submit.sh JOB [--master URL] [--deploy-mode client|cluster] [spark-submit options] \
-#                         [--config my.conf] [-Dkey=value ...]
-# JOB: ingest | train | evaluate | pipeline | convert-cifar10. Uses $SPARK_HOME/bin/spark-submit when
-# SPARK_HOME is set, else org.apache.spark.deploy.SparkSubmit from the project's own Spark jars.
+#                         [--config my.conf] [-Dkey=value ...] [job options and words]
+# JOB: ingest | train | evaluate | pipeline | score | retrain | models | convert-cifar10, e.g.
+#   scripts/submit.sh score --input 'hdfs:///dumps/2026-11-*' --output hdfs:///scores [--incremental]
+#   scripts/submit.sh models list | promote ID | rollback
+# Uses $SPARK_HOME/bin/spark-submit when SPARK_HOME is set, else org.apache.spark.deploy.SparkSubmit
+# from the project's own Spark jars. Exit codes: 0 done (retrain: promoted), 1 failure, 2 user error,
+# 3 retrain kept the current model, 4 retrain skipped because another run holds the lock.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
-[[ $# -ge 1 ]] || { sed -n '2,6p' "$0" >&2; exit 2; }
+[[ $# -ge 1 ]] || { sed -n '2,10p' "$0" >&2; exit 2; }
 class="$(job_class "$1")"; shift
 build_if_needed
 
 spark_args=(); job_args=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    --config|-D*) job_args+=("$1"); [[ "$1" == --config ]] && { job_args+=("$2"); shift; } ;;
+    --config|--input|--output|--model-version) job_args+=("$1" "$2"); shift ;;
+    -D*|--incremental|--quick) job_args+=("$1") ;;
     --*) spark_args+=("$1" "$2"); shift ;;
     *) job_args+=("$1") ;;
   esac

@@ -1,6 +1,7 @@
 package org.imgpipe.jobs;
 
 import org.imgpipe.bench.Benchmark;
+import org.imgpipe.cli.ExitCodes;
 import org.imgpipe.cli.JobRunner;
 
 /** The throughput benchmark behind scripts/bench.sh ({@code --quick} for a short run). */
@@ -9,6 +10,9 @@ public final class BenchJob {
     }
 
     public static void main(String[] args) {
-        JobRunner.exit("bench", args, (config, a) -> new Benchmark(a.hasFlag("--quick"), System.out).run());
+        JobRunner.exit("bench", args, (config, a) -> {
+            new Benchmark(a.hasFlag("--quick"), System.out).run();
+            return ExitCodes.OK;
+        });
     }
 }

@@ -1,10 +1,12 @@
 package org.imgpipe.jobs;
 
 import org.apache.hadoop.conf.Configuration;
+import org.imgpipe.cli.ExitCodes;
 import org.imgpipe.cli.JobRunner;
 import org.imgpipe.cli.UserError;
 import org.imgpipe.data.Cifar10BinaryConverter;
 import org.imgpipe.io.Locations;
+import org.imgpipe.spark.SparkSessions;
 
 /**
  * Converts the official CIFAR-10 binary batches into the fold layout:
@@ -19,9 +21,10 @@ public final class ConvertCifar10Job {
             if (a.rest().size() != 2) {
                 throw new UserError("usage: convert-cifar10 <folder with data_batch_1.bin ...> <output folder>");
             }
-            Configuration conf = new Configuration();
+            Configuration conf = SparkSessions.hadoopConfiguration();
             System.out.println("Wrote images per fold: " + new Cifar10BinaryConverter().convert(
                     Locations.resolve(a.rest().get(0), conf), Locations.resolve(a.rest().get(1), conf), conf));
+            return ExitCodes.OK;
         });
     }
 }

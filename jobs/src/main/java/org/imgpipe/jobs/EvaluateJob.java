@@ -1,5 +1,6 @@
 package org.imgpipe.jobs;
 
+import org.imgpipe.cli.ExitCodes;
 import org.imgpipe.cli.JobRunner;
 import org.imgpipe.io.Locations;
 import org.imgpipe.workflow.EvaluateWorkflow;
@@ -10,6 +11,9 @@ public final class EvaluateJob {
     }
 
     public static void main(String[] args) {
-        JobRunner.exitWithSpark("evaluate", args, (config, spark) -> System.out.println("metrics: " + Locations.display(new EvaluateWorkflow(config, spark).run().metricsFile())));
+        JobRunner.exitWithSpark("evaluate", args, (config, spark) -> {
+            System.out.println("metrics: " + Locations.display(new EvaluateWorkflow(config, spark).run().metricsFile()));
+            return ExitCodes.OK;
+        });
     }
 }

@@ -1,5 +1,6 @@
 package org.imgpipe.jobs;
 
+import org.imgpipe.cli.ExitCodes;
 import org.imgpipe.cli.JobRunner;
 import org.imgpipe.workflow.IngestWorkflow;
 
@@ -9,6 +10,9 @@ public final class IngestJob {
     }
 
     public static void main(String[] args) {
-        JobRunner.exitWithSpark("ingest", args, (config, spark) -> new IngestWorkflow(config, spark).run());
+        JobRunner.exitWithSpark("ingest", args, (config, spark) -> {
+            new IngestWorkflow(config, spark).run();
+            return ExitCodes.OK;
+        });
     }
 }

@@ -1,5 +1,6 @@
 package org.imgpipe.jobs;
 
+import org.imgpipe.cli.ExitCodes;
 import org.imgpipe.cli.JobRunner;
 import org.imgpipe.io.Locations;
 import org.imgpipe.workflow.EvaluateWorkflow;
@@ -16,6 +17,7 @@ public final class PipelineJob {
             new IngestWorkflow(config, spark).run();
             new TrainWorkflow(config, spark).run();
             System.out.println("metrics: " + Locations.display(new EvaluateWorkflow(config, spark).run().metricsFile()));
+            return ExitCodes.OK;
         });
     }
 }

@@ -1,5 +1,6 @@
 package org.imgpipe.jobs;
 
+import org.imgpipe.cli.ExitCodes;
 import org.imgpipe.cli.JobRunner;
 import org.imgpipe.workflow.TrainWorkflow;
 
@@ -9,6 +10,9 @@ public final class TrainJob {
     }
 
     public static void main(String[] args) {
-        JobRunner.exitWithSpark("train", args, (config, spark) -> new TrainWorkflow(config, spark).run());
+        JobRunner.exitWithSpark("train", args, (config, spark) -> {
+            new TrainWorkflow(config, spark).run();
+            return ExitCodes.OK;
+        });
     }
 }

@@ -19,7 +19,9 @@ import org.imgpipe.data.LabeledImage;
 import org.imgpipe.data.SampleDataGenerator;
 import org.imgpipe.eval.DistributedEvaluator;
 import org.imgpipe.model.ModelS;
+import org.imgpipe.registry.ModelVersion;
 import org.imgpipe.runtime.NativeRuntime;
+import org.imgpipe.score.BatchScorer;
 import org.imgpipe.spark.SparkSessions;
 import org.imgpipe.train.EpochShuffler;
 import org.imgpipe.train.SparkTrainer;
@@ -39,7 +41,8 @@ import java.util.Random;
 /**
  * Throughput of every stage, measured in one JVM on 2-core-sized workloads: training steps with the
  * fast path and with DL4J's stock layers, the same training through Spark parameter averaging in
- * local[2], inference, ingest (PNG decode and write) and distributed evaluation. Each figure is
+ * local[2], inference, ingest (PNG decode and write), distributed evaluation and end-to-end batch
+ * scoring of PNG files. Each figure is
  * repeated and reported as median, min and max; the medians end in one "BENCH {json}" line.
  */
 public final class Benchmark {
@@ -80,14 +83,17 @@ public final class Benchmark {
             figure("train_img_s_spark_local2", repeats, () -> trainSpark(jsc, rdd, build(true)));
             figure("eval_img_s", repeats, () -> evaluate(jsc, rdd, build(true)));
             figure("ingest_img_s", repeats, () -> ingest(spark, tmp));
+            figure("score_img_s", repeats, () -> score(spark, tmp, build(true)));
         } finally {
             NativeRuntime.shareCores(1);
             org.apache.commons.io.FileUtils.deleteQuietly(tmp.toFile());
         }
         medians.put("cores", Runtime.getRuntime().availableProcessors());
         double plain = (double) medians.get("train_img_s_plain");
-        out.printf("fast/stock: %.2fx; spark local[2]/plain: %.2fx%n", plain / (double) medians.get("train_img_s_stock_dl4j"),
-                (double) medians.get("train_img_s_spark_local2") / plain);
+        out.printf("fast/stock: %.2fx; spark local[2]/plain: %.2fx; score/infer: %.2fx%n",
+                plain / (double) medians.get("train_img_s_stock_dl4j"),
+                (double) medians.get("train_img_s_spark_local2") / plain,
+                (double) medians.get("score_img_s") / (double) medians.get("infer_img_s"));
         out.println("BENCH " + new ObjectMapper().writeValueAsString(medians));
         return medians;
     }
@@ -173,6 +179,25 @@ public final class Benchmark {
         long start = System.nanoTime();
         long n = new Ingestor(spark, 32, 0).ingest(DatasetLayout.scan(root, List.of("train1"), conf),
                 new Path(tmp.toUri().toString(), "decoded-" + ingestRun++)).decoded();
+        return n / seconds(start);
+    }
+
+    /**
+     * End-to-end batch scoring of a dump of PNG files (3,000 quick, 10,000 full: scoring pays a fixed
+     * ~1 s per run for shipping and deserializing the model, which a real dump amortizes): list,
+     * read, decode, infer, write Parquet and CSV.
+     */
+    private double score(SparkSession spark, java.nio.file.Path tmp, ComputationGraph graph) throws IOException {
+        Path dump = new Path(tmp.toUri().toString(), "dump");
+        if (!Files.exists(tmp.resolve("dump"))) {
+            new SampleDataGenerator(32, quick ? 300 : 1000, 6).generate(dump, List.of("day1"),
+                    spark.sparkContext().hadoopConfiguration());
+        }
+        ModelVersion version = new ModelVersion("bench", java.time.Instant.now().toString(),
+                SampleDataGenerator.CLASS_NAMES, 32, Map.of(), Map.of(), "");
+        long start = System.nanoTime();
+        long n = new BatchScorer(spark, INFER_BATCH, 0).score(dump.toString(),
+                new Path(tmp.toUri().toString(), "scores"), version, graph, false).scored();
         return n / seconds(start);
     }
 

@@ -7,6 +7,10 @@ public final class ExitCodes {
     public static final int FAILURE = 1;
     /** Bad arguments, config, data layout or input files: fix the input and rerun. */
     public static final int USER_ERROR = 2;
+    /** Retrain: the new model did not pass the promotion gate; the current model stays. */
+    public static final int KEPT_CURRENT = 3;
+    /** Retrain: another run holds the lock; nothing was done. */
+    public static final int LOCKED = 4;
 
     private ExitCodes() {
     }

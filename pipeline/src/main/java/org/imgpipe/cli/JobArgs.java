@@ -22,12 +22,30 @@ public final class JobArgs {
     }
 
     public static JobArgs parse(String... argv) {
+        return parse(List.of(), argv);
+    }
+
+    /** Parses with a job's own options, which become config overrides. */
+    public static JobArgs parse(List<JobOption> options, String... argv) {
         String configFile = null;
         Map<String, String> overrides = new LinkedHashMap<>();
         List<String> rest = new ArrayList<>();
         for (int i = 0; i < argv.length; i++) {
             String a = argv[i];
-            if (a.equals("--config")) {
+            JobOption option = find(options, a);
+            if (option != null) {
+                String value;
+                if (!option.takesValue()) {
+                    value = "true";
+                } else if (a.startsWith(option.name() + "=")) {
+                    value = a.substring(option.name().length() + 1);
+                } else if (i + 1 < argv.length) {
+                    value = argv[++i];
+                } else {
+                    throw new UserError(option.name() + " needs a value (it sets " + option.key() + ")");
+                }
+                overrides.put(option.key(), value);
+            } else if (a.equals("--config")) {
                 if (i + 1 >= argv.length) {
                     throw new UserError("--config needs a file: --config my.conf");
                 }
@@ -45,6 +63,15 @@ public final class JobArgs {
             }
         }
         return new JobArgs(configFile, overrides, rest);
+    }
+
+    private static JobOption find(List<JobOption> options, String arg) {
+        for (JobOption o : options) {
+            if (arg.equals(o.name()) || (o.takesValue() && arg.startsWith(o.name() + "="))) {
+                return o;
+            }
+        }
+        return null;
     }
 
     /** The user's HOCON file, or null. */

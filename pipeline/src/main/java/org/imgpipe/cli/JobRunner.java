@@ -2,30 +2,37 @@ package org.imgpipe.cli;
 
 import org.apache.spark.sql.SparkSession;
 import org.imgpipe.config.PipelineConfig;
-import org.imgpipe.spark.SparkSessions;
 import org.imgpipe.runtime.NativeRuntime;
+import org.imgpipe.spark.SparkSessions;
+
+import java.util.List;
 
 /**
- * Runs one job body with the parsed configuration and turns its outcome into an exit code: a
- * {@link UserError} is printed as one line, anything else with its stack trace.
+ * Runs one job body with the parsed configuration and turns its outcome into an exit code: the
+ * body's own code when it returns, {@link ExitCodes#USER_ERROR} for a {@link UserError} (printed as
+ * one line), {@link ExitCodes#FAILURE} for anything else (with its stack trace).
  */
 public final class JobRunner {
-    /** The body of a job. */
+    /** The body of a job; returns its exit code. */
     @FunctionalInterface
     public interface Job {
-        void run(PipelineConfig config, JobArgs args) throws Exception;
+        int run(PipelineConfig config, JobArgs args) throws Exception;
+    }
+
+    /** The body of a job that runs in a Spark session; returns its exit code. */
+    @FunctionalInterface
+    public interface SparkJob {
+        int run(PipelineConfig config, SparkSession spark) throws Exception;
     }
 
     private JobRunner() {
     }
 
-    public static int run(String jobName, String[] argv, Job job) {
+    public static int run(String jobName, String[] argv, List<JobOption> options, Job job) {
         try {
             NativeRuntime.prepare();
-            JobArgs args = JobArgs.parse(argv);
-            PipelineConfig config = PipelineConfig.load(args);
-            job.run(config, args);
-            return ExitCodes.OK;
+            JobArgs args = JobArgs.parse(options, argv);
+            return job.run(PipelineConfig.load(args), args);
         } catch (UserError e) {
             System.err.println(jobName + ": error: " + e.getMessage());
             return ExitCodes.USER_ERROR;
@@ -36,23 +43,22 @@ public final class JobRunner {
         }
     }
 
-    /** The body of a job that runs in a Spark session. */
-    @FunctionalInterface
-    public interface SparkJob {
-        void run(PipelineConfig config, SparkSession spark) throws Exception;
-    }
-
     /** For {@code main}: runs the job and exits the JVM with its code (Spark threads may linger). */
     public static void exit(String jobName, String[] argv, Job job) {
-        System.exit(run(jobName, argv, job));
+        System.exit(run(jobName, argv, List.of(), job));
     }
 
     /** For {@code main}: runs the job in a Spark session made from the config, then exits. */
     public static void exitWithSpark(String jobName, String[] argv, SparkJob job) {
-        exit(jobName, argv, (config, args) -> {
+        exitWithSpark(jobName, argv, List.of(), job);
+    }
+
+    /** As {@link #exitWithSpark(String, String[], SparkJob)}, with the job's own options. */
+    public static void exitWithSpark(String jobName, String[] argv, List<JobOption> options, SparkJob job) {
+        System.exit(run(jobName, argv, options, (config, args) -> {
             try (SparkSession spark = SparkSessions.create(config.spark())) {
-                job.run(config, spark);
+                return job.run(config, spark);
             }
-        });
+        }));
     }
 }

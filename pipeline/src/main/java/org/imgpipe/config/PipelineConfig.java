@@ -146,6 +146,18 @@ public final class PipelineConfig {
         return EvalOptions.from(section("eval"));
     }
 
+    public String registryDir() {
+        return section("registry").nonEmpty("dir");
+    }
+
+    public ScoreOptions score() {
+        return ScoreOptions.from(section("score"));
+    }
+
+    public RetrainOptions retrain() {
+        return RetrainOptions.from(section("retrain"));
+    }
+
     public SparkOptions spark() {
         return SparkOptions.from(section("spark"));
     }

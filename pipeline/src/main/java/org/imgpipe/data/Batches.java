@@ -15,11 +15,16 @@ public final class Batches {
     }
 
     public static INDArray features(List<LabeledImage> batch, int imageSize) {
+        return pixels(batch.stream().map(LabeledImage::pixels).toList(), imageSize);
+    }
+
+    /** The model input for HWC RGB images. */
+    public static INDArray pixels(List<byte[]> batch, int imageSize) {
         int plane = imageSize * imageSize;
         int per = plane * 3;
         float[] buf = new float[batch.size() * per];
         for (int i = 0; i < batch.size(); i++) {
-            byte[] px = batch.get(i).pixels();
+            byte[] px = batch.get(i);
             if (px.length != per) {
                 throw new IllegalArgumentException("image of " + px.length + " bytes, expected " + per);
             }

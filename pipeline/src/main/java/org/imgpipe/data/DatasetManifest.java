@@ -13,11 +13,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What an ingest produced: class names (label order), image size, the source root and the number of
- * decoded images per fold and class. Stored beside the decoded folds.
+ * What an ingest produced: class names (label order), image size, the source root, the number of
+ * decoded images per fold and class, and a content fingerprint per fold (see {@link Fingerprint}).
+ * Stored beside the decoded folds.
  */
 public record DatasetManifest(String sourceRoot, int imageSize, List<String> classNames,
-                              Map<String, long[]> counts) {
+                              Map<String, long[]> counts, Map<String, String> fingerprints) {
     static final String FILE = "_manifest.json";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -28,6 +29,11 @@ public record DatasetManifest(String sourceRoot, int imageSize, List<String> cla
     public long count(String fold) {
         long[] c = counts.get(fold);
         return c == null ? 0 : java.util.Arrays.stream(c).sum();
+    }
+
+    /** The fold's fingerprint; "unknown" for data ingested before fingerprints were recorded. */
+    public String fingerprint(String fold) {
+        return fingerprints == null ? "unknown" : fingerprints.getOrDefault(fold, "unknown");
     }
 
     void write(Path dir, Configuration conf) throws IOException {

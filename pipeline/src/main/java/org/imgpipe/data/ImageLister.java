@@ -32,7 +32,8 @@ public final class ImageLister {
         return name.startsWith(".") || name.startsWith("_");
     }
 
-    private static void collect(FileSystem fs, Path dir, List<String> files) throws IOException {
+    /** Adds every non-hidden file under dir, at any depth. */
+    public static void collect(FileSystem fs, Path dir, List<String> files) throws IOException {
         for (FileStatus s : fs.listStatus(dir)) {
             if (hidden(s.getPath())) {
                 continue;

@@ -27,12 +27,12 @@ import java.util.Map;
 public final class Ingestor {
     private static final int FILES_PER_PARTITION = 2000;
     private final SparkSession spark;
-    private final ImageDecoder decoder;
+    private final int imageSize;
     private final int partitions;
 
     public Ingestor(SparkSession spark, int imageSize, int partitions) {
         this.spark = spark;
-        this.decoder = new ImageDecoder(imageSize);
+        this.imageSize = imageSize;
         this.partitions = partitions;
     }
 
@@ -45,7 +45,7 @@ public final class Ingestor {
         int slices = partitions > 0 ? partitions
                 : Math.max(jsc.defaultParallelism(), files.size() / FILES_PER_PARTITION);
         JavaRDD<DecodeResult> results = jsc.parallelize(files, Math.max(1, Math.min(slices, files.size())))
-                .map(new DecodeFunction(layout.labeler(), decoder, new SerializableConfiguration(conf)))
+                .map(new DecodeFunction(layout.labeler(), new ImageFileReader(imageSize, new SerializableConfiguration(conf))))
                 .persist(StorageLevel.MEMORY_AND_DISK_SER());
         Path staging = AtomicFiles.tempSibling(decodedDir);
         try {
@@ -69,8 +69,8 @@ public final class Ingestor {
                 }
             });
 
-            new DatasetManifest(layout.root().toString(), decoder.size(), layout.classNames(), counts)
-                    .write(staging, conf);
+            new DatasetManifest(layout.root().toString(), imageSize, layout.classNames(), counts,
+                    fingerprintPerFold(results)).write(staging, conf);
             AtomicFiles.replace(staging, decodedDir, conf);
             return new IngestReport(layout.root().toString(), decodedDir.toString(), layout.classNames(),
                     new ArrayList<>(layout.folds().keySet()), counts, skipped, (System.nanoTime() - start) / 1e9);
@@ -79,6 +79,15 @@ public final class Ingestor {
             // Left only when something failed before the rename: never a half-written decoded folder.
             staging.getFileSystem(conf).delete(staging, true);
         }
+    }
+
+    private static Map<String, String> fingerprintPerFold(JavaRDD<DecodeResult> results) {
+        Map<String, Long> sums = results.filter(DecodeResult::ok)
+                .mapToPair(r -> new Tuple2<>(r.fold(), Fingerprint.ofImage(r.label(), r.pixels())))
+                .reduceByKey(Long::sum).collectAsMap();
+        Map<String, String> out = new java.util.TreeMap<>();
+        sums.forEach((fold, sum) -> out.put(fold, Fingerprint.format(sum)));
+        return out;
     }
 
     private static Map<String, long[]> countPerFoldAndClass(JavaRDD<DecodeResult> results, DatasetLayout layout) {

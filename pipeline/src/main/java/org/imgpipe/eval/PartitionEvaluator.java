@@ -3,13 +3,12 @@ package org.imgpipe.eval;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.util.ModelSerializer;
 import org.imgpipe.data.Batches;
 import org.imgpipe.data.LabeledImage;
+import org.imgpipe.model.ExecutorModels;
 import org.imgpipe.runtime.NativeRuntime;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -44,7 +43,7 @@ final class PartitionEvaluator implements FlatMapFunction<Iterator<LabeledImage>
             return Collections.singletonList(acc).iterator();
         }
         NativeRuntime.shareCores(tasksPerJvm);
-        ComputationGraph graph = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(model.value()), false);
+        ComputationGraph graph = ExecutorModels.borrow(model);
         List<LabeledImage> batch = new ArrayList<>(batchSize);
         while (examples.hasNext()) {
             batch.add(examples.next());
@@ -57,6 +56,7 @@ final class PartitionEvaluator implements FlatMapFunction<Iterator<LabeledImage>
                 batch.clear();
             }
         }
+        ExecutorModels.giveBack(model, graph);
         return Collections.singletonList(acc).iterator();
     }
 }

@@ -40,6 +40,14 @@ public final class SparkSessions {
     }
 
     /** How many tasks one JVM runs at once: N for local[N], else spark.executor.cores. */
+    /**
+     * The Hadoop configuration for a job that needs no Spark context (the registry commands): Hadoop's
+     * defaults plus the spark.hadoop.* settings spark-submit passes as system properties.
+     */
+    public static org.apache.hadoop.conf.Configuration hadoopConfiguration() {
+        return org.apache.spark.deploy.SparkHadoopUtil.get().newConfiguration(new SparkConf());
+    }
+
     public static int tasksPerJvm(SparkConf conf) {
         Matcher m = LOCAL.matcher(conf.get("spark.master", "local[*]"));
         if (m.matches()) {

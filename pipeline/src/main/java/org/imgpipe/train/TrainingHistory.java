@@ -13,6 +13,7 @@ import java.util.Locale;
 
 /** The per-epoch history, rewritten as history.json and history.csv after every epoch. */
 public final class TrainingHistory implements EpochListener {
+    public static final String JSON_FILE = "history.json";
     public static final String CSV_HEADER = "epoch,loss,accuracy,val_loss,val_accuracy,lr,seconds";
 
     private final Path dir;
@@ -28,7 +29,7 @@ public final class TrainingHistory implements EpochListener {
     public void onEpochEnd(EpochResult r, TrainingControl control) throws IOException {
         epochs.add(r);
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        AtomicFiles.writeString(new Path(dir, "history.json"), conf, json.writeValueAsString(epochs));
+        AtomicFiles.writeString(new Path(dir, JSON_FILE), conf, json.writeValueAsString(epochs));
         AtomicFiles.writeString(new Path(dir, "history.csv"), conf, csv(epochs));
     }
 

@@ -34,21 +34,28 @@ public final class EvaluateWorkflow {
     public record Result(ClassificationMetrics metrics, Path metricsFile) {
     }
 
+    /** Evaluates pipeline.eval.model on pipeline.eval.split. */
     public Result run() throws IOException {
+        Workspace ws = Workspace.of(config, spark.sparkContext().hadoopConfiguration());
+        return evaluate(ws.evalModel(), new Path(ws.evalOutput(), config.eval().split()));
+    }
+
+    /** Evaluates a model file on pipeline.eval.split and writes the reports into outputDir. */
+    public Result evaluate(Path modelFile, Path outputDir) throws IOException {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Configuration conf = jsc.hadoopConfiguration();
         Workspace ws = Workspace.of(config, conf);
         EvalOptions eval = config.eval();
-        Locations.requireWritable(ws.evalOutput(), "pipeline.eval.output-dir", conf);
+        Locations.requireWritable(outputDir, "pipeline.eval.output-dir", conf);
         DecodedStore store = DecodedStore.open(spark, ws.decoded());
-        ComputationGraph graph = ModelStore.load(ws.evalModel(), conf);
+        ComputationGraph graph = ModelStore.load(modelFile, conf);
         EvalAccumulator acc = new DistributedEvaluator(jsc, store.manifest().imageSize(), eval.batchSize(),
                 eval.rocThresholds()).evaluate(graph, store.fold(eval.split()), store.manifest().numClasses());
         ClassificationMetrics metrics = ClassificationMetrics.of(acc, store.manifest().classNames(),
                 acc.meanCrossEntropy() + graph.calcRegularizationScore(true));
         MetricsReport report = new MetricsReport(metrics);
-        Path file = report.write(new Path(ws.evalOutput(), eval.split()), conf, eval.split(), ws.evalModel().toString());
-        System.out.printf("Evaluation of %s on '%s' (%,d images)%n", ws.evalModel(), eval.split(), metrics.count());
+        Path file = report.write(outputDir, conf, eval.split(), modelFile.toString());
+        System.out.printf("Evaluation of %s on '%s' (%,d images)%n", modelFile, eval.split(), metrics.count());
         System.out.print(report.table());
         return new Result(metrics, file);
     }

@@ -1,6 +1,7 @@
 package org.imgpipe.workflow;
 
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -19,6 +20,8 @@ import org.imgpipe.io.Locations;
 import org.imgpipe.model.ModelS;
 import org.imgpipe.model.ModelStore;
 import org.imgpipe.model.ModelSummary;
+import org.imgpipe.registry.ModelRegistry;
+import org.imgpipe.registry.ModelVersion;
 import org.imgpipe.train.BestModelCheckpoint;
 import org.imgpipe.train.EarlyStopping;
 import org.imgpipe.train.EpochResult;
@@ -28,7 +31,9 @@ import org.imgpipe.train.SparkTrainer;
 import org.imgpipe.train.TrainingHistory;
 
 import java.io.IOException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Train: build Model S, train it on the decoded training folds with Spark parameter averaging,
@@ -43,9 +48,9 @@ public final class TrainWorkflow {
         this.spark = spark;
     }
 
-    /** The history of the run and where its models are. */
+    /** The history of the run, where its models are and the registry version of the best one. */
     public record Result(List<EpochResult> history, int bestEpoch, double bestValLoss, String stopReason,
-                         Workspace workspace) {
+                         Workspace workspace, ModelVersion version) {
     }
 
     public Result run() throws IOException {
@@ -55,6 +60,7 @@ public final class TrainWorkflow {
         DataOptions data = config.data();
         TrainOptions train = config.train();
         Locations.requireWritable(ws.models(), "pipeline.train.model-dir", conf);
+        Locations.requireWritable(ws.registry(), "pipeline.registry.dir", conf);
         DecodedStore store = DecodedStore.open(spark, ws.decoded());
         DatasetManifest manifest = store.manifest();
         if (manifest.imageSize() != data.imageSize()) {
@@ -99,7 +105,32 @@ public final class TrainWorkflow {
         }
         System.out.printf("Best val_loss %.5f at epoch %d: %s; final model: %s%n", best.best(), best.bestEpoch(),
                 ws.bestModel(), ws.finalModel());
-        return new Result(history.epochs(), best.bestEpoch(), best.best(), outcome.stopReason(), ws);
+        ModelVersion version = register(ws, manifest, history.epochs().get(best.bestEpoch() - 1),
+                history.epochs().size(), conf);
+        return new Result(history.epochs(), best.bestEpoch(), best.best(), outcome.stopReason(), ws, version);
+    }
+
+    /** Adds the best model to the registry; the first version of a registry becomes current. */
+    private ModelVersion register(Workspace ws, DatasetManifest manifest, EpochResult best, int epochs,
+                                  Configuration conf) throws IOException {
+        Map<String, String> fingerprint = new LinkedHashMap<>();
+        List<String> folds = new java.util.ArrayList<>(config.data().trainFolds());
+        folds.add(config.data().validationFold());
+        folds.forEach(f -> fingerprint.put(f, manifest.fingerprint(f)));
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put("val_loss", best.valLoss());
+        metrics.put("val_accuracy", best.valAccuracy());
+        metrics.put("best_epoch", (double) best.epoch());
+        metrics.put("epochs", (double) epochs);
+        ModelRegistry registry = new ModelRegistry(ws.registry(), conf);
+        ModelVersion v = registry.register(ws.bestModel(), new Path(ws.models(), TrainingHistory.JSON_FILE),
+                ModelVersion.draft(manifest.classNames(), manifest.imageSize(), fingerprint, metrics, config.render()));
+        System.out.println("Registered model version " + v.id() + " in " + registry.root());
+        if (registry.currentId().isEmpty()) {
+            registry.promote(v.id(), "first version in the registry");
+            System.out.println("Promoted " + v.id() + " to current (the registry had no current version)");
+        }
+        return v;
     }
 
     private static void requireExamples(DatasetManifest manifest, List<String> folds) {

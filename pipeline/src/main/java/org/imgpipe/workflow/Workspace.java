@@ -7,7 +7,7 @@ import org.imgpipe.io.Locations;
 
 /** The resolved locations a run reads and writes. */
 public record Workspace(Path workDir, Path sampleData, Path decoded, Path ingestReports, Path models,
-                        Path evalOutput, Path evalModel) {
+                        Path evalOutput, Path evalModel, Path registry) {
 
     public static Workspace of(PipelineConfig config, Configuration conf) {
         Path work = Locations.resolve(config.workDir(), conf);
@@ -16,7 +16,8 @@ public record Workspace(Path workDir, Path sampleData, Path decoded, Path ingest
                 Locations.resolve(config.ingest().reportDir(), conf),
                 Locations.resolve(config.train().modelDir(), conf),
                 Locations.resolve(config.eval().outputDir(), conf),
-                Locations.resolve(config.eval().model(), conf));
+                Locations.resolve(config.eval().model(), conf),
+                Locations.resolve(config.registryDir(), conf));
     }
 
     public Path bestModel() {

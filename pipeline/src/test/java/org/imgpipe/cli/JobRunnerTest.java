@@ -2,17 +2,23 @@ package org.imgpipe.cli;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class JobRunnerTest {
     @Test
     void exitCodesTellUserErrorsFromFailures() {
-        assertEquals(ExitCodes.OK, JobRunner.run("t", new String[]{"-Dpipeline.train.epochs=2"},
-                (config, args) -> assertEquals(2, config.train().epochs())));
-        assertEquals(ExitCodes.USER_ERROR, JobRunner.run("t", new String[]{"-Dpipeline.train.epoch=2"},
-                (config, args) -> { }));
-        assertEquals(ExitCodes.USER_ERROR, JobRunner.run("t", new String[]{"--config"}, (config, args) -> { }));
-        assertEquals(ExitCodes.FAILURE, JobRunner.run("t", new String[0], (config, args) -> {
+        assertEquals(ExitCodes.KEPT_CURRENT, JobRunner.run("t", new String[]{"-Dpipeline.train.epochs=2"}, List.of(),
+                (config, args) -> {
+                    assertEquals(2, config.train().epochs());
+                    return ExitCodes.KEPT_CURRENT;
+                }));
+        assertEquals(ExitCodes.USER_ERROR, JobRunner.run("t", new String[]{"-Dpipeline.train.epoch=2"}, List.of(),
+                (config, args) -> ExitCodes.OK));
+        assertEquals(ExitCodes.USER_ERROR, JobRunner.run("t", new String[]{"--config"}, List.of(), (config, args) -> ExitCodes.OK));
+        assertEquals(ExitCodes.FAILURE, JobRunner.run("t", new String[0], List.of(), (config, args) -> {
             throw new IllegalStateException("bug");
         }));
     }
@@ -23,5 +29,18 @@ class JobRunnerTest {
         assertEquals("x.conf", a.configFile());
         assertEquals("c=d", a.overrides().get("a.b"));
         assertEquals(java.util.List.of("--resume", "in", "out"), a.rest());
+    }
+
+    @Test
+    void jobOptionsAreShorthandsForConfigOverrides() {
+        List<JobOption> options = List.of(JobOption.value("--input", "pipeline.score.input"),
+                JobOption.flag("--incremental", "pipeline.score.incremental"));
+        JobArgs a = JobArgs.parse(options, "--input", "hdfs://nn/dump/*", "--incremental", "list");
+        assertEquals("hdfs://nn/dump/*", a.overrides().get("pipeline.score.input"));
+        assertEquals("true", a.overrides().get("pipeline.score.incremental"));
+        assertEquals(List.of("list"), a.rest());
+        assertEquals("d", JobArgs.parse(options, "--input=d").overrides().get("pipeline.score.input"));
+        UserError e = assertThrows(UserError.class, () -> JobArgs.parse(options, "--input"));
+        assertEquals("--input needs a value (it sets pipeline.score.input)", e.getMessage());
     }
 }

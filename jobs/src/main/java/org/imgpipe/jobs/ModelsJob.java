@@ -1,0 +1,24 @@
+package org.imgpipe.jobs;
+
+import org.apache.hadoop.conf.Configuration;
+import org.imgpipe.cli.ExitCodes;
+import org.imgpipe.cli.JobRunner;
+import org.imgpipe.io.Locations;
+import org.imgpipe.registry.ModelRegistry;
+import org.imgpipe.registry.RegistryCommand;
+import org.imgpipe.spark.SparkSessions;
+
+/** The model registry commands: {@code models list | promote ID | rollback} (no Spark session). */
+public final class ModelsJob {
+    private ModelsJob() {
+    }
+
+    public static void main(String[] args) {
+        JobRunner.exit("models", args, (config, a) -> {
+            Configuration conf = SparkSessions.hadoopConfiguration();
+            new RegistryCommand(new ModelRegistry(Locations.resolve(config.registryDir(), conf), conf), System.out)
+                    .run(a.rest());
+            return ExitCodes.OK;
+        });
+    }
+}

@@ -1,0 +1,20 @@
+package org.imgpipe.jobs;
+
+import org.imgpipe.cli.ExitCodes;
+import org.imgpipe.cli.JobRunner;
+import org.imgpipe.workflow.RetrainWorkflow;
+
+/**
+ * spark-submit entry point for schedulers: ingest, train, evaluate and promote if not worse. Exit
+ * codes: 0 promoted, 3 kept the current model, 4 another run holds the lock, 2 user error, 1 failure.
+ */
+public final class RetrainJob {
+    private RetrainJob() {
+    }
+
+    public static void main(String[] args) {
+        JobRunner.exitWithSpark("retrain", args, (config, spark) -> new RetrainWorkflow(config, spark).run()
+                .map(d -> d.promoted() ? ExitCodes.OK : ExitCodes.KEPT_CURRENT)
+                .orElse(ExitCodes.LOCKED));
+    }
+}

@@ -1,0 +1,32 @@
+package org.imgpipe.jobs;
+
+import org.imgpipe.cli.ExitCodes;
+import org.imgpipe.cli.JobOption;
+import org.imgpipe.cli.JobRunner;
+import org.imgpipe.io.Locations;
+import org.imgpipe.workflow.ScoreWorkflow;
+
+import java.util.List;
+
+/**
+ * spark-submit entry point: score new images with a registry model version,
+ * {@code score --input DIR_OR_GLOB --output DIR [--model-version ID] [--incremental]}.
+ */
+public final class ScoreJob {
+    static final List<JobOption> OPTIONS = List.of(
+            JobOption.value("--input", "pipeline.score.input"),
+            JobOption.value("--output", "pipeline.score.output-dir"),
+            JobOption.value("--model-version", "pipeline.score.model-version"),
+            JobOption.flag("--incremental", "pipeline.score.incremental"));
+
+    private ScoreJob() {
+    }
+
+    public static void main(String[] args) {
+        JobRunner.exitWithSpark("score", args, OPTIONS, (config, spark) -> {
+            System.out.println("results: " + Locations.display(
+                    new org.apache.hadoop.fs.Path(new ScoreWorkflow(config, spark).run().runDir())));
+            return ExitCodes.OK;
+        });
+    }
+}

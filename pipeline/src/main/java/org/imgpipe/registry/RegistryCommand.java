@@ -1,0 +1,63 @@
+package org.imgpipe.registry;
+
+import org.imgpipe.cli.UserError;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The {@code models} command: {@code list}, {@code promote ID}, {@code rollback}. */
+public final class RegistryCommand {
+    static final String USAGE = "usage: models list | models promote ID | models rollback";
+    private final ModelRegistry registry;
+    private final PrintStream out;
+
+    public RegistryCommand(ModelRegistry registry, PrintStream out) {
+        this.registry = registry;
+        this.out = out;
+    }
+
+    public void run(List<String> words) throws IOException {
+        String verb = words.isEmpty() ? "" : words.get(0);
+        switch (verb) {
+            case "list" -> {
+                requireArgs(words, 1);
+                list();
+            }
+            case "promote" -> {
+                requireArgs(words, 2);
+                registry.promote(words.get(1), "promoted by hand");
+                out.println("current: " + words.get(1));
+            }
+            case "rollback" -> {
+                requireArgs(words, 1);
+                out.println("current: " + registry.rollback());
+            }
+            default -> throw new UserError(USAGE);
+        }
+    }
+
+    private static void requireArgs(List<String> words, int n) {
+        if (words.size() != n) {
+            throw new UserError(USAGE);
+        }
+    }
+
+    private void list() throws IOException {
+        List<ModelVersion> versions = registry.versions();
+        String current = registry.currentId().orElse(null);
+        out.println("Model versions in " + registry.root() + " (* = current)");
+        out.printf("  %-22s %-24s %8s %8s  %s%n", "ID", "CREATED", "VAL_LOSS", "VAL_ACC", "DATA FINGERPRINT");
+        for (ModelVersion v : versions) {
+            Map<String, Double> m = v.metrics();
+            out.printf(Locale.ROOT, "%s %-22s %-24s %8.4f %8.4f  %s%n", v.id().equals(current) ? "*" : " ", v.id(),
+                    v.created(), m.getOrDefault("val_loss", Double.NaN), m.getOrDefault("val_accuracy", Double.NaN),
+                    v.dataFingerprint());
+        }
+        if (versions.isEmpty()) {
+            out.println("  (none: the train job registers every model it trains)");
+        }
+    }
+}

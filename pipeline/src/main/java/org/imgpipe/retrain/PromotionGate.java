@@ -1,0 +1,30 @@
+package org.imgpipe.retrain;
+
+import java.util.Map;
+
+/**
+ * Decides whether a newly trained model replaces the current one: promote when the candidate's
+ * metric on the evaluation split is at least the current model's minus the margin.
+ */
+public record PromotionGate(String metric, double margin) {
+
+    /** The decision and why, in words for the decision record and the log. */
+    public record Verdict(boolean promote, String reason) {
+    }
+
+    public Verdict decide(Map<String, Double> candidate, Map<String, Double> current) {
+        double c = value(candidate, "candidate");
+        double cur = value(current, "current");
+        boolean promote = c >= cur - margin;
+        return new Verdict(promote, String.format(java.util.Locale.ROOT, "%s %.4f %s current %.4f - margin %.4f",
+                metric, c, promote ? ">=" : "<", cur, margin));
+    }
+
+    private double value(Map<String, Double> metrics, String which) {
+        Double v = metrics.get(metric);
+        if (v == null || v.isNaN()) {
+            throw new IllegalArgumentException("the " + which + " model's evaluation has no " + metric);
+        }
+        return v;
+    }
+}

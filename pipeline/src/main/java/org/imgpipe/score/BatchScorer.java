@@ -1,0 +1,163 @@
+package org.imgpipe.score;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.SerializableConfiguration;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.imgpipe.data.ImageFileReader;
+import org.imgpipe.io.AtomicFiles;
+import org.imgpipe.model.ModelStore;
+import org.imgpipe.registry.ModelVersion;
+import org.imgpipe.spark.SparkSessions;
+
+import java.io.IOException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.apache.spark.sql.functions.col;
+
+/**
+ * Scores every image under an input glob with one model version and commits the results as a new
+ * run folder under the output folder:
+ * <pre>
+ *   run-20261125T101500.123Z/predictions/      Parquet (Spark's _SUCCESS inside)
+ *                            predictions-csv/  the same rows as CSV with a header
+ *                            rejected.csv      path,reason of every file that was not scored
+ *                            summary.json      counts, model version, input, timings
+ *                            _SUCCESS
+ * </pre>
+ * The run is written in a hidden staging folder and renamed into place when complete, so a reader
+ * (or the incremental mode) never sees a partial run.
+ */
+public final class BatchScorer {
+    private static final int FILES_PER_PARTITION = 1000;
+    private static final DateTimeFormatter RUN_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'")
+            .withZone(ZoneOffset.UTC);
+
+    private final SparkSession spark;
+    private final int batchSize;
+    private final int partitions;
+
+    public BatchScorer(SparkSession spark, int batchSize, int partitions) {
+        this.spark = spark;
+        this.batchSize = batchSize;
+        this.partitions = partitions;
+    }
+
+    /** What one run did and where its results are. */
+    public record Summary(String runDir, String input, String modelVersion, long scored, long rejected,
+                          long alreadyScored, double seconds) {
+    }
+
+    public Summary score(String input, Path outputDir, ModelVersion version, ComputationGraph model,
+                         boolean incremental) throws IOException {
+        Instant start = Instant.now();
+        long t0 = System.nanoTime();
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Configuration conf = jsc.hadoopConfiguration();
+        ScoreInput found = ScoreInput.find(input, conf);
+        List<String> files = new ArrayList<>(found.images());
+        long already = 0;
+        if (incremental) {
+            Set<String> done = alreadyScored(outputDir, version.id(), conf);
+            files.removeIf(done::contains);
+            already = found.images().size() - files.size();
+        }
+        Path runDir = new Path(outputDir, "run-" + RUN_TIME.format(start));
+        Path staging = AtomicFiles.tempSibling(runDir);
+        FileSystem fs = outputDir.getFileSystem(conf);
+        PredictionRows rows = new PredictionRows(version.classNames(), version.id(), Timestamp.from(start));
+        Broadcast<byte[]> broadcast = jsc.broadcast(ModelStore.bytes(model));
+        // A multiple of the task slots, so that no core idles while one last partition finishes.
+        int slots = jsc.defaultParallelism();
+        int slices = partitions > 0 ? partitions
+                : slots * Math.max(1, (files.size() + slots * FILES_PER_PARTITION - 1) / (slots * FILES_PER_PARTITION));
+        JavaRDD<ScoreResult> results = jsc.parallelize(files, Math.max(1, Math.min(slices, files.size())))
+                .mapPartitions(new PartitionScorer(broadcast,
+                        new ImageFileReader(version.imageSize(), new SerializableConfiguration(conf)), batchSize,
+                        SparkSessions.tasksPerJvm(jsc.getConf())))
+                .persist(StorageLevel.MEMORY_AND_DISK_SER());
+        try {
+            JavaRDD<Row> predictions = results.filter(ScoreResult::ok).map(r -> rows.row(r.path(), r.probabilities()));
+            var frame = spark.createDataFrame(predictions, rows.schema());
+            frame.write().mode(SaveMode.ErrorIfExists).parquet(new Path(staging, "predictions").toString());
+            frame.write().mode(SaveMode.ErrorIfExists).option("header", "true")
+                    .csv(new Path(staging, "predictions-csv").toString());
+
+            // Tuples: Kryo, Spark's serializer here, cannot build records.
+            List<ScoreInput.Rejected> undecodable = results.filter(r -> !r.ok())
+                    .map(r -> new scala.Tuple2<>(r.path(), r.error())).collect().stream()
+                    .map(t -> new ScoreInput.Rejected(t._1(), t._2())).toList();
+            long scored = files.size() - undecodable.size();
+            List<ScoreInput.Rejected> rejected = new ArrayList<>(found.notImages());
+            rejected.addAll(undecodable);
+            rejected.sort(Comparator.comparing(ScoreInput.Rejected::path));
+            AtomicFiles.writeString(new Path(staging, "rejected.csv"), conf, rejectedCsv(rejected));
+            Summary summary = new Summary(runDir.toString(), input, version.id(), scored, rejected.size(), already,
+                    (System.nanoTime() - t0) / 1e9);
+            AtomicFiles.writeString(new Path(staging, "summary.json"), conf,
+                    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(summary));
+            fs.create(new Path(staging, "_SUCCESS"), false).close();
+            if (!fs.rename(staging, runDir)) {
+                throw new IOException("cannot rename " + staging + " to " + runDir);
+            }
+            return summary;
+        } finally {
+            results.unpersist(false);
+            broadcast.destroy();
+            fs.delete(staging, true);
+        }
+    }
+
+    /** Paths that committed runs in outputDir scored with this model version. */
+    private Set<String> alreadyScored(Path outputDir, String modelVersion, Configuration conf) throws IOException {
+        FileSystem fs = outputDir.getFileSystem(conf);
+        List<String> runs = new ArrayList<>();
+        if (fs.exists(outputDir)) {
+            for (FileStatus s : fs.listStatus(outputDir)) {
+                if (s.isDirectory() && s.getPath().getName().startsWith("run-")) {
+                    runs.add(new Path(s.getPath(), "predictions").toString());
+                }
+            }
+        }
+        Set<String> done = new HashSet<>();
+        if (!runs.isEmpty()) {
+            spark.read().parquet(runs.toArray(String[]::new))
+                    .where(col(PredictionRows.MODEL_VERSION).equalTo(modelVersion))
+                    .select(PredictionRows.PATH).distinct().collectAsList()
+                    .forEach(r -> done.add(r.getString(0)));
+        }
+        return done;
+    }
+
+    static String rejectedCsv(List<ScoreInput.Rejected> rejected) {
+        StringBuilder sb = new StringBuilder("path,reason\n");
+        for (ScoreInput.Rejected r : rejected) {
+            sb.append(csvField(r.path())).append(',').append(csvField(r.reason())).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static String csvField(String s) {
+        return s.contains(",") || s.contains("\"") || s.contains("\n")
+                ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    }
+}

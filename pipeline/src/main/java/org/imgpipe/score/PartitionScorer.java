@@ -1,0 +1,63 @@
+package org.imgpipe.score;
+
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.imgpipe.data.Batches;
+import org.imgpipe.data.ImageFileReader;
+import org.imgpipe.data.UndecodableImageException;
+import org.imgpipe.model.ExecutorModels;
+import org.imgpipe.runtime.NativeRuntime;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * Reads, decodes and classifies the files of one partition in batches with the executor's copy of
+ * the broadcast model; files that cannot be decoded become rejected results.
+ */
+final class PartitionScorer implements FlatMapFunction<Iterator<String>, ScoreResult> {
+    private final Broadcast<byte[]> model;
+    private final ImageFileReader reader;
+    private final int batchSize;
+    private final int tasksPerJvm;
+
+    PartitionScorer(Broadcast<byte[]> model, ImageFileReader reader, int batchSize, int tasksPerJvm) {
+        this.model = model;
+        this.reader = reader;
+        this.batchSize = batchSize;
+        this.tasksPerJvm = tasksPerJvm;
+    }
+
+    @Override
+    public Iterator<ScoreResult> call(Iterator<String> files) throws Exception {
+        List<ScoreResult> out = new ArrayList<>();
+        if (!files.hasNext()) {
+            return out.iterator();
+        }
+        NativeRuntime.shareCores(tasksPerJvm);
+        ComputationGraph graph = ExecutorModels.borrow(model);
+        List<String> paths = new ArrayList<>(batchSize);
+        List<byte[]> pixels = new ArrayList<>(batchSize);
+        while (files.hasNext()) {
+            String file = files.next();
+            try {
+                pixels.add(reader.read(file));
+                paths.add(file);
+            } catch (UndecodableImageException e) {
+                out.add(new ScoreResult(file, null, e.getMessage()));
+            }
+            if (paths.size() == batchSize || (!files.hasNext() && !paths.isEmpty())) {
+                float[][] p = graph.output(false, Batches.pixels(pixels, reader.imageSize()))[0].toFloatMatrix();
+                for (int i = 0; i < paths.size(); i++) {
+                    out.add(new ScoreResult(paths.get(i), p[i], null));
+                }
+                paths.clear();
+                pixels.clear();
+            }
+        }
+        ExecutorModels.giveBack(model, graph);
+        return out.iterator();
+    }
+}

@@ -1,0 +1,99 @@
+package org.imgpipe.workflow;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+import org.imgpipe.config.PipelineConfig;
+import org.imgpipe.config.RetrainOptions;
+import org.imgpipe.eval.ClassificationMetrics;
+import org.imgpipe.io.Locations;
+import org.imgpipe.registry.ModelRegistry;
+import org.imgpipe.registry.RunLock;
+import org.imgpipe.retrain.Decision;
+import org.imgpipe.retrain.PromotionGate;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Scheduled retraining under a lock: ingest (so new images are included), train (registering a new
+ * version), evaluate the new and the current version on the same split, promote the new one only if
+ * it passes the {@link PromotionGate}, and keep a decision record.
+ */
+public final class RetrainWorkflow {
+    static final String LOCK_FILE = "retrain.lock";
+    private final PipelineConfig config;
+    private final SparkSession spark;
+
+    public RetrainWorkflow(PipelineConfig config, SparkSession spark) {
+        this.config = config;
+        this.spark = spark;
+    }
+
+    /** Runs one retraining; the decision, or empty when another run holds the lock. */
+    public Optional<Decision> run() throws IOException {
+        Configuration conf = spark.sparkContext().hadoopConfiguration();
+        Workspace ws = Workspace.of(config, conf);
+        RetrainOptions options = config.retrain();
+        Locations.requireWritable(ws.registry(), "pipeline.registry.dir", conf);
+        try (RunLock lock = RunLock.acquire(new Path(ws.registry(), LOCK_FILE),
+                Duration.ofHours(options.lockMaxAgeHours()), conf)) {
+            return Optional.of(retrain(ws, options, conf));
+        } catch (RunLock.HeldException e) {
+            System.out.println("Retrain skipped: " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private Decision retrain(Workspace ws, RetrainOptions options, Configuration conf) throws IOException {
+        ModelRegistry registry = new ModelRegistry(ws.registry(), conf);
+        Optional<String> current = registry.currentId();
+        new IngestWorkflow(config, spark).run();
+        String candidate = new TrainWorkflow(config, spark).run().version().id();
+        String split = config.eval().split();
+        Map<String, Double> candidateMetrics = evaluate(registry, candidate, ws);
+        registry.attach(candidate, "evaluation-" + split + ".json",
+                ModelRegistry.json(candidateMetrics));
+        Decision d;
+        if (current.isEmpty()) {
+            // TrainWorkflow made the registry's first version current.
+            d = decision(Decision.PROMOTED, "no current version before this run", candidate, null, split, options,
+                    candidateMetrics, Map.of());
+        } else {
+            Map<String, Double> currentMetrics = evaluate(registry, current.get(), ws);
+            PromotionGate.Verdict v = new PromotionGate(options.metric(), options.margin())
+                    .decide(candidateMetrics, currentMetrics);
+            if (v.promote()) {
+                registry.promote(candidate, "retrain: " + v.reason());
+            }
+            d = decision(v.promote() ? Decision.PROMOTED : Decision.KEPT_CURRENT, v.reason(), candidate,
+                    current.get(), split, options, candidateMetrics, currentMetrics);
+        }
+        Path record = registry.recordDecision(candidate, d);
+        System.out.printf("Retrain decision: %s %s (%s); record: %s%n", d.outcome(), candidate, d.reason(),
+                Locations.display(record));
+        return d;
+    }
+
+    private Map<String, Double> evaluate(ModelRegistry registry, String id, Workspace ws) throws IOException {
+        ClassificationMetrics m = new EvaluateWorkflow(config, spark).evaluate(registry.modelFile(id),
+                new Path(new Path(new Path(ws.evalOutput(), "versions"), id), config.eval().split())).metrics();
+        Map<String, Double> out = new LinkedHashMap<>();
+        out.put("accuracy", m.accuracy());
+        out.put("macro_f1", m.macroF1());
+        out.put("weighted_f1", m.weightedF1());
+        out.put("loss", m.loss());
+        out.put("count", (double) m.count());
+        return out;
+    }
+
+    private static Decision decision(String outcome, String reason, String candidate, String current, String split,
+                                     RetrainOptions o, Map<String, Double> cand, Map<String, Double> cur) {
+        return new Decision(Instant.now().toString(), outcome, reason, candidate, current, split, o.metric(),
+                o.margin(), cand, cur);
+    }
+}

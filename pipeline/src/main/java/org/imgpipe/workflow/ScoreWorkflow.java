@@ -1,0 +1,45 @@
+package org.imgpipe.workflow;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+import org.imgpipe.cli.UserError;
+import org.imgpipe.config.PipelineConfig;
+import org.imgpipe.config.ScoreOptions;
+import org.imgpipe.io.Locations;
+import org.imgpipe.model.ModelStore;
+import org.imgpipe.registry.ModelRegistry;
+import org.imgpipe.registry.ModelVersion;
+import org.imgpipe.score.BatchScorer;
+
+import java.io.IOException;
+
+/** Score: classify every image under the input with a registry version (the current one by default). */
+public final class ScoreWorkflow {
+    private final PipelineConfig config;
+    private final SparkSession spark;
+
+    public ScoreWorkflow(PipelineConfig config, SparkSession spark) {
+        this.config = config;
+        this.spark = spark;
+    }
+
+    public BatchScorer.Summary run() throws IOException {
+        Configuration conf = spark.sparkContext().hadoopConfiguration();
+        Workspace ws = Workspace.of(config, conf);
+        ScoreOptions score = config.score();
+        Path output = Locations.resolve(score.outputDir(), conf);
+        Locations.requireWritable(output, "pipeline.score.output-dir", conf);
+        ModelRegistry registry = new ModelRegistry(ws.registry(), conf);
+        String id = score.modelVersion().isEmpty()
+                ? registry.currentId().orElseThrow(() -> new UserError("the registry " + registry.root()
+                + " has no current model: train one, or promote a version (models promote ID)"))
+                : score.modelVersion();
+        ModelVersion version = registry.version(id);
+        BatchScorer.Summary s = new BatchScorer(spark, score.batchSize(), score.partitions())
+                .score(score.input(), output, version, ModelStore.load(registry.modelFile(id), conf), score.incremental());
+        System.out.printf("Scored %,d images with model %s in %.1fs (%,d rejected, %,d already scored)%n", s.scored(),
+                id, s.seconds(), s.rejected(), s.alreadyScored());
+        return s;
+    }
+}

@@ -1,0 +1,67 @@
+"""Airflow DAG: nightly Model S retraining, then scoring of the day's image dump with the current model.
+
+Needs the apache-spark provider (apache-airflow-providers-apache-spark) and a Spark connection
+("spark_default": master yarn, spark://host:7077 or k8s://...). The retrain job's exit codes are
+0 promoted, 3 kept the current model, 4 another run holds the lock, 2 user error, 1 failure; 3 and 4
+mark the task skipped instead of failed. Scoring runs after either outcome and uses whatever model
+is current.
+"""
+from datetime import datetime, timedelta
+
+from airflow import DAG
+from airflow.exceptions import AirflowException, AirflowSkipException
+from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
+
+JAR = "/opt/imgpipe/jobs/target/imgpipe-jobs-0.1.0-SNAPSHOT-spark.jar"
+CONFIG = "/etc/imgpipe/prod.conf"
+SPARK_CONF = {
+    "spark.serializer": "org.apache.spark.serializer.KryoSerializer",
+    "spark.kryo.registrator": "org.nd4j.kryo.Nd4jRegistrator",
+    "spark.executor.memoryOverhead": "4g",
+    "spark.driver.extraJavaOptions": "-Dorg.bytedeco.javacpp.maxbytes=6g",
+    "spark.executor.extraJavaOptions": "-Dorg.bytedeco.javacpp.maxbytes=6g",
+}
+KEPT_CURRENT, LOCKED = 3, 4
+
+
+class RetrainSubmitOperator(SparkSubmitOperator):
+    """SparkSubmitOperator that turns the retrain job's 'kept current' and 'locked' exit codes into a skip."""
+
+    def execute(self, context):
+        try:
+            return super().execute(context)
+        except AirflowException as e:
+            # SparkSubmitHook reports the spark-submit exit code only in its message.
+            for code, why in ((KEPT_CURRENT, "kept the current model"), (LOCKED, "another run holds the lock")):
+                if f"Error code is: {code}." in str(e):
+                    raise AirflowSkipException(f"retrain {why}") from e
+            raise
+
+
+with DAG(
+    dag_id="model_s_retrain",
+    start_date=datetime(2026, 11, 1),
+    schedule="30 2 * * *",
+    catchup=False,
+    max_active_runs=1,
+    default_args={"retries": 1, "retry_delay": timedelta(minutes=30)},
+) as dag:
+    retrain = RetrainSubmitOperator(
+        task_id="retrain",
+        application=JAR,
+        java_class="org.imgpipe.jobs.RetrainJob",
+        conf=SPARK_CONF,
+        application_args=["--config", CONFIG],
+    )
+    score = SparkSubmitOperator(
+        task_id="score_new_images",
+        application=JAR,
+        java_class="org.imgpipe.jobs.ScoreJob",
+        conf=SPARK_CONF,
+        application_args=["--config", CONFIG,
+                          "--input", "hdfs:///dumps/{{ ds }}",
+                          "--output", "hdfs:///scores",
+                          "--incremental"],
+        trigger_rule="none_failed",
+    )
+    retrain >> score
