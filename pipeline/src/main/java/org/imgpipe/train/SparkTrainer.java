@@ -4,6 +4,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.impl.paramavg.util.ExportSupport;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.imgpipe.config.TrainOptions;
@@ -81,6 +82,15 @@ public final class SparkTrainer {
     }
 
     /** The dl4j-spark training master for these options. */
+    /**
+     * Export (minibatches written once per epoch, then streamed by the workers) wherever dl4j-spark
+     * allows it. It refuses when the default file system is local and the master is not (it cannot
+     * know whether the workers share that disk): such runs train from the RDD directly.
+     */
+    static RDDTrainingApproach approach(JavaSparkContext jsc) {
+        return ExportSupport.exportSupported(jsc) ? RDDTrainingApproach.Export : RDDTrainingApproach.Direct;
+    }
+
     public static ParameterAveragingTrainingMaster trainingMaster(JavaSparkContext jsc, TrainOptions options) {
         TrainOptions.MasterOptions m = options.master();
         ParameterAveragingTrainingMaster.Builder b = new ParameterAveragingTrainingMaster.Builder(
@@ -90,7 +100,7 @@ public final class SparkTrainer {
                 .workerPrefetchNumBatches(m.prefetch())
                 .saveUpdater(m.saveUpdater())
                 .rngSeed(options.seed())
-                .rddTrainingApproach(RDDTrainingApproach.Export)
+                .rddTrainingApproach(approach(jsc))
                 .collectTrainingStats(false);
         if (!m.exportDir().isEmpty()) {
             b.exportDirectory(m.exportDir());

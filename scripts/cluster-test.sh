@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Second test stage (run by .ci/run after the unit tests): a real Spark standalone cluster on
+# loopback (scripts/local-cluster.sh: a master and 2 one-core workers), the shaded jar submitted to
+# it through SparkSubmit (scripts/submit.sh), and a worker killed in the middle of a training epoch.
+# Checks every job's exit code and outputs; prints PASS/FAIL per check and exits non-zero on failure.
+set -uo pipefail
+source "$(dirname "$0")/env.sh"
+TMP="$(mktemp -d /tmp/imgpipe-cluster-test.XXXXXX)"
+export IMGPIPE_CLUSTER_DIR="$TMP/cluster" SPARK_MASTER_PORT="${SPARK_MASTER_PORT:-17077}" \
+  SPARK_MASTER_WEBUI_PORT="${SPARK_MASTER_WEBUI_PORT:-18080}" WORKERS=2 WORKER_CORES=1 WORKER_MEMORY=3g
+MASTER="spark://127.0.0.1:$SPARK_MASTER_PORT"
+WORK="$TMP/work"
+failures=0
+start_time=$SECONDS
+
+cleanup() { "$ROOT/scripts/local-cluster.sh" stop >/dev/null; rm -rf "$TMP"; }
+trap cleanup EXIT
+
+check() {  # check "what" command...
+  local what="$1"; shift
+  if "$@"; then echo "PASS $what"; else echo "FAIL $what"; failures=$((failures + 1)); fi
+}
+
+submit() {  # submit LOG JOB args...: runs a job on the cluster, output in $TMP/LOG.log; returns its exit code
+  local log="$TMP/$1.log"; shift
+  "$ROOT/scripts/submit.sh" "$1" --master "$MASTER" --executor-memory 2g "${@:2}" \
+    --config "$ROOT/conf/sample.conf" -Dpipeline.work.dir="$WORK" >"$log" 2>&1
+}
+
+epochs_in_history() { grep -c '"epoch"' "$WORK/models/history.json"; }
+
+build_if_needed
+"$ROOT/scripts/local-cluster.sh" start || exit 1
+
+check "ingest on the cluster exits 0" submit ingest ingest
+check "train (1 epoch) on the cluster exits 0" submit train train -Dpipeline.train.epochs=1
+check "the history has 1 epoch" test "$(epochs_in_history)" = 1
+check "evaluate on the cluster exits 0" submit evaluate evaluate
+check "metrics.json holds the test accuracy" grep -q '"accuracy"' "$WORK/eval/test/metrics.json"
+mkdir -p "$TMP/dump" && cp -r "$WORK/sample-data/test/000_red_disc" "$TMP/dump/" && echo junk > "$TMP/dump/junk.png"
+check "score on the cluster exits 0" submit score score --input "$TMP/dump" --output "$TMP/scores"
+check "scoring wrote a committed run" test -f "$(ls -d "$TMP"/scores/run-* | head -1)/_SUCCESS"
+check "the broken file is in rejected.csv" grep -q "junk.png" "$TMP"/scores/run-*/rejected.csv
+
+# Executor loss: kill worker 2 and its executor while the second of three epochs is running.
+submit train-loss train -Dpipeline.train.epochs=3 -Dpipeline.train.early-stopping.patience=0 &
+job=$!
+for _ in $(seq 1 180); do grep -q "^Epoch 1/3" "$TMP/train-loss.log" 2>/dev/null && break; sleep 1; done
+sleep 3
+worker="$(cat "$IMGPIPE_CLUSTER_DIR/worker-2.pid")"
+executors="$(pgrep -P "$worker" | tr '\n' ' ')"
+echo "killing worker 2 (pid $worker) and its executors (pids $executors) during epoch 2"
+kill -9 "$worker" $executors
+wait "$job"; rc=$?
+check "training survives the loss of a worker (exit $rc)" test "$rc" = 0
+check "the history has all 3 epochs" test "$(epochs_in_history)" = 3
+check "the driver saw the executor go" grep -q "Lost executor\|lost worker\|Removed executor\|ExecutorLost" "$TMP/train-loss.log"
+
+echo "cluster stage: $((SECONDS - start_time)) s, $failures failed"
+if [[ $failures -gt 0 ]]; then
+  for f in "$TMP"/*.log; do echo "==== $f"; grep -v '^\s*at ' "$f" | tail -40; done
+  exit 1
+fi
