@@ -1,5 +1,6 @@
 package org.imgpipe.jobs;
 
+import org.apache.hadoop.fs.Path;
 import org.imgpipe.cli.ExitCodes;
 import org.imgpipe.cli.JobOption;
 import org.imgpipe.cli.JobRunner;
@@ -25,7 +26,7 @@ public final class ScoreJob {
     public static void main(String[] args) {
         JobRunner.exitWithSpark("score", args, OPTIONS, (config, spark) -> {
             System.out.println("results: " + Locations.display(
-                    new org.apache.hadoop.fs.Path(new ScoreWorkflow(config, spark).run().runDir())));
+                    new Path(new ScoreWorkflow(config, spark).run().runDir())));
             return ExitCodes.OK;
         });
     }

@@ -27,7 +27,7 @@ public final class ImageLister {
     }
 
     /** Names Hadoop and Spark treat as hidden ('.' and '_' prefixes: checksums, temp and marker files). */
-    static boolean hidden(Path p) {
+    public static boolean hidden(Path p) {
         String name = p.getName();
         return name.startsWith(".") || name.startsWith("_");
     }

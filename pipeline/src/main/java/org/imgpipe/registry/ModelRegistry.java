@@ -8,6 +8,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.FileUtil;
 import org.apache.hadoop.fs.Path;
 import org.imgpipe.cli.UserError;
+import org.imgpipe.data.ImageLister;
 import org.imgpipe.io.AtomicFiles;
 
 import java.io.FileNotFoundException;
@@ -85,9 +86,8 @@ public final class ModelRegistry {
             return out;
         }
         for (FileStatus s : fs.listStatus(dir)) {
-            String name = s.getPath().getName();
-            if (s.isDirectory() && !name.startsWith("_") && !name.startsWith(".")) {
-                out.add(version(name));
+            if (s.isDirectory() && !ImageLister.hidden(s.getPath())) {
+                out.add(version(s.getPath().getName()));
             }
         }
         out.sort(java.util.Comparator.comparing((ModelVersion v) -> Instant.parse(v.created()))

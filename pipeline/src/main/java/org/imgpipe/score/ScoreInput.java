@@ -38,7 +38,7 @@ record ScoreInput(List<String> images, List<Rejected> notImages) {
         for (FileStatus m : matches) {
             if (m.isDirectory()) {
                 ImageLister.collect(fs, m.getPath(), all);
-            } else {
+            } else if (!ImageLister.hidden(m.getPath())) {
                 all.add(m.getPath().toString());
             }
         }

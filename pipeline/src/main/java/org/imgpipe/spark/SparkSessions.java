@@ -1,6 +1,8 @@
 package org.imgpipe.spark;
 
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
+import org.apache.spark.deploy.SparkHadoopUtil;
 import org.apache.spark.sql.SparkSession;
 import org.imgpipe.config.SparkOptions;
 import org.imgpipe.runtime.NativeRuntime;
@@ -44,8 +46,8 @@ public final class SparkSessions {
      * The Hadoop configuration for a job that needs no Spark context (the registry commands): Hadoop's
      * defaults plus the spark.hadoop.* settings spark-submit passes as system properties.
      */
-    public static org.apache.hadoop.conf.Configuration hadoopConfiguration() {
-        return org.apache.spark.deploy.SparkHadoopUtil.get().newConfiguration(new SparkConf());
+    public static Configuration hadoopConfiguration() {
+        return SparkHadoopUtil.get().newConfiguration(new SparkConf());
     }
 
     public static int tasksPerJvm(SparkConf conf) {

@@ -31,6 +31,7 @@ import org.imgpipe.train.SparkTrainer;
 import org.imgpipe.train.TrainingHistory;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -114,7 +115,7 @@ public final class TrainWorkflow {
     private ModelVersion register(Workspace ws, DatasetManifest manifest, EpochResult best, int epochs,
                                   Configuration conf) throws IOException {
         Map<String, String> fingerprint = new LinkedHashMap<>();
-        List<String> folds = new java.util.ArrayList<>(config.data().trainFolds());
+        List<String> folds = new ArrayList<>(config.data().trainFolds());
         folds.add(config.data().validationFold());
         folds.forEach(f -> fingerprint.put(f, manifest.fingerprint(f)));
         Map<String, Double> metrics = new LinkedHashMap<>();
