@@ -18,7 +18,7 @@ spark_args=(); job_args=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --config|--input|--output|--model-version) job_args+=("$1" "$2"); shift ;;
-    -D*|--incremental|--quick) job_args+=("$1") ;;
+    -D*|--incremental|--resume|--quick) job_args+=("$1") ;;
     --*) spark_args+=("$1" "$2"); shift ;;
     *) job_args+=("$1") ;;
   esac

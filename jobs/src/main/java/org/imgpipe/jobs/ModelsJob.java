@@ -15,7 +15,7 @@ public final class ModelsJob {
 
     public static void main(String[] args) {
         JobRunner.exit("models", args, (config, a) -> {
-            Configuration conf = SparkSessions.hadoopConfiguration();
+            Configuration conf = SparkSessions.hadoopConfiguration(config);
             new RegistryCommand(new ModelRegistry(Locations.resolve(config.registryDir(), conf), conf), System.out)
                     .run(a.rest());
             return ExitCodes.OK;

@@ -1,16 +1,24 @@
 package org.imgpipe.jobs;
 
 import org.imgpipe.cli.ExitCodes;
+import org.imgpipe.cli.JobOption;
 import org.imgpipe.cli.JobRunner;
 import org.imgpipe.workflow.TrainWorkflow;
 
-/** spark-submit entry point: train Model S on the ingested folds. */
+import java.util.List;
+
+/**
+ * spark-submit entry point: train Model S on the ingested folds; {@code train --resume} goes on
+ * from the last completed epoch's checkpoint.
+ */
 public final class TrainJob {
+    static final List<JobOption> OPTIONS = List.of(JobOption.flag("--resume", "pipeline.train.resume"));
+
     private TrainJob() {
     }
 
     public static void main(String[] args) {
-        JobRunner.exitWithSpark("train", args, (config, spark) -> {
+        JobRunner.exitWithSpark("train", args, OPTIONS, (config, spark) -> {
             new TrainWorkflow(config, spark).run();
             return ExitCodes.OK;
         });

@@ -29,6 +29,12 @@ final class ConfigValidator {
     }
 
     private static void checkLeaf(String key, ConfigValue value, Config defaults) {
+        if (key.startsWith(PipelineConfig.HADOOP + ".")) {
+            if (value.valueType() == ConfigValueType.LIST || value.valueType() == ConfigValueType.OBJECT) {
+                throw new UserError("config key '" + key + "' must be a string: it is a Hadoop setting");
+            }
+            return;
+        }
         if (!defaults.hasPathOrNull(key)) {
             String parent = parentThatIsNotObject(key, defaults);
             if (parent != null) {

@@ -5,14 +5,18 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
+import org.apache.hadoop.conf.Configuration;
 import org.imgpipe.cli.JobArgs;
 import org.imgpipe.cli.UserError;
 
 import java.io.File;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * The validated configuration of a run: the packaged defaults ({@code conf/application.conf}), a
@@ -21,6 +25,11 @@ import java.util.Properties;
  */
 public final class PipelineConfig {
     public static final String ROOT = "pipeline";
+    /** The open section of Hadoop settings: any key, passed through to the Hadoop configuration. */
+    static final String HADOOP = ROOT + ".hadoop";
+    /** Names whose values are secrets (Spark's spark.redaction.regex, plus credential). */
+    private static final Pattern SECRET = Pattern.compile("(?i)secret|password|token|access[.]key|credential");
+    static final String REDACTED = "*********(redacted)";
     static final String DEFAULTS_RESOURCE = "imgpipe/application.conf";
 
     private final Config config;
@@ -108,7 +117,8 @@ public final class PipelineConfig {
             try {
                 return ConfigFactory.parseString("v = " + t).getValue("v");
             } catch (ConfigException e) {
-                throw new UserError("bad value for config key '" + key + "': " + raw + " (" + e.getMessage() + ")", e);
+                throw new UserError("bad value for config key '" + key + "': " + (isSecret(key) ? REDACTED : raw)
+                        + " (" + e.getMessage() + ")", e);
             }
         }
         return ConfigValueFactory.fromAnyRef(raw);
@@ -162,9 +172,35 @@ public final class PipelineConfig {
         return SparkOptions.from(section("spark"));
     }
 
-    /** The effective settings as HOCON, sorted, for logs and for the model registry. */
+    /** The Hadoop settings of {@code pipeline.hadoop}, by their Hadoop names. */
+    public Map<String, String> hadoop() {
+        Map<String, String> settings = new TreeMap<>();
+        config.getConfig(HADOOP).entrySet().forEach(e ->
+                settings.put(String.join(".", ConfigUtil.splitPath(e.getKey())), e.getValue().unwrapped().toString()));
+        return settings;
+    }
+
+    /** Sets the {@code pipeline.hadoop} settings on a Hadoop configuration (over what it had). */
+    public void applyHadoopSettings(Configuration conf) {
+        hadoop().forEach(conf::set);
+    }
+
+    /** Whether a setting's value is a secret, by its name. */
+    public static boolean isSecret(String key) {
+        return SECRET.matcher(key).find();
+    }
+
+    /**
+     * The effective settings as HOCON, sorted, for logs and for the model registry, with the values
+     * of secrets replaced by {@value #REDACTED}.
+     */
     public String render() {
-        return config.getConfig(ROOT).atPath(ROOT)
-                .root().render(ConfigRenderOptions.concise().setFormatted(true).setJson(false));
+        Config shown = config.getConfig(ROOT).atPath(ROOT);
+        for (Map.Entry<String, ConfigValue> e : config.getConfig(ROOT).entrySet()) {
+            if (isSecret(e.getKey())) {
+                shown = shown.withValue(ROOT + "." + e.getKey(), ConfigValueFactory.fromAnyRef(REDACTED));
+            }
+        }
+        return shown.root().render(ConfigRenderOptions.concise().setFormatted(true).setJson(false));
     }
 }

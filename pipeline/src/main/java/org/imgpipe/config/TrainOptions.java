@@ -1,14 +1,14 @@
 package org.imgpipe.config;
 
 /** The training run: optimizer, schedule callbacks and the distributed training master. */
-public record TrainOptions(int epochs, int batchSize, long seed, String modelDir, double learningRate,
+public record TrainOptions(int epochs, int batchSize, long seed, String modelDir, boolean resume, double learningRate,
                            double rho, double epsilon, PlateauOptions plateau, EarlyStoppingOptions earlyStopping,
                            MasterOptions master) {
 
     static TrainOptions from(Settings s) {
         Settings rms = s.child("rmsprop");
         return new TrainOptions(s.intAtLeast("epochs", 1), s.intAtLeast("batch-size", 1),
-                s.longAtLeast("seed", Long.MIN_VALUE), s.nonEmpty("model-dir"),
+                s.longAtLeast("seed", Long.MIN_VALUE), s.nonEmpty("model-dir"), s.bool("resume"),
                 rms.doubleIn("learning-rate", Double.MIN_VALUE, 10), rms.doubleIn("rho", 0, 1),
                 rms.doubleIn("epsilon", 0, 1), PlateauOptions.from(s.child("lr-on-plateau")),
                 EarlyStoppingOptions.from(s.child("early-stopping")), MasterOptions.from(s.child("master")));

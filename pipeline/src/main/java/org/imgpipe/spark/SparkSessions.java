@@ -4,6 +4,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.deploy.SparkHadoopUtil;
 import org.apache.spark.sql.SparkSession;
+import org.imgpipe.config.PipelineConfig;
 import org.imgpipe.config.SparkOptions;
 import org.imgpipe.runtime.NativeRuntime;
 
@@ -41,14 +42,18 @@ public final class SparkSessions {
         return session;
     }
 
-    /** How many tasks one JVM runs at once: N for local[N], else spark.executor.cores. */
     /**
      * The Hadoop configuration for a job that needs no Spark context (the registry commands): Hadoop's
-     * defaults plus the spark.hadoop.* settings spark-submit passes as system properties.
+     * defaults, the spark.hadoop.* settings spark-submit passes as system properties, then the
+     * config's pipeline.hadoop settings.
      */
-    public static Configuration hadoopConfiguration() {
-        return SparkHadoopUtil.get().newConfiguration(new SparkConf());
+    public static Configuration hadoopConfiguration(PipelineConfig config) {
+        Configuration conf = SparkHadoopUtil.get().newConfiguration(new SparkConf());
+        config.applyHadoopSettings(conf);
+        return conf;
     }
+
+    /** How many tasks one JVM runs at once: N for local[N], else spark.executor.cores. */
 
     public static int tasksPerJvm(SparkConf conf) {
         Matcher m = LOCAL.matcher(conf.get("spark.master", "local[*]"));

@@ -1,9 +1,10 @@
 package org.imgpipe.train;
 
 import java.io.IOException;
+import java.util.Map;
 
 /** Keras' ModelCheckpoint(save_best_only): saves the model whenever the monitored metric improves. */
-public final class BestModelCheckpoint implements EpochListener {
+public final class BestModelCheckpoint implements EpochListener, Resumable {
     /** Writes the current model. */
     @FunctionalInterface
     public interface Saver {
@@ -33,5 +34,21 @@ public final class BestModelCheckpoint implements EpochListener {
 
     public double best() {
         return monitor.best();
+    }
+
+    @Override
+    public String stateName() {
+        return "best_model_checkpoint";
+    }
+
+    @Override
+    public Map<String, Double> state() {
+        return Map.of("best_epoch", (double) bestEpoch, "best", monitor.best());
+    }
+
+    @Override
+    public void restore(Map<String, Double> state) {
+        bestEpoch = state.get("best_epoch").intValue();
+        monitor.restoreBest(state.get("best"));
     }
 }

@@ -2,8 +2,10 @@ package org.imgpipe.train;
 
 import org.imgpipe.config.TrainOptions.EarlyStoppingOptions;
 
+import java.util.Map;
+
 /** Keras' EarlyStopping: stop after {@code patience} epochs without improvement; patience 0 = off. */
-public final class EarlyStopping implements EpochListener {
+public final class EarlyStopping implements EpochListener, Resumable {
     private final int patience;
     private final Monitor monitor;
     private int wait;
@@ -25,5 +27,21 @@ public final class EarlyStopping implements EpochListener {
             control.requestStop(String.format("early stopping: no %s improvement for %d epochs (best %.5f)",
                     monitor.metric(), wait, monitor.best()));
         }
+    }
+
+    @Override
+    public String stateName() {
+        return "early_stopping";
+    }
+
+    @Override
+    public Map<String, Double> state() {
+        return Map.of("wait", (double) wait, "best", monitor.best());
+    }
+
+    @Override
+    public void restore(Map<String, Double> state) {
+        wait = state.get("wait").intValue();
+        monitor.restoreBest(state.get("best"));
     }
 }

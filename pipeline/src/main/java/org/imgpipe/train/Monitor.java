@@ -31,6 +31,10 @@ final class Monitor {
         return best;
     }
 
+    void restoreBest(double value) {
+        best = value;
+    }
+
     String metric() {
         return metric;
     }

@@ -2,12 +2,14 @@ package org.imgpipe.train;
 
 import org.imgpipe.config.TrainOptions.PlateauOptions;
 
+import java.util.Map;
+
 /**
  * Keras' ReduceLROnPlateau: after {@code patience} epochs without improvement of the monitored
  * metric, multiply the learning rate by {@code factor} (not below minLr), then wait {@code cooldown}
  * epochs before counting again.
  */
-public final class ReduceLrOnPlateau implements EpochListener {
+public final class ReduceLrOnPlateau implements EpochListener, Resumable {
     private final PlateauOptions options;
     private final Monitor monitor;
     private int wait;
@@ -37,5 +39,22 @@ public final class ReduceLrOnPlateau implements EpochListener {
                 wait = 0;
             }
         }
+    }
+
+    @Override
+    public String stateName() {
+        return "reduce_lr_on_plateau";
+    }
+
+    @Override
+    public Map<String, Double> state() {
+        return Map.of("wait", (double) wait, "cooldown_left", (double) cooldownLeft, "best", monitor.best());
+    }
+
+    @Override
+    public void restore(Map<String, Double> state) {
+        wait = state.get("wait").intValue();
+        cooldownLeft = state.get("cooldown_left").intValue();
+        monitor.restoreBest(state.get("best"));
     }
 }

@@ -12,6 +12,7 @@ import org.imgpipe.data.LabeledImage;
 import org.imgpipe.eval.DistributedEvaluator;
 import org.imgpipe.eval.EvalAccumulator;
 import org.imgpipe.model.ModelS;
+import org.nd4j.linalg.dataset.DataSet;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -43,45 +44,61 @@ public final class SparkTrainer {
     public record Outcome(int epochsRun, String stopReason) {
     }
 
-    public Outcome fit(SparkComputationGraph net, JavaRDD<LabeledImage> train, JavaRDD<LabeledImage> validation,
-                       int imageSize, int numClasses) throws IOException {
-        ComputationGraph graph = net.getNetwork();
+    /**
+     * Trains epochs {@code firstEpoch}..epochs (1 for a fresh run, later for a resumed one) unless
+     * the control already holds a stop decision.
+     */
+    public Outcome fit(ComputationGraph graph, JavaRDD<LabeledImage> train, JavaRDD<LabeledImage> validation,
+                       int imageSize, int numClasses, int firstEpoch, TrainingControl control) throws IOException {
         TrainingMetricsCollector collector = new TrainingMetricsCollector(jsc, ModelS.PENULTIMATE, ModelS.OUTPUT);
-        net.getTrainingMaster().addHook(collector);
-        net.setListeners(collector);
-        TrainingControl control = new TrainingControl(options.learningRate());
-        double lrInGraph = options.learningRate();
         int partitions = workers(jsc, options.master());
+        int epoch = firstEpoch - 1;
         try (EpochShuffler shuffler = new EpochShuffler(train, options.seed(), partitions, options.batchSize(),
                 imageSize, numClasses)) {
-            for (int epoch = 1; epoch <= options.epochs(); epoch++) {
+            while (!control.stopRequested() && epoch < options.epochs()) {
+                epoch++;
                 long start = System.nanoTime();
-                if (control.learningRate() != lrInGraph) {
+                if (graph.getLearningRate(ModelS.OUTPUT) != control.learningRate()) {
                     graph.setLearningRate(control.learningRate());
-                    lrInGraph = control.learningRate();
                 }
                 collector.reset();
-                net.fit(shuffler.epoch(epoch));
+                fitEpoch(graph, shuffler.epoch(epoch), epoch, collector);
                 EvalAccumulator val = evaluator.evaluate(graph, validation, numClasses);
                 double valLoss = val.meanCrossEntropy() + graph.calcRegularizationScore(true);
                 EpochResult result = new EpochResult(epoch, collector.meanLoss(), collector.accuracy(), valLoss,
-                        val.accuracy(), lrInGraph, (System.nanoTime() - start) / 1e9);
+                        val.accuracy(), control.learningRate(), (System.nanoTime() - start) / 1e9);
                 for (EpochListener l : listeners) {
                     l.onEpochEnd(result, control);
                 }
-                if (control.stopRequested()) {
-                    return new Outcome(epoch, control.stopReason());
-                }
             }
         }
-        return new Outcome(options.epochs(), null);
+        return new Outcome(epoch, control.stopReason());
     }
 
-    static int workers(JavaSparkContext jsc, TrainOptions.MasterOptions m) {
+    /**
+     * One epoch of parameter averaging with a training master of its own, seeded by (seed, epoch):
+     * dl4j-spark's master draws each fit's split of the minibatches from one generator, whose state a
+     * resumed run would not have.
+     */
+    private void fitEpoch(ComputationGraph graph, JavaRDD<DataSet> minibatches, int epoch,
+                          TrainingMetricsCollector collector) {
+        ParameterAveragingTrainingMaster master = trainingMaster(jsc, options, EpochShuffler.mix(options.seed(), epoch, 0));
+        master.addHook(new DropoutSeeder(options.seed(), epoch));
+        master.addHook(collector);
+        SparkComputationGraph net = new SparkComputationGraph(jsc, graph, master);
+        net.setListeners(collector);
+        try {
+            net.fit(minibatches);
+        } finally {
+            master.deleteTempFiles(jsc);
+        }
+    }
+
+    /** Parallel training workers: the configured count, or Spark's default parallelism. */
+    public static int workers(JavaSparkContext jsc, TrainOptions.MasterOptions m) {
         return m.workers() > 0 ? m.workers() : jsc.defaultParallelism();
     }
 
-    /** The dl4j-spark training master for these options. */
     /**
      * Export (minibatches written once per epoch, then streamed by the workers) wherever dl4j-spark
      * allows it. It refuses when the default file system is local and the master is not (it cannot
@@ -91,7 +108,9 @@ public final class SparkTrainer {
         return ExportSupport.exportSupported(jsc) ? RDDTrainingApproach.Export : RDDTrainingApproach.Direct;
     }
 
-    public static ParameterAveragingTrainingMaster trainingMaster(JavaSparkContext jsc, TrainOptions options) {
+    /** The dl4j-spark training master for these options, drawing its splits from rngSeed. */
+    public static ParameterAveragingTrainingMaster trainingMaster(JavaSparkContext jsc, TrainOptions options,
+                                                                  long rngSeed) {
         TrainOptions.MasterOptions m = options.master();
         ParameterAveragingTrainingMaster.Builder b = new ParameterAveragingTrainingMaster.Builder(
                 workers(jsc, m), m.batchSizePerWorker())
@@ -99,7 +118,7 @@ public final class SparkTrainer {
                 .averagingFrequency(m.averagingFrequency())
                 .workerPrefetchNumBatches(m.prefetch())
                 .saveUpdater(m.saveUpdater())
-                .rngSeed(options.seed())
+                .rngSeed(rngSeed)
                 .rddTrainingApproach(approach(jsc))
                 .collectTrainingStats(false);
         if (!m.exportDir().isEmpty()) {

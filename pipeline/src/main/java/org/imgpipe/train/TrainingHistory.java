@@ -33,6 +33,12 @@ public final class TrainingHistory implements EpochListener {
         AtomicFiles.writeString(new Path(dir, "history.csv"), conf, csv(epochs));
     }
 
+    /** Takes over the epochs of a resumed run; the files are rewritten at the next epoch's end. */
+    public void restore(List<EpochResult> completed) {
+        epochs.clear();
+        epochs.addAll(completed);
+    }
+
     public List<EpochResult> epochs() {
         return List.copyOf(epochs);
     }

@@ -7,7 +7,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.imgpipe.cli.UserError;
 import org.imgpipe.config.DataOptions;
 import org.imgpipe.config.PipelineConfig;
@@ -24,10 +23,13 @@ import org.imgpipe.registry.ModelRegistry;
 import org.imgpipe.registry.ModelVersion;
 import org.imgpipe.train.BestModelCheckpoint;
 import org.imgpipe.train.EarlyStopping;
+import org.imgpipe.train.EpochListener;
 import org.imgpipe.train.EpochResult;
 import org.imgpipe.train.ProgressPrinter;
 import org.imgpipe.train.ReduceLrOnPlateau;
+import org.imgpipe.train.ResumeCheckpoint;
 import org.imgpipe.train.SparkTrainer;
+import org.imgpipe.train.TrainingControl;
 import org.imgpipe.train.TrainingHistory;
 
 import java.io.IOException;
@@ -43,10 +45,17 @@ import java.util.Map;
 public final class TrainWorkflow {
     private final PipelineConfig config;
     private final SparkSession spark;
+    private final List<EpochListener> extraListeners = new ArrayList<>();
 
     public TrainWorkflow(PipelineConfig config, SparkSession spark) {
         this.config = config;
         this.spark = spark;
+    }
+
+    /** Adds a listener after the built-in ones and before the resume checkpoint (for embedding). */
+    public TrainWorkflow addListener(EpochListener listener) {
+        extraListeners.add(listener);
+        return this;
     }
 
     /** The history of the run, where its models are and the registry version of the best one. */
@@ -71,7 +80,9 @@ public final class TrainWorkflow {
         requireExamples(manifest, data.trainFolds());
         requireExamples(manifest, List.of(data.validationFold()));
 
-        ComputationGraph graph = ModelS.build(new ModelS.Spec(data.imageSize(), manifest.numClasses(), train.seed(),
+        ResumeCheckpoint.Snapshot snapshot = train.resume() ? ResumeCheckpoint.read(ws.checkpoint(), conf) : null;
+        ComputationGraph graph = snapshot != null ? snapshot.graph()
+                : ModelS.build(new ModelS.Spec(data.imageSize(), manifest.numClasses(), train.seed(),
                 train.learningRate(), train.rho(), train.epsilon(), config.model().batchNormMomentum()));
         System.out.print(ModelSummary.of(graph, ModelS.inputType(data.imageSize())));
 
@@ -82,25 +93,40 @@ public final class TrainWorkflow {
                 trainCount, String.join(", ", data.trainFolds()), manifest.count(data.validationFold()),
                 data.validationFold(), train.epochs(), train.master().batchSizePerWorker());
 
-        SparkComputationGraph net = new SparkComputationGraph(jsc, graph, SparkTrainer.trainingMaster(jsc, train));
         TrainingHistory history = new TrainingHistory(ws.models(), conf);
         BestModelCheckpoint best = new BestModelCheckpoint("val_loss",
-                () -> ModelStore.save(net.getNetwork(), ws.bestModel(), conf, true));
+                () -> ModelStore.save(graph, ws.bestModel(), conf, true));
+        ReduceLrOnPlateau plateau = new ReduceLrOnPlateau(train.plateau());
+        EarlyStopping earlyStopping = new EarlyStopping(train.earlyStopping());
+        ResumeCheckpoint checkpoint = new ResumeCheckpoint(ws.checkpoint(), conf, graph,
+                runSettings(manifest, SparkTrainer.workers(jsc, train.master())), history,
+                List.of(best, plateau, earlyStopping));
         SparkTrainer trainer = new SparkTrainer(jsc, train,
                 new DistributedEvaluator(jsc, data.imageSize(), config.eval().batchSize(),
                         config.eval().rocThresholds()))
                 .addListener(history)
                 .addListener(new ProgressPrinter(train.epochs(), System.out))
                 .addListener(best)
-                .addListener(new ReduceLrOnPlateau(train.plateau()))
-                .addListener(new EarlyStopping(train.earlyStopping()));
+                .addListener(plateau)
+                .addListener(earlyStopping);
+        extraListeners.forEach(trainer::addListener);
+        trainer.addListener(checkpoint);
+
+        TrainingControl control = new TrainingControl(train.learningRate());
+        int firstEpoch = 1;
+        if (snapshot != null) {
+            firstEpoch = checkpoint.restore(snapshot.state(), control);
+            System.out.printf("Resuming from %s after epoch %d (learning rate %.4g)%n", ws.checkpoint(),
+                    firstEpoch - 1, control.learningRate());
+        }
         SparkTrainer.Outcome outcome;
         try {
-            outcome = trainer.fit(net, trainSet, valSet, data.imageSize(), manifest.numClasses());
+            outcome = trainer.fit(graph, trainSet, valSet, data.imageSize(), manifest.numClasses(), firstEpoch,
+                    control);
         } finally {
             valSet.unpersist(false);
         }
-        ModelStore.save(net.getNetwork(), ws.finalModel(), conf, true);
+        ModelStore.save(graph, ws.finalModel(), conf, true);
         if (outcome.stopReason() != null) {
             System.out.println("Stopped after epoch " + outcome.epochsRun() + ": " + outcome.stopReason());
         }
@@ -132,6 +158,27 @@ public final class TrainWorkflow {
             System.out.println("Promoted " + v.id() + " to current (the registry had no current version)");
         }
         return v;
+    }
+
+    /**
+     * The settings a resumed run must share with the checkpoint (config key -> value): those that
+     * shape the model, the data, its order and the averaging. Epochs may differ (train on longer).
+     */
+    private Map<String, String> runSettings(DatasetManifest manifest, int workers) {
+        DataOptions data = config.data();
+        TrainOptions train = config.train();
+        Map<String, String> run = new LinkedHashMap<>();
+        run.put("pipeline.train.seed", Long.toString(train.seed()));
+        run.put("pipeline.train.batch-size", Integer.toString(train.batchSize()));
+        run.put("pipeline.train.master.batch-size-per-worker", Integer.toString(train.master().batchSizePerWorker()));
+        run.put("pipeline.train.master.averaging-frequency", Integer.toString(train.master().averagingFrequency()));
+        run.put("pipeline.train.master.workers (effective)", Integer.toString(workers));
+        run.put("pipeline.data.image-size", Integer.toString(data.imageSize()));
+        for (String fold : data.trainFolds()) {
+            run.put("pipeline.data.train-folds: " + fold, manifest.fingerprint(fold));
+        }
+        run.put("pipeline.data.validation-fold", data.validationFold() + " " + manifest.fingerprint(data.validationFold()));
+        return run;
     }
 
     private static void requireExamples(DatasetManifest manifest, List<String> folds) {

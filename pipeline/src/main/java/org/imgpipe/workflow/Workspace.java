@@ -9,7 +9,12 @@ import org.imgpipe.io.Locations;
 public record Workspace(Path workDir, Path sampleData, Path decoded, Path ingestReports, Path models,
                         Path evalOutput, Path evalModel, Path registry) {
 
+    /**
+     * Resolves the config's locations, after applying its {@code pipeline.hadoop} settings to the
+     * job's Hadoop configuration (they may set fs.defaultFS, and the file systems need them).
+     */
     public static Workspace of(PipelineConfig config, Configuration conf) {
+        config.applyHadoopSettings(conf);
         Path work = Locations.resolve(config.workDir(), conf);
         return new Workspace(work, new Path(work, "sample-data"),
                 Locations.resolve(config.ingest().outputDir(), conf),
@@ -22,6 +27,11 @@ public record Workspace(Path workDir, Path sampleData, Path decoded, Path ingest
 
     public Path bestModel() {
         return new Path(models, "best.zip");
+    }
+
+    /** The last epoch's model and training state, for train --resume. */
+    public Path checkpoint() {
+        return new Path(models, "checkpoint.zip");
     }
 
     public Path finalModel() {

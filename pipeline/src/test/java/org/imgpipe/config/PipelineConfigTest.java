@@ -109,4 +109,44 @@ class PipelineConfigTest {
                 () -> PipelineConfig.load(JobArgs.parse("--config", "/no/such/file.conf")));
         assertTrue(e.getMessage().contains("/no/such/file.conf"), e.getMessage());
     }
+
+    @Test
+    void hadoopSettingsPassThroughByTheirHadoopNames(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("s3.conf");
+        Files.writeString(file, "pipeline.hadoop {\n"
+                + "  \"fs.s3a.endpoint\" = \"http://127.0.0.1:9000\"\n"
+                + "  \"fs.s3a.path.style.access\" = true\n"
+                + "  \"fs.s3a.secret.key\" = ${?IMGPIPE_TEST_VARIABLE_THAT_IS_NOT_SET}\n"
+                + "}\n");
+        PipelineConfig c = PipelineConfig.load(JobArgs.parse("--config", file.toString(),
+                "-Dpipeline.hadoop.fs.s3a.connection.maximum=4"));
+        assertEquals(Map.of("fs.s3a.endpoint", "http://127.0.0.1:9000", "fs.s3a.path.style.access", "true",
+                "fs.s3a.connection.maximum", "4"), c.hadoop());
+        org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration(false);
+        c.applyHadoopSettings(conf);
+        assertEquals("http://127.0.0.1:9000", conf.get("fs.s3a.endpoint"));
+
+        UserError e = assertThrows(UserError.class,
+                () -> PipelineConfig.load(JobArgs.parse("-Dpipeline.hadoop.fs.s3a.endpoint=[a, b]")));
+        assertEquals("config key 'pipeline.hadoop.fs.s3a.endpoint' must be a string: it is a Hadoop setting",
+                e.getMessage());
+    }
+
+    @Test
+    void renderedConfigRedactsSecretsAndKeepsTheRest() {
+        PipelineConfig c = PipelineConfig.load(JobArgs.parse(
+                "-Dpipeline.hadoop.fs.s3a.secret.key=wJalrXUtnFEMI-K7MDENG",
+                "-Dpipeline.hadoop.fs.s3a.access.key=AKIAIOSFODNN7EXAMPLE",
+                "-Dpipeline.hadoop.fs.azure.sas.token=sv-2026-sig",
+                "-Dpipeline.hadoop.hadoop.security.credential.provider.path=jceks://hdfs/creds.jceks",
+                "-Dpipeline.hadoop.fs.s3a.endpoint=http://127.0.0.1:9000"));
+        String shown = c.render();
+        for (String secret : List.of("wJalrXUtnFEMI-K7MDENG", "AKIAIOSFODNN7EXAMPLE", "sv-2026-sig", "creds.jceks")) {
+            assertTrue(!shown.contains(secret), secret + " printed in\n" + shown);
+        }
+        assertEquals(4, shown.split(java.util.regex.Pattern.quote(PipelineConfig.REDACTED), -1).length - 1, shown);
+        assertTrue(shown.contains("http://127.0.0.1:9000"), shown);
+        assertTrue(shown.contains("epochs=40"), shown);
+        assertEquals("wJalrXUtnFEMI-K7MDENG", c.hadoop().get("fs.s3a.secret.key"));
+    }
 }

@@ -1,0 +1,109 @@
+package org.imgpipe.workflow;
+
+import org.apache.spark.sql.SparkSession;
+import org.imgpipe.SparkTestSession;
+import org.imgpipe.cli.UserError;
+import org.imgpipe.config.PipelineConfig;
+import org.imgpipe.train.EpochResult;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A driver that dies after epoch 3's training, resumed with train --resume, ends with the history
+ * of the uninterrupted run: same epochs, learning-rate drop and early stop, same figures.
+ * The callbacks are set so that both fire within 3 epochs: no val_loss change counts as an
+ * improvement after the first epoch (min-delta 10), so the learning rate drops after epoch 2
+ * (patience 1) and training stops after epoch 3 (patience 2) of the 4 configured.
+ */
+class TrainResumeTest {
+    @TempDir
+    static Path work;
+    private static SparkSession spark;
+    private static List<EpochResult> uninterrupted;
+
+    private static PipelineConfig config(String run, Map<String, Object> more) {
+        Map<String, Object> m = new HashMap<>(Map.of(
+                "pipeline.work.dir", work.toUri().toString(),
+                "pipeline.data.sample.images-per-class", 8,
+                "pipeline.model.batch-norm-momentum", 0.9,
+                "pipeline.train.epochs", 4,
+                "pipeline.train.batch-size", 16,
+                "pipeline.train.master.averaging-frequency", 2,
+                "pipeline.train.model-dir", work.resolve(run).toUri().toString(),
+                "pipeline.registry.dir", work.resolve(run + "-registry").toUri().toString()));
+        m.put("pipeline.train.lr-on-plateau.patience", 1);
+        m.put("pipeline.train.lr-on-plateau.min-delta", 10);
+        m.put("pipeline.train.early-stopping.patience", 2);
+        m.put("pipeline.train.early-stopping.min-delta", 10);
+        m.putAll(more);
+        return PipelineConfig.of(m);
+    }
+
+    @BeforeAll
+    static void trainUninterrupted() throws Exception {
+        spark = SparkTestSession.get();
+        new IngestWorkflow(config("a", Map.of()), spark).run();
+        uninterrupted = new TrainWorkflow(config("a", Map.of()), spark).run().history();
+    }
+
+    @Test
+    void resumedRunEndsWithTheUninterruptedHistory() throws Exception {
+        assertEquals(3, uninterrupted.size(), "early stopping after epoch 3: " + uninterrupted);
+        assertEquals(List.of(1e-3, 1e-3, 1e-4), uninterrupted.stream().map(EpochResult::lr).toList());
+
+        RuntimeException crash = assertThrows(RuntimeException.class, () ->
+                new TrainWorkflow(config("b", Map.of()), spark).addListener((r, control) -> {
+                    if (r.epoch() == 3) {
+                        throw new IllegalStateException("simulated driver crash");
+                    }
+                }).run());
+        assertEquals("simulated driver crash", crash.getMessage());
+        assertTrue(Files.exists(work.resolve("b/checkpoint.zip")));
+
+        TrainWorkflow.Result resumed = new TrainWorkflow(config("b", Map.of("pipeline.train.resume", true)), spark)
+                .run();
+        List<EpochResult> h = resumed.history();
+        assertEquals(uninterrupted.size(), h.size());
+        for (int i = 0; i < h.size(); i++) {
+            EpochResult a = uninterrupted.get(i);
+            EpochResult b = h.get(i);
+            assertEquals(a.epoch(), b.epoch());
+            assertEquals(a.lr(), b.lr());
+            assertEquals(a.loss(), b.loss(), 1e-6, "loss, epoch " + a.epoch());
+            assertEquals(a.accuracy(), b.accuracy(), 1e-6, "accuracy, epoch " + a.epoch());
+            assertEquals(a.valLoss(), b.valLoss(), 1e-6, "val_loss, epoch " + a.epoch());
+            assertEquals(a.valAccuracy(), b.valAccuracy(), 1e-6, "val_accuracy, epoch " + a.epoch());
+        }
+        assertTrue(resumed.stopReason().startsWith("early stopping"), resumed.stopReason());
+        assertEquals(4, Files.readAllLines(work.resolve("b/history.csv")).size());
+        assertTrue(Files.exists(work.resolve("b/final.zip")));
+    }
+
+    @Test
+    void resumeRefusesOtherSettingsNamingTheKey() {
+        UserError e = assertThrows(UserError.class, () -> new TrainWorkflow(
+                config("a", Map.of("pipeline.train.resume", true, "pipeline.train.seed", 7)), spark).run());
+        assertTrue(e.getMessage().contains("pipeline.train.seed was 42 for the checkpoint and is 7 now"),
+                e.getMessage());
+    }
+
+    @Test
+    void resumeWithoutCheckpointSaysSo() {
+        UserError e = assertThrows(UserError.class, () -> new TrainWorkflow(
+                config("none", Map.of("pipeline.train.resume", true)), spark).run());
+        assertTrue(e.getMessage().startsWith("no checkpoint to resume from at "), e.getMessage());
+        assertFalse(Files.exists(work.resolve("none/final.zip")));
+    }
+}
