@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Second test stage (run by .ci/run after the unit tests): a real Spark standalone cluster on
 # loopback (scripts/local-cluster.sh: a master and 2 one-core workers), the shaded jar submitted to
-# it through SparkSubmit (scripts/submit.sh), and a worker killed in the middle of a training epoch.
+# it through SparkSubmit (scripts/submit.sh), a driver killed and resumed, and a worker killed in the
+# middle of a training epoch.
 # Checks every job's exit code and outputs; prints PASS/FAIL per check and exits non-zero on failure.
 set -uo pipefail
 source "$(dirname "$0")/env.sh"
@@ -27,7 +28,15 @@ submit() {  # submit LOG JOB args...: runs a job on the cluster, output in $TMP/
     --config "$ROOT/conf/sample.conf" -Dpipeline.work.dir="$WORK" >"$log" 2>&1
 }
 
-epochs_in_history() { grep -c '"epoch"' "$WORK/models/history.json"; }
+epochs_in_history() { grep -c '"epoch"' "${1:-$WORK/models}/history.json"; }
+
+# history.csv without the seconds column.
+figures() { cut -d, -f1-6 "$1/history.csv"; }
+
+wait_for_epoch() {  # wait_for_epoch LOG N: until the log shows epoch N finished, then 3 s into the next
+  for _ in $(seq 1 180); do grep -q "^Epoch $2/" "$TMP/$1.log" 2>/dev/null && break; sleep 1; done
+  sleep 3
+}
 
 build_if_needed
 "$ROOT/scripts/local-cluster.sh" start || exit 1
@@ -42,11 +51,29 @@ check "score on the cluster exits 0" submit score score --input "$TMP/dump" --ou
 check "scoring wrote a committed run" test -f "$(ls -d "$TMP"/scores/run-* | head -1)/_SUCCESS"
 check "the broken file is in rejected.csv" grep -q "junk.png" "$TMP"/scores/run-*/rejected.csv
 
-# Executor loss: kill worker 2 and its executor while the second of three epochs is running.
-submit train-loss train -Dpipeline.train.epochs=3 -Dpipeline.train.early-stopping.patience=0 &
+# Driver crash: kill -9 the driver JVM during the second of three epochs, then train --resume.
+THREE=(-Dpipeline.train.epochs=3 -Dpipeline.train.early-stopping.patience=0)
+submit train-crash train "${THREE[@]}" -Dpipeline.train.model-dir="$WORK/models-crash" &
 job=$!
-for _ in $(seq 1 180); do grep -q "^Epoch 1/3" "$TMP/train-loss.log" 2>/dev/null && break; sleep 1; done
-sleep 3
+wait_for_epoch train-crash 1
+driver="$(pgrep -f 'SparkSubmit.*org.imgpipe.jobs.TrainJob' | head -1)"
+echo "killing the driver (pid $driver) during epoch 2"
+kill -9 "$driver"
+wait "$job"; rc=$?
+check "the killed driver's job failed (exit $rc)" test "$rc" != 0
+check "the checkpoint of epoch 1 survived the crash" test -f "$WORK/models-crash/checkpoint.zip"
+epoch1="$(figures "$WORK/models-crash" | sed -n 2p)"
+submit train-resume train --resume "${THREE[@]}" -Dpipeline.train.model-dir="$WORK/models-crash"
+rc=$?
+check "train --resume exits 0 (exit $rc)" test "$rc" = 0
+check "it resumed after epoch 1" grep -q "Resuming from .* after epoch 1 " "$TMP/train-resume.log"
+check "the resumed history has all 3 epochs" test "$(epochs_in_history "$WORK/models-crash")" = 3
+check "and keeps epoch 1 as the crashed run had it" test "$(figures "$WORK/models-crash" | sed -n 2p)" = "$epoch1"
+
+# Executor loss: kill worker 2 and its executor while the second of three epochs is running.
+submit train-loss train "${THREE[@]}" &
+job=$!
+wait_for_epoch train-loss 1
 worker="$(cat "$IMGPIPE_CLUSTER_DIR/worker-2.pid")"
 executors="$(pgrep -P "$worker" | tr '\n' ' ')"
 echo "killing worker 2 (pid $worker) and its executors (pids $executors) during epoch 2"
