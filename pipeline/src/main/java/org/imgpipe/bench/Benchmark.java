@@ -152,7 +152,8 @@ public final class Benchmark {
     private double trainSpark(JavaSparkContext jsc, JavaRDD<LabeledImage> rdd, ComputationGraph graph)
             throws IOException {
         TrainOptions options = PipelineConfig.of(Map.of("pipeline.train.master.workers", 2)).train();
-        SparkComputationGraph net = new SparkComputationGraph(jsc, graph, SparkTrainer.trainingMaster(jsc, options, options.seed()));
+        SparkComputationGraph net = new SparkComputationGraph(jsc, graph,
+                SparkTrainer.trainingMaster(jsc, options, options.seed()));
         try (EpochShuffler shuffler = new EpochShuffler(rdd, 42, 2, BATCH, 32, 10)) {
             long n = shuffler.count();
             long start = System.nanoTime();

@@ -82,7 +82,8 @@ public final class SparkTrainer {
      */
     private void fitEpoch(ComputationGraph graph, JavaRDD<DataSet> minibatches, int epoch,
                           TrainingMetricsCollector collector) {
-        ParameterAveragingTrainingMaster master = trainingMaster(jsc, options, EpochShuffler.mix(options.seed(), epoch, 0));
+        ParameterAveragingTrainingMaster master =
+                trainingMaster(jsc, options, EpochShuffler.mix(options.seed(), epoch, 0));
         master.addHook(new DropoutSeeder(options.seed(), epoch));
         master.addHook(collector);
         SparkComputationGraph net = new SparkComputationGraph(jsc, graph, master);

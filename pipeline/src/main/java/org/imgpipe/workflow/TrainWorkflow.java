@@ -174,10 +174,12 @@ public final class TrainWorkflow {
         run.put("pipeline.train.master.averaging-frequency", Integer.toString(train.master().averagingFrequency()));
         run.put("pipeline.train.master.workers (effective)", Integer.toString(workers));
         run.put("pipeline.data.image-size", Integer.toString(data.imageSize()));
+        run.put("pipeline.data.train-folds", String.join(", ", data.trainFolds()));
         for (String fold : data.trainFolds()) {
-            run.put("pipeline.data.train-folds: " + fold, manifest.fingerprint(fold));
+            run.put("pipeline.data.train-folds: content of " + fold, manifest.fingerprint(fold));
         }
-        run.put("pipeline.data.validation-fold", data.validationFold() + " " + manifest.fingerprint(data.validationFold()));
+        run.put("pipeline.data.validation-fold",
+                data.validationFold() + " " + manifest.fingerprint(data.validationFold()));
         return run;
     }
 
