@@ -46,6 +46,13 @@ check "train (1 epoch) on the cluster exits 0" submit train train -Dpipeline.tra
 check "the history has 1 epoch" test "$(epochs_in_history)" = 1
 check "evaluate on the cluster exits 0" submit evaluate evaluate
 check "metrics.json holds the test accuracy" grep -q '"accuracy"' "$WORK/eval/test/metrics.json"
+# Cluster deploy mode: a worker runs the driver. Spark 3.5's standalone client exits 0 whatever the
+# driver's fate, so the check is on the output.
+rm "$WORK/eval/test/metrics.json"
+submit evaluate-cluster-mode evaluate --deploy-mode cluster --driver-memory 1g \
+  --conf spark.standalone.submit.waitAppCompletion=true
+check "evaluate with the driver on a worker (--deploy-mode cluster) writes metrics.json" \
+  grep -q '"accuracy"' "$WORK/eval/test/metrics.json"
 mkdir -p "$TMP/dump" && cp -r "$WORK/sample-data/test/000_red_disc" "$TMP/dump/" && echo junk > "$TMP/dump/junk.png"
 check "score on the cluster exits 0" submit score score --input "$TMP/dump" --output "$TMP/scores"
 check "scoring wrote a committed run" test -f "$(ls -d "$TMP"/scores/run-* | head -1)/_SUCCESS"

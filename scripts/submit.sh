@@ -25,10 +25,12 @@ while [[ $# -gt 0 ]]; do
   shift
 done
 
-driver_opts="$DL4J_JAVA_OPTS"
+# In cluster deploy mode a worker starts the driver JVM from these options alone, so they carry
+# Spark's --add-opens list too (a standalone worker does not add it for drivers).
+jvm_opts="$(echo $SPARK_JAVA_OPTS $DL4J_JAVA_OPTS)"
 submit=(--class "$class"
-  --conf "spark.driver.extraJavaOptions=$driver_opts"
-  --conf "spark.executor.extraJavaOptions=$driver_opts"
+  --conf "spark.driver.extraJavaOptions=$jvm_opts"
+  --conf "spark.executor.extraJavaOptions=$jvm_opts"
   --conf spark.serializer=org.apache.spark.serializer.KryoSerializer
   --conf spark.kryo.registrator=org.nd4j.kryo.Nd4jRegistrator
   "${spark_args[@]}" "$SHADED_JAR" "${job_args[@]}")
