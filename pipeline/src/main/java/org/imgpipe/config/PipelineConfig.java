@@ -186,7 +186,7 @@ public final class PipelineConfig {
     }
 
     /** Whether a setting's value is a secret, by its name. */
-    public static boolean isSecret(String key) {
+    private static boolean isSecret(String key) {
         return SECRET.matcher(key).find();
     }
 
