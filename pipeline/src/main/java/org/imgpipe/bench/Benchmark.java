@@ -71,7 +71,7 @@ public final class Benchmark {
         out.printf("Benchmark (%s): %d cores, nd4j build '%s', oneDNN helpers %s%n", quick ? "quick" : "full",
                 Runtime.getRuntime().availableProcessors(), System.getProperty(NativeRuntime.EXTENSION_PROPERTY, ""),
                 NativeRuntime.helpersActive() ? "on" : "off");
-        NativeRuntime.shareCores(1);
+        NativeRuntime.useThreads(Runtime.getRuntime().availableProcessors());
         figure("train_img_s_plain", repeats, () -> trainPlain(build(true), quick ? 10 : 40));
         figure("train_img_s_stock_dl4j", quick ? 2 : 3, () -> trainPlain(build(false), quick ? 3 : 8));
         figure("infer_img_s", repeats, () -> infer(build(true), quick ? 4 : 16));
@@ -85,7 +85,7 @@ public final class Benchmark {
             figure("ingest_img_s", repeats, () -> ingest(spark, tmp));
             figure("score_img_s", repeats, () -> score(spark, tmp, build(true)));
         } finally {
-            NativeRuntime.shareCores(1);
+            NativeRuntime.useThreads(Runtime.getRuntime().availableProcessors());
             org.apache.commons.io.FileUtils.deleteQuietly(tmp.toFile());
         }
         medians.put("cores", Runtime.getRuntime().availableProcessors());

@@ -33,7 +33,7 @@ public final class DistributedEvaluator {
         try {
             return examples
                     .mapPartitions(new PartitionEvaluator(model, imageSize, numClasses, batchSize, rocBins,
-                            SparkSessions.tasksPerJvm(jsc.getConf())))
+                            SparkSessions.threadsPerTask(jsc.getConf())))
                     .treeReduce(EvalAccumulator::merge);
         } finally {
             model.destroy();

@@ -24,11 +24,11 @@ final class PartitionEvaluator implements FlatMapFunction<Iterator<LabeledImage>
     private final int numClasses;
     private final int batchSize;
     private final int bins;
-    private final int tasksPerJvm;
+    private final int threadsPerTask;
 
     PartitionEvaluator(Broadcast<byte[]> model, int imageSize, int numClasses, int batchSize, int bins,
-                       int tasksPerJvm) {
-        this.tasksPerJvm = tasksPerJvm;
+                       int threadsPerTask) {
+        this.threadsPerTask = threadsPerTask;
         this.model = model;
         this.imageSize = imageSize;
         this.numClasses = numClasses;
@@ -42,7 +42,7 @@ final class PartitionEvaluator implements FlatMapFunction<Iterator<LabeledImage>
         if (!examples.hasNext()) {
             return Collections.singletonList(acc).iterator();
         }
-        NativeRuntime.shareCores(tasksPerJvm);
+        NativeRuntime.useThreads(threadsPerTask);
         ComputationGraph graph = ExecutorModels.borrow(model);
         List<LabeledImage> batch = new ArrayList<>(batchSize);
         while (examples.hasNext()) {

@@ -98,11 +98,11 @@ public final class NativeRuntime {
     }
 
     /**
-     * Gives ND4J's op threads an equal share of the cores among the tasks that run at once in this
-     * JVM (local[N] runs N tasks in the driver; an executor runs spark.executor.cores tasks).
+     * Sets the threads of ND4J's ops in this JVM: a Spark task's share of the cores, so that the
+     * tasks running at once never ask for more threads than there are cores (oversubscribed, ops get
+     * fewer threads than planned, and their reductions then sum in another order from run to run).
      */
-    public static void shareCores(int concurrentTasks) {
-        int threads = threadsPerTask(Runtime.getRuntime().availableProcessors(), concurrentTasks);
+    public static void useThreads(int threads) {
         if (threadsSet != threads) {
             Nd4j.getEnvironment().setMaxThreads(threads);
             Nd4j.getEnvironment().setMaxMasterThreads(threads);
@@ -110,7 +110,7 @@ public final class NativeRuntime {
         }
     }
 
-    static int threadsPerTask(int cores, int concurrentTasks) {
+    public static int threadsPerTask(int cores, int concurrentTasks) {
         return Math.max(1, cores / Math.max(1, concurrentTasks));
     }
 

@@ -93,7 +93,7 @@ public final class BatchScorer {
         JavaRDD<ScoreResult> results = jsc.parallelize(files, Math.max(1, Math.min(slices, files.size())))
                 .mapPartitions(new PartitionScorer(broadcast,
                         new ImageFileReader(version.imageSize(), new SerializableConfiguration(conf)), batchSize,
-                        SparkSessions.tasksPerJvm(jsc.getConf())))
+                        SparkSessions.threadsPerTask(jsc.getConf())))
                 .persist(StorageLevel.MEMORY_AND_DISK_SER());
         try {
             JavaRDD<Row> predictions = results.filter(ScoreResult::ok).map(r -> rows.row(r.path(), r.probabilities()));

@@ -21,13 +21,13 @@ final class PartitionScorer implements FlatMapFunction<Iterator<String>, ScoreRe
     private final Broadcast<byte[]> model;
     private final ImageFileReader reader;
     private final int batchSize;
-    private final int tasksPerJvm;
+    private final int threadsPerTask;
 
-    PartitionScorer(Broadcast<byte[]> model, ImageFileReader reader, int batchSize, int tasksPerJvm) {
+    PartitionScorer(Broadcast<byte[]> model, ImageFileReader reader, int batchSize, int threadsPerTask) {
         this.model = model;
         this.reader = reader;
         this.batchSize = batchSize;
-        this.tasksPerJvm = tasksPerJvm;
+        this.threadsPerTask = threadsPerTask;
     }
 
     @Override
@@ -36,7 +36,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<String>, ScoreRe
         if (!files.hasNext()) {
             return out.iterator();
         }
-        NativeRuntime.shareCores(tasksPerJvm);
+        NativeRuntime.useThreads(threadsPerTask);
         ComputationGraph graph = ExecutorModels.borrow(model);
         List<String> paths = new ArrayList<>(batchSize);
         List<byte[]> pixels = new ArrayList<>(batchSize);

@@ -38,7 +38,10 @@ public final class SparkSessions {
                 System.getProperty("org.deeplearning4j.spark.time.TimeSource",
                         "org.deeplearning4j.spark.time.SystemClockTimeSource"));
         SparkSession session = SparkSession.builder().config(conf).getOrCreate();
-        NativeRuntime.shareCores(tasksPerJvm(session.sparkContext().getConf()));
+        SparkConf effective = session.sparkContext().getConf();
+        // A driver of a cluster job trains nothing itself: all its cores are its own.
+        NativeRuntime.useThreads(isLocal(effective) ? threadsPerTask(effective)
+                : Runtime.getRuntime().availableProcessors());
         return session;
     }
 
@@ -53,14 +56,22 @@ public final class SparkSessions {
         return conf;
     }
 
-    /** How many tasks one JVM runs at once: N for local[N], else spark.executor.cores. */
-
-    public static int tasksPerJvm(SparkConf conf) {
+    /**
+     * The ND4J threads each task may use: in local[N] the N tasks share this machine's cores; on a
+     * cluster a task owns spark.task.cpus of its executor's cores (the node's core count is shared
+     * with other executors and must not be divided by this executor's tasks alone).
+     */
+    public static int threadsPerTask(SparkConf conf) {
         Matcher m = LOCAL.matcher(conf.get("spark.master", "local[*]"));
-        if (m.matches()) {
-            String n = m.group(1);
-            return n == null ? 1 : n.equals("*") ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(n);
+        if (!m.matches()) {
+            return conf.getInt("spark.task.cpus", 1);
         }
-        return conf.getInt("spark.executor.cores", 1);
+        int cores = Runtime.getRuntime().availableProcessors();
+        String n = m.group(1);
+        return NativeRuntime.threadsPerTask(cores, n == null ? 1 : n.equals("*") ? cores : Integer.parseInt(n));
+    }
+
+    private static boolean isLocal(SparkConf conf) {
+        return LOCAL.matcher(conf.get("spark.master", "local[*]")).matches();
     }
 }

@@ -4,6 +4,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.impl.paramavg.util.ExportSupport;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
@@ -120,6 +121,11 @@ public final class SparkTrainer {
                 .workerPrefetchNumBatches(m.prefetch())
                 .saveUpdater(m.saveUpdater())
                 .rngSeed(rngSeed)
+                // The epoch's partitions are already one per worker, and each split takes a balanced
+                // share of every partition. dl4j-spark's default rebalancing (a count job and a
+                // shuffle per split) would order each worker's minibatches by shuffle-fetch
+                // completion on a cluster, so runs with the same seed would differ.
+                .repartionData(Repartition.Never)
                 .rddTrainingApproach(approach(jsc))
                 .collectTrainingStats(false);
         if (!m.exportDir().isEmpty()) {

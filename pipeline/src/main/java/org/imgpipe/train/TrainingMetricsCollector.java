@@ -31,11 +31,11 @@ public final class TrainingMetricsCollector implements TrainingHook, TrainingLis
     private final LongAccumulator examples;
     private final LongAccumulator correct;
     private final DoubleAccumulator lossSum;
-    private final int tasksPerJvm;
+    private final int threadsPerTask;
     private transient INDArray labels;
 
     public TrainingMetricsCollector(JavaSparkContext jsc, String penultimate, String output) {
-        this.tasksPerJvm = SparkSessions.tasksPerJvm(jsc.getConf());
+        this.threadsPerTask = SparkSessions.threadsPerTask(jsc.getConf());
         this.penultimate = penultimate;
         this.output = output;
         this.examples = jsc.sc().longAccumulator("train.examples");
@@ -64,13 +64,13 @@ public final class TrainingMetricsCollector implements TrainingHook, TrainingLis
 
     @Override
     public void preUpdate(DataSet minibatch, Model model) {
-        NativeRuntime.shareCores(tasksPerJvm);
+        NativeRuntime.useThreads(threadsPerTask);
         labels = minibatch.getLabels();
     }
 
     @Override
     public void preUpdate(MultiDataSet minibatch, Model model) {
-        NativeRuntime.shareCores(tasksPerJvm);
+        NativeRuntime.useThreads(threadsPerTask);
         labels = minibatch.getLabels(0);
     }
 

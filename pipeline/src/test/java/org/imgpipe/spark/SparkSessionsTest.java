@@ -1,0 +1,35 @@
+package org.imgpipe.spark;
+
+import org.apache.spark.SparkConf;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class SparkSessionsTest {
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
+
+    private static int threads(String master, String... settings) {
+        SparkConf conf = new SparkConf(false).set("spark.master", master);
+        for (int i = 0; i < settings.length; i += 2) {
+            conf.set(settings[i], settings[i + 1]);
+        }
+        return SparkSessions.threadsPerTask(conf);
+    }
+
+    @Test
+    void localTasksShareThisMachinesCores() {
+        assertEquals(CORES, threads("local"));
+        assertEquals(CORES, threads("local[1]"));
+        assertEquals(Math.max(1, CORES / 2), threads("local[2]"));
+        assertEquals(1, threads("local[*]"));
+        assertEquals(Math.max(1, CORES / 4), threads("local[4,3]"));
+    }
+
+    @Test
+    void clusterTasksUseTheCpusSparkGivesThem() {
+        // Not the node's cores divided by this executor's: other executors share the node.
+        assertEquals(1, threads("spark://127.0.0.1:7077", "spark.executor.cores", "4"));
+        assertEquals(2, threads("yarn", "spark.executor.cores", "8", "spark.task.cpus", "2"));
+        assertEquals(1, threads("k8s://https://api:6443"));
+    }
+}
