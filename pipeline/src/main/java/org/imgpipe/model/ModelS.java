@@ -9,6 +9,7 @@ import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
 import org.deeplearning4j.nn.conf.graph.ScaleVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -19,10 +20,21 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
-import org.imgpipe.model.fast.FastBatchNormalization;
+import org.imgpipe.model.fast.ElasticNetRegularization;
+import org.imgpipe.model.fast.FastLayers;
+import org.imgpipe.model.fast.FastReLU;
+import org.imgpipe.model.fast.FastRmsProp;
+import org.imgpipe.runtime.NativeRuntime;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.learning.config.RmsProp;
+import org.nd4j.linalg.learning.regularization.L1Regularization;
+import org.nd4j.linalg.learning.regularization.L2Regularization;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The reference notebook's "Model S" as a DL4J graph that takes raw 0..255 pixels, channels first. Keras'
@@ -35,7 +47,7 @@ public final class ModelS {
     public static final String PENULTIMATE = "dense";
     public static final int CHANNELS = 3;
     /**
-     * Channels-first, the layout the Java batch norm ({@code FastBatchNormalization}) handles; oneDNN's
+     * Channels-first, the layout the Java batch norm ({@link FastLayers}) handles; oneDNN's
      * convolutions measured the same in both layouts. Flattening is then in (c, h, w) order rather than
      * Keras' (h, w, c), a fixed permutation of the dense layer's inputs that changes nothing for a model
      * trained here.
@@ -72,7 +84,7 @@ public final class ModelS {
         long side = ((spec.imageSize() - 4) / 2 - 4) / 2;
         return new NeuralNetConfiguration.Builder()
                 .seed(spec.seed())
-                .updater(new RmsProp(spec.learningRate(), spec.rho(), spec.epsilon()))
+                .updater(rmsProp(spec))
                 .weightInit(WeightInit.XAVIER_UNIFORM)
                 .convolutionMode(ConvolutionMode.Truncate)
                 // Without a cache mode DL4J's convolution layers run their forward convolution again in
@@ -99,10 +111,10 @@ public final class ModelS {
                         FORMAT)), "pool_2")
                 // DL4J's dropout argument is the probability of keeping an activation.
                 .addLayer("dropout", new DropoutLayer.Builder(1 - DROPOUT_RATE).build(), "flatten")
-                .addLayer(PENULTIMATE, new DenseLayer.Builder().nOut(512).activation(Activation.RELU)
-                        .l1(DENSE_L1).l2(2 * DENSE_L2).build(), "dropout")
-                .addLayer(OUTPUT, new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(spec.numClasses())
-                        .activation(Activation.SOFTMAX).l1(DENSE_L1).l2(2 * DENSE_L2).build(), PENULTIMATE)
+                .addLayer(PENULTIMATE, penalized(new DenseLayer.Builder().nOut(512).activation(relu()).build(),
+                        DENSE_L1, DENSE_L2), "dropout")
+                .addLayer(OUTPUT, penalized(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nOut(spec.numClasses()).activation(Activation.SOFTMAX).build(), DENSE_L1, DENSE_L2), PENULTIMATE)
                 .setOutputs(OUTPUT)
                 .build();
     }
@@ -113,13 +125,34 @@ public final class ModelS {
         return graph;
     }
 
+    /**
+     * The fast RMSProp step, activation and penalties are chosen here, when the model is configured:
+     * unlike the layers' helpers they are part of the configuration, so a model keeps what it was built
+     * with.
+     */
+    private static RmsProp rmsProp(Spec spec) {
+        return NativeRuntime.fastPathEnabled() ? new FastRmsProp(spec.learningRate(), spec.rho(), spec.epsilon())
+                : new RmsProp(spec.learningRate(), spec.rho(), spec.epsilon());
+    }
+
     private static ConvolutionLayer conv(int filters) {
-        return new ConvolutionLayer.Builder(3, 3).nOut(filters).activation(Activation.RELU)
-                .l1(CONV_L1).l2(2 * CONV_L2).build();
+        return penalized(new ConvolutionLayer.Builder(3, 3).nOut(filters).activation(relu()).build(), CONV_L1, CONV_L2);
+    }
+
+    private static IActivation relu() {
+        return NativeRuntime.fastPathEnabled() ? new FastReLU() : new ActivationReLU();
+    }
+
+    /** Keras' l1 and l2 penalties on the layer's weights (DL4J's l2 coefficient is twice Keras'). */
+    private static <T extends BaseLayer> T penalized(T layer, double l1, double l2) {
+        layer.setRegularization(NativeRuntime.fastPathEnabled()
+                ? new ArrayList<>(List.of(new ElasticNetRegularization(l1, 2 * l2)))
+                : new ArrayList<>(List.of(new L1Regularization(l1), new L2Regularization(2 * l2))));
+        return layer;
     }
 
     private static BatchNormalization batchNorm(double momentum) {
-        return FastBatchNormalization.of(new BatchNormalization.Builder().decay(momentum).eps(BN_EPSILON)
+        return FastLayers.batchNormalization(new BatchNormalization.Builder().decay(momentum).eps(BN_EPSILON)
                 .activation(Activation.IDENTITY).build());
     }
 

@@ -11,7 +11,6 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.FloatBuffer;
@@ -41,8 +40,7 @@ final class JavaBatchNormHelper implements BatchNormalizationHelper {
     }
 
     private static boolean supported(INDArray x, CNN2DFormat format) {
-        return x.rank() == 4 && format == CNN2DFormat.NCHW && x.dataType() == DataType.FLOAT
-                && x.ordering() == 'c' && Shape.hasDefaultStridesForShape(x);
+        return x.rank() == 4 && format == CNN2DFormat.NCHW && FloatArrays.isDenseFloat(x);
     }
 
     @Override
@@ -60,30 +58,23 @@ final class JavaBatchNormHelper implements BatchNormalizationHelper {
         float[] mu = training ? new float[c] : mean.toFloatVector();
         float[] v = training ? new float[c] : var.toFloatVector();
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), x.shape());
-        FloatBuffer in = buffer(x);
-        FloatBuffer dst = buffer(out);
+        FloatBuffer in = FloatArrays.view(x);
+        FloatBuffer dst = FloatArrays.view(out);
         IntStream.range(0, c).parallel().forEach(ch -> {
-            float[] block = read(in, n, c, s, ch);
+            int count = n * s;
+            float[] block = FloatArrays.scratch(0, count);
+            gather(in, block, n, c, s, ch);
             if (training) {
-                double sum = 0;
-                for (float f : block) {
-                    sum += f;
-                }
-                double m = sum / block.length;
-                double sq = 0;
-                for (float f : block) {
-                    double d = f - m;
-                    sq += d * d;
-                }
-                mu[ch] = (float) m;
-                v[ch] = (float) (sq / block.length);
+                float m = (float) (FloatArrays.sum(block, count) / count);
+                mu[ch] = m;
+                v[ch] = (float) (FloatArrays.sumOfCenteredProducts(block, m, block, m, count) / count);
             }
             float scale = (float) (g[ch] / Math.sqrt(v[ch] + eps));
             float shift = b[ch] - mu[ch] * scale;
-            for (int i = 0; i < block.length; i++) {
+            for (int i = 0; i < count; i++) {
                 block[i] = block[i] * scale + shift;
             }
-            write(dst, block, n, c, s, ch);
+            scatter(dst, block, n, c, s, ch);
         });
         if (training) {
             try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
@@ -111,30 +102,27 @@ final class JavaBatchNormHelper implements BatchNormalizationHelper {
         float[] dGamma = new float[c];
         float[] dBeta = new float[c];
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape());
-        FloatBuffer xb = buffer(input);
-        FloatBuffer dyb = buffer(dy);
-        FloatBuffer dxb = buffer(dx);
+        FloatBuffer xb = FloatArrays.view(input);
+        FloatBuffer dyb = FloatArrays.view(dy);
+        FloatBuffer dxb = FloatArrays.view(dx);
         IntStream.range(0, c).parallel().forEach(ch -> {
-            float[] xs = read(xb, n, c, s, ch);
-            float[] ds = read(dyb, n, c, s, ch);
+            int count = n * s;
+            float[] xs = FloatArrays.scratch(0, count);
+            float[] ds = FloatArrays.scratch(1, count);
+            gather(xb, xs, n, c, s, ch);
+            gather(dyb, ds, n, c, s, ch);
             float invStd = (float) (1 / Math.sqrt(v[ch] + eps));
             float m = mu[ch];
-            double sumDy = 0;
-            double sumDyXhat = 0;
-            for (int i = 0; i < xs.length; i++) {
-                float xhat = (xs[i] - m) * invStd;
-                xs[i] = xhat;
-                sumDy += ds[i];
-                sumDyXhat += ds[i] * xhat;
-            }
-            int count = xs.length;
-            float meanDy = (float) (sumDy / count);
-            float meanDyXhat = (float) (sumDyXhat / count);
+            double sumDy = FloatArrays.sum(ds, count);
+            double sumDyXhat = invStd * FloatArrays.sumOfCenteredProducts(ds, 0f, xs, m, count);
+            // dx = gamma * invStd * (dy - mean(dy) - xhat * mean(dy * xhat)), in one pass
             float k = g[ch] * invStd;
+            float perX = (float) (k * invStd * sumDyXhat / count);
+            float shift = (float) (-k * sumDy / count);
             for (int i = 0; i < count; i++) {
-                ds[i] = k * (ds[i] - meanDy - xs[i] * meanDyXhat);
+                ds[i] = k * ds[i] - perX * (xs[i] - m) + shift;
             }
-            write(dxb, ds, n, c, s, ch);
+            scatter(dxb, ds, n, c, s, ch);
             dGamma[ch] = (float) sumDyXhat;
             dBeta[ch] = (float) sumDy;
         });
@@ -146,22 +134,14 @@ final class JavaBatchNormHelper implements BatchNormalizationHelper {
         return new Pair<>(grad, dx);
     }
 
-    /** A view of the array's floats, positioned so that index 0 is its first element. */
-    private static FloatBuffer buffer(INDArray a) {
-        FloatBuffer fb = a.data().asNioFloat();
-        return fb.position((int) a.offset()).slice();
-    }
-
-    /** Channel ch of every example, as one contiguous block. */
-    private static float[] read(FloatBuffer src, int n, int c, int s, int ch) {
-        float[] block = new float[n * s];
+    /** Channel ch of every example, into one contiguous block. */
+    private static void gather(FloatBuffer src, float[] block, int n, int c, int s, int ch) {
         for (int i = 0; i < n; i++) {
             src.get((i * c + ch) * s, block, i * s, s);
         }
-        return block;
     }
 
-    private static void write(FloatBuffer dst, float[] block, int n, int c, int s, int ch) {
+    private static void scatter(FloatBuffer dst, float[] block, int n, int c, int s, int ch) {
         for (int i = 0; i < n; i++) {
             dst.put((i * c + ch) * s, block, i * s, s);
         }

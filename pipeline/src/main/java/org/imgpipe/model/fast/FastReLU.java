@@ -1,0 +1,55 @@
+package org.imgpipe.model.fast;
+
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.nio.FloatBuffer;
+
+/**
+ * max(0, x) and its gradient over flat float arrays in plain Java, in parallel pieces the JIT
+ * vectorizes: libnd4j's relu and relu_bp took ~10 ms of every Model S step on 2 cores for the four
+ * convolutions' and the dense layer's activations. Saved models name this class. Other arrays go
+ * through DL4J's {@link ActivationReLU}.
+ */
+public class FastReLU extends ActivationReLU {
+
+    @Override
+    public INDArray getActivation(INDArray in, boolean training) {
+        if (!FloatArrays.areFlatTwins(in, in)) {
+            return super.getActivation(in, training);
+        }
+        FloatBuffer xb = FloatArrays.view(in);
+        FloatArrays.forEachPiece((int) in.length(), (from, len) -> {
+            float[] x = FloatArrays.scratch(0, len);
+            xb.get(from, x, 0, len);
+            for (int i = 0; i < len; i++) {
+                x[i] = Math.max(x[i], 0f);
+            }
+            xb.put(from, x, 0, len);
+        });
+        return in;
+    }
+
+    @Override
+    public Pair<INDArray, INDArray> backprop(INDArray in, INDArray epsilon) {
+        if (!FloatArrays.areFlatTwins(in, epsilon)) {
+            return super.backprop(in, epsilon);
+        }
+        INDArray dz = in.ulike();
+        FloatBuffer zb = FloatArrays.view(in);
+        FloatBuffer eb = FloatArrays.view(epsilon);
+        FloatBuffer db = FloatArrays.view(dz);
+        FloatArrays.forEachPiece((int) in.length(), (from, len) -> {
+            float[] z = FloatArrays.scratch(0, len);
+            float[] e = FloatArrays.scratch(1, len);
+            zb.get(from, z, 0, len);
+            eb.get(from, e, 0, len);
+            for (int i = 0; i < len; i++) {
+                e[i] *= FloatArrays.step(z[i]);
+            }
+            db.put(from, e, 0, len);
+        });
+        return new Pair<>(dz, null);
+    }
+}
