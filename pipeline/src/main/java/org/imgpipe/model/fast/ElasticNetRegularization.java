@@ -41,18 +41,12 @@ public final class ElasticNetRegularization implements Regularization {
         }
         float a = (float) l1;
         float b = (float) l2;
-        FloatBuffer wb = FloatArrays.view(param);
         FloatBuffer gb = FloatArrays.view(gradView);
-        FloatArrays.forEachPiece((int) param.length(), (from, len) -> {
-            float[] w = FloatArrays.scratch(0, len);
-            float[] g = FloatArrays.scratch(1, len);
-            wb.get(from, w, 0, len);
-            gb.get(from, g, 0, len);
+        FloatArrays.mapPairs((int) param.length(), FloatArrays.view(param), gb, (w, g, len) -> {
             for (int i = 0; i < len; i++) {
                 g[i] += a * FloatArrays.sign(w[i]) + b * w[i];
             }
-            gb.put(from, g, 0, len);
-        });
+        }, null, gb);
     }
 
     @Override

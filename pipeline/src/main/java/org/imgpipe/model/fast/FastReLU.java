@@ -37,19 +37,11 @@ public class FastReLU extends ActivationReLU {
             return super.backprop(in, epsilon);
         }
         INDArray dz = in.ulike();
-        FloatBuffer zb = FloatArrays.view(in);
-        FloatBuffer eb = FloatArrays.view(epsilon);
-        FloatBuffer db = FloatArrays.view(dz);
-        FloatArrays.forEachPiece((int) in.length(), (from, len) -> {
-            float[] z = FloatArrays.scratch(0, len);
-            float[] e = FloatArrays.scratch(1, len);
-            zb.get(from, z, 0, len);
-            eb.get(from, e, 0, len);
+        FloatArrays.mapPairs((int) in.length(), FloatArrays.view(in), FloatArrays.view(epsilon), (z, e, len) -> {
             for (int i = 0; i < len; i++) {
                 e[i] *= FloatArrays.step(z[i]);
             }
-            db.put(from, e, 0, len);
-        });
+        }, null, FloatArrays.view(dz));
         return new Pair<>(dz, null);
     }
 }

@@ -21,7 +21,7 @@ final class FloatArrays {
     private static final int RUN = 4096;
     /** Elements per piece of parallel work: cache-sized. */
     static final int CHUNK = 1 << 14;
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[4][0]);
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][0]);
 
     private FloatArrays() {
     }
@@ -52,13 +52,40 @@ final class FloatArrays {
                 .forEach(k -> piece.run(k * CHUNK, Math.min(CHUNK, length - k * CHUNK)));
     }
 
+    /** A loop over one piece of two arrays; it leaves its results in a and b. */
+    @FunctionalInterface
+    interface PairKernel {
+        void run(float[] a, float[] b, int length);
+    }
+
+    /**
+     * Runs the kernel over [0, length) of two element-wise paired buffers, piece by piece in parallel:
+     * copies each piece of a and b in, and the kernel's results out, b's into bOut and a's into aOut
+     * unless that is null. The loop lives in the kernel, where the JIT compiles and vectorizes it for
+     * that caller alone.
+     */
+    static void mapPairs(int length, FloatBuffer a, FloatBuffer b, PairKernel kernel, FloatBuffer aOut,
+                         FloatBuffer bOut) {
+        forEachPiece(length, (from, len) -> {
+            float[] x = scratch(0, len);
+            float[] y = scratch(1, len);
+            a.get(from, x, 0, len);
+            b.get(from, y, 0, len);
+            kernel.run(x, y, len);
+            if (aOut != null) {
+                aOut.put(from, x, 0, len);
+            }
+            bOut.put(from, y, 0, len);
+        });
+    }
+
     /** A view of the array's floats, positioned so that index 0 is its first element. */
     static FloatBuffer view(INDArray a) {
         return a.data().asNioFloat().position((int) a.offset()).slice();
     }
 
     /**
-     * This thread's scratch array number {@code slot} (0-3) with room for {@code size} floats; its
+     * This thread's scratch array number {@code slot} (0 or 1) with room for {@code size} floats; its
      * contents are left over from earlier use.
      */
     static float[] scratch(int slot, int size) {

@@ -29,19 +29,13 @@ final class JavaRmsPropUpdater extends RmsPropUpdater {
         float eps = (float) getConfig().getEpsilon();
         FloatBuffer gb = FloatArrays.view(gradient);
         FloatBuffer sb = FloatArrays.view(state);
-        FloatArrays.forEachPiece((int) gradient.length(), (from, len) -> {
-            float[] g = FloatArrays.scratch(0, len);
-            float[] s = FloatArrays.scratch(1, len);
-            gb.get(from, g, 0, len);
-            sb.get(from, s, 0, len);
+        FloatArrays.mapPairs((int) gradient.length(), gb, sb, (g, s, len) -> {
             for (int i = 0; i < len; i++) {
                 float gi = g[i];
                 float si = s[i] * rho + gi * gi * (1 - rho);
                 s[i] = si;
                 g[i] = lr * gi / ((float) Math.sqrt(si) + eps);
             }
-            gb.put(from, g, 0, len);
-            sb.put(from, s, 0, len);
-        });
+        }, gb, sb);
     }
 }
