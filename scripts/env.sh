@@ -47,27 +47,28 @@ job_class() {
     ingest) echo org.imgpipe.jobs.IngestJob ;;
     train) echo org.imgpipe.jobs.TrainJob ;;
     evaluate) echo org.imgpipe.jobs.EvaluateJob ;;
+    report) echo org.imgpipe.jobs.ReportJob ;;
     pipeline) echo org.imgpipe.jobs.PipelineJob ;;
     score) echo org.imgpipe.jobs.ScoreJob ;;
     retrain) echo org.imgpipe.jobs.RetrainJob ;;
     models) echo org.imgpipe.jobs.ModelsJob ;;
     bench) echo org.imgpipe.jobs.BenchJob ;;
     convert-cifar10) echo org.imgpipe.jobs.ConvertCifar10Job ;;
-    *) echo "unknown job '$1' (ingest, train, evaluate, pipeline, score, retrain, models, convert-cifar10)" >&2
+    *) echo "unknown job '$1' (ingest, train, evaluate, report, pipeline, score, retrain, models, convert-cifar10)" >&2
        return 2 ;;
   esac
 }
 
-# Runs a job class in local mode with the full classpath and prints its output, the line starting
-# with TAG last (after Spark's shutdown messages, which may follow it).
+# Runs a job class in local mode with the full classpath and prints its output, the lines matching
+# the extended regex TAGS last, in their order (after Spark's shutdown messages, which may follow them).
 run_printing_last() {
-  local tag="$1" class="$2"; shift 2
+  local tags="$1" class="$2"; shift 2
   local log status=0
   log="$(mktemp)"
   # shellcheck disable=SC2086
   java -Xmx${DRIVER_MEMORY:-4g} $SPARK_JAVA_OPTS $DL4J_JAVA_OPTS -cp "$(local_classpath)" "$class" "$@" \
-    | tee "$log" | grep --line-buffered -v "^$tag" || status=$?
-  grep "^$tag" "$log" | tail -1
+    | tee "$log" | grep --line-buffered -Ev "^($tags)" || status=$?
+  grep -E "^($tags)" "$log" || true
   rm -f "$log"
   return "$status"
 }

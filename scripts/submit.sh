@@ -2,7 +2,7 @@
 # Submits one job of the shaded jar through Spark's own SparkSubmit:
 #   scripts/submit.sh JOB [--master URL] [--deploy-mode client|cluster] [spark-submit options] \
 #                         [--config my.conf] [-Dkey=value ...] [job options and words]
-# JOB: ingest | train | evaluate | pipeline | score | retrain | models | convert-cifar10, e.g.
+# JOB: ingest | train | evaluate | report | pipeline | score | retrain | models | convert-cifar10, e.g.
 #   scripts/submit.sh score --input 'hdfs:///dumps/2026-11-*' --output hdfs:///scores [--incremental]
 #   scripts/submit.sh models list | promote ID | rollback
 # Uses $SPARK_HOME/bin/spark-submit when SPARK_HOME is set, else org.apache.spark.deploy.SparkSubmit

@@ -5,9 +5,13 @@ import org.imgpipe.cli.JobRunner;
 import org.imgpipe.io.Locations;
 import org.imgpipe.workflow.EvaluateWorkflow;
 import org.imgpipe.workflow.IngestWorkflow;
+import org.imgpipe.workflow.ReportWorkflow;
 import org.imgpipe.workflow.TrainWorkflow;
 
-/** Ingest, train and evaluate in one Spark application (what scripts/run-local.sh runs). */
+/**
+ * Ingest, train, evaluate and report in one Spark application (what scripts/run-local.sh runs); the
+ * last two lines are {@code report: <index.html>} and {@code metrics: <metrics.json>}.
+ */
 public final class PipelineJob {
     private PipelineJob() {
     }
@@ -16,7 +20,9 @@ public final class PipelineJob {
         JobRunner.exitWithSpark("pipeline", args, (config, spark) -> {
             new IngestWorkflow(config, spark).run();
             new TrainWorkflow(config, spark).run();
-            System.out.println("metrics: " + Locations.display(new EvaluateWorkflow(config, spark).run().metricsFile()));
+            String metrics = Locations.display(new EvaluateWorkflow(config, spark).run().metricsFile());
+            System.out.println("report: " + Locations.display(new ReportWorkflow(config, spark).run()));
+            System.out.println("metrics: " + metrics);
             return ExitCodes.OK;
         });
     }

@@ -167,8 +167,9 @@ public final class Benchmark {
 
     private double evaluate(JavaSparkContext jsc, JavaRDD<LabeledImage> rdd, ComputationGraph graph)
             throws IOException {
+        long total = rdd.count();
         long start = System.nanoTime();
-        long n = new DistributedEvaluator(jsc, 32, 128, 200).evaluate(graph, rdd, 10).count();
+        long n = new DistributedEvaluator(jsc, 32, 128, 200).evaluate(graph, rdd, 10, "bench evaluate", total).count();
         return n / seconds(start);
     }
 

@@ -156,6 +156,11 @@ public final class PipelineConfig {
         return EvalOptions.from(section("eval"));
     }
 
+    /** @return the {@code pipeline.report} settings */
+    public ReportOptions report() {
+        return ReportOptions.from(section("report"));
+    }
+
     public String registryDir() {
         return section("registry").nonEmpty("dir");
     }

@@ -19,7 +19,8 @@ import java.util.Map;
  */
 public record DatasetManifest(String sourceRoot, int imageSize, List<String> classNames,
                               Map<String, long[]> counts, Map<String, String> fingerprints) {
-    static final String FILE = "_manifest.json";
+    /** The manifest's file name inside the decoded folder. */
+    public static final String FILE = "_manifest.json";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public int numClasses() {

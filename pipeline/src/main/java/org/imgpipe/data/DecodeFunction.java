@@ -1,6 +1,7 @@
 package org.imgpipe.data;
 
 import org.apache.spark.api.java.function.Function;
+import org.apache.spark.util.LongAccumulator;
 
 /**
  * Reads and decodes labelled image files on an executor; a file that cannot be read or decoded
@@ -9,14 +10,17 @@ import org.apache.spark.api.java.function.Function;
 final class DecodeFunction implements Function<String, DecodeResult> {
     private final FileLabeler labeler;
     private final ImageFileReader reader;
+    private final LongAccumulator processed;
 
-    DecodeFunction(FileLabeler labeler, ImageFileReader reader) {
+    DecodeFunction(FileLabeler labeler, ImageFileReader reader, LongAccumulator processed) {
         this.labeler = labeler;
         this.reader = reader;
+        this.processed = processed;
     }
 
     @Override
     public DecodeResult call(String file) {
+        processed.add(1);
         FileLabeler.FileLabel where = labeler.labelOf(file);
         try {
             return new DecodeResult(file, where.fold(), where.label(), reader.read(file), null);

@@ -55,6 +55,26 @@ public final class DecodedStore {
         return rows.javaRDD().map(r -> new LabeledImage(r.getInt(0), (byte[]) r.get(1)));
     }
 
+    /**
+     * A few examples of every class, for looking at: the first {@code perClass} of each class in the
+     * fold's storage order (the same on every call).
+     *
+     * @param name     an ingested fold
+     * @param perClass examples wanted per class, at least 1
+     * @return the examples grouped by label, class 0 first; fewer for a class with fewer images
+     * @throws UserError when the fold was not ingested
+     */
+    public java.util.List<LabeledImage> firstPerClass(String name, int perClass) {
+        int k = manifest.numClasses();
+        java.util.List<LabeledImage> candidates = fold(name).mapPartitions(new FirstPerClass(k, perClass)).collect();
+        java.util.List<LabeledImage> out = new java.util.ArrayList<>();
+        for (int c = 0; c < k; c++) {
+            final int label = c;
+            candidates.stream().filter(e -> e.label() == label).limit(perClass).forEach(out::add);
+        }
+        return out;
+    }
+
     /** Several folds as one data set. */
     public JavaRDD<LabeledImage> folds(java.util.List<String> names) {
         JavaRDD<LabeledImage> all = null;

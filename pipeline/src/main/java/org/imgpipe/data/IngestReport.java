@@ -16,6 +16,9 @@ import java.util.Map;
 public record IngestReport(String sourceRoot, String decodedDir, List<String> classNames, List<String> folds,
                            Map<String, long[]> counts, List<Skipped> skipped, double seconds) {
 
+    /** The report's JSON file name inside the ingest report folder. */
+    public static final String JSON_FILE = "ingest-report.json";
+
     /** A file that was not ingested, with the reason. */
     public record Skipped(String path, String reason) {
     }
@@ -61,7 +64,7 @@ public record IngestReport(String sourceRoot, String decodedDir, List<String> cl
     /** Writes ingest-report.json and counts.csv into the report folder. */
     public void write(Path dir, Configuration conf) throws IOException {
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        AtomicFiles.writeString(new Path(dir, "ingest-report.json"), conf, json.writeValueAsString(this));
+        AtomicFiles.writeString(new Path(dir, JSON_FILE), conf, json.writeValueAsString(this));
         AtomicFiles.writeString(new Path(dir, "counts.csv"), conf, csv());
     }
 }

@@ -6,6 +6,8 @@ import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.imgpipe.data.LabeledImage;
 import org.imgpipe.model.ModelStore;
+import org.apache.spark.util.LongAccumulator;
+import org.imgpipe.spark.ProgressMonitor;
 import org.imgpipe.spark.SparkSessions;
 
 import java.io.IOException;
@@ -27,13 +29,27 @@ public final class DistributedEvaluator {
         this.rocBins = rocBins;
     }
 
-    public EvalAccumulator evaluate(ComputationGraph graph, JavaRDD<LabeledImage> examples, int numClasses)
-            throws IOException {
+    /**
+     * Evaluates the model on the examples, printing a progress line every
+     * {@link ProgressMonitor#PERIOD} while it runs.
+     *
+     * @param graph      the model, broadcast to the executors
+     * @param examples   the examples, any partitioning
+     * @param numClasses K, the model's output width
+     * @param phase      the phase's name in progress lines, e.g. {@code evaluate test}
+     * @param total      the number of examples, for the progress lines
+     * @return the merged counts of every partition
+     * @throws IOException when the model cannot be serialized
+     */
+    public EvalAccumulator evaluate(ComputationGraph graph, JavaRDD<LabeledImage> examples, int numClasses,
+                                    String phase, long total) throws IOException {
         Broadcast<byte[]> model = jsc.broadcast(ModelStore.bytes(graph));
-        try {
+        LongAccumulator done = jsc.sc().longAccumulator(phase);
+        try (ProgressMonitor ignored = ProgressMonitor.start(done::value, total,
+                ProgressMonitor.counting(phase, "images"), System.out)) {
             return examples
                     .mapPartitions(new PartitionEvaluator(model, imageSize, numClasses, batchSize, rocBins,
-                            SparkSessions.threadsPerTask(jsc.getConf())))
+                            SparkSessions.threadsPerTask(jsc.getConf()), done))
                     .treeReduce(EvalAccumulator::merge);
         } finally {
             model.destroy();

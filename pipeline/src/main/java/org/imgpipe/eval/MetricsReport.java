@@ -1,26 +1,62 @@
 package org.imgpipe.eval;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.imgpipe.io.AtomicFiles;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Writes metrics.json, confusion_matrix.csv and roc.csv, and renders the notebook-style table. */
+/**
+ * An evaluation's files: {@value #METRICS_FILE} (every figure), {@code confusion_matrix.csv},
+ * {@code roc.csv} (RFC 4180 CSV) and {@value #MISTAKES_FILE} (the most confident mistakes with their
+ * pixels); writes them, reads them back for the report, and renders the notebook-style table.
+ */
 public final class MetricsReport {
     public static final String METRICS_FILE = "metrics.json";
+    public static final String ROC_FILE = "roc.csv";
+    public static final String MISTAKES_FILE = "misclassified.json";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final CsvMapper CSV = new CsvMapper();
 
     private final ClassificationMetrics m;
+    private final List<ConfidentMistakes.Mistake> mistakes;
 
-    public MetricsReport(ClassificationMetrics metrics) {
+    /**
+     * @param metrics  the evaluation's figures
+     * @param mistakes its most confident mistakes, most confident first (may be empty)
+     */
+    public MetricsReport(ClassificationMetrics metrics, List<ConfidentMistakes.Mistake> mistakes) {
         this.m = metrics;
+        this.mistakes = List.copyOf(mistakes);
     }
 
+    /**
+     * An evaluation read back from its folder.
+     *
+     * @param split    the evaluated split, e.g. {@code test}
+     * @param model    the evaluated model file
+     * @param metrics  the figures, ROC curves included
+     * @param mistakes the most confident mistakes, most confident first; empty for evaluations written
+     *                 before they were kept
+     */
+    public record Saved(String split, String model, ClassificationMetrics metrics,
+                        List<ConfidentMistakes.Mistake> mistakes) {
+    }
+
+    /** @return the content of metrics.json as an ordered map of JSON values */
     public Map<String, Object> json(String split, String model) {
         Map<String, Object> j = new LinkedHashMap<>();
         j.put("split", split);
@@ -52,43 +88,120 @@ public final class MetricsReport {
         return j;
     }
 
-    public String confusionCsv() {
-        StringBuilder sb = new StringBuilder("true\\predicted");
-        m.classNames().forEach(n -> sb.append(',').append(n));
-        sb.append('\n');
+    /** @return the confusion matrix as CSV: a header of class names, then one row per true class */
+    public String confusionCsv() throws IOException {
+        CsvSchema.Builder schema = CsvSchema.builder().addColumn("true\\predicted");
+        m.classNames().forEach(schema::addColumn);
+        List<List<Object>> rows = new ArrayList<>();
         for (int i = 0; i < m.confusion().length; i++) {
-            sb.append(m.classNames().get(i));
-            for (long v : m.confusion()[i]) {
-                sb.append(',').append(v);
-            }
-            sb.append('\n');
+            List<Object> row = new ArrayList<>();
+            row.add(m.classNames().get(i));
+            Arrays.stream(m.confusion()[i]).forEach(row::add);
+            rows.add(row);
         }
-        return sb.toString();
+        return CSV.writer(schema.setUseHeader(true).build()).writeValueAsString(rows);
     }
 
-    public String rocCsv() {
-        StringBuilder sb = new StringBuilder("class,threshold,fpr,tpr\n");
+    /** @return every ROC point as CSV rows {@code class,threshold,fpr,tpr} */
+    public String rocCsv() throws IOException {
+        List<List<Object>> rows = new ArrayList<>();
         for (int c = 0; c < m.classNames().size(); c++) {
             RocCurve r = m.roc().get(c);
             for (int j = 0; j < r.thresholds().length; j++) {
-                sb.append(m.classNames().get(c)).append(',').append(r.thresholds()[j]).append(',')
-                        .append(r.fpr()[j]).append(',').append(r.tpr()[j]).append('\n');
+                rows.add(List.of(m.classNames().get(c), r.thresholds()[j], r.fpr()[j], r.tpr()[j]));
             }
         }
-        return sb.toString();
+        CsvSchema schema = CsvSchema.builder().addColumn("class").addColumn("threshold").addColumn("fpr")
+                .addColumn("tpr").setUseHeader(true).build();
+        return CSV.writer(schema).writeValueAsString(rows);
     }
 
-    /** Writes the three files into dir; returns the path of metrics.json. */
+    /**
+     * Writes the four files into dir, each atomically.
+     *
+     * @return the path of metrics.json
+     * @throws IOException when the file system fails
+     */
     public Path write(Path dir, Configuration conf, String split, String model) throws IOException {
-        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         AtomicFiles.writeString(new Path(dir, "confusion_matrix.csv"), conf, confusionCsv());
-        AtomicFiles.writeString(new Path(dir, "roc.csv"), conf, rocCsv());
+        AtomicFiles.writeString(new Path(dir, ROC_FILE), conf, rocCsv());
+        AtomicFiles.writeString(new Path(dir, MISTAKES_FILE), conf, JSON.writeValueAsString(mistakes));
         Path metrics = new Path(dir, METRICS_FILE);
-        AtomicFiles.writeString(metrics, conf, json.writeValueAsString(json(split, model)));
+        AtomicFiles.writeString(metrics, conf, JSON.writeValueAsString(json(split, model)));
         return metrics;
     }
 
-    /** A classification report like the notebook's (sklearn's layout) plus AUC per class. */
+    /**
+     * Reads an evaluation folder written by {@link #write}.
+     *
+     * @param dir the folder holding metrics.json
+     * @return the evaluation, or null when the folder has no metrics.json
+     * @throws IOException when a file exists but cannot be read or parsed
+     */
+    public static Saved read(Path dir, Configuration conf) throws IOException {
+        FileSystem fs = dir.getFileSystem(conf);
+        Path metricsFile = new Path(dir, METRICS_FILE);
+        if (!fs.exists(metricsFile)) {
+            return null;
+        }
+        JsonNode j;
+        try (InputStream in = fs.open(metricsFile)) {
+            j = JSON.readTree(in);
+        }
+        List<String> names = new ArrayList<>();
+        j.get("class_names").forEach(n -> names.add(n.asText()));
+        long[][] confusion = JSON.treeToValue(j.get("confusion_matrix"), long[][].class);
+        List<ClassificationMetrics.PerClass> per = new ArrayList<>();
+        for (String name : names) {
+            JsonNode p = j.get("per_class").get(name);
+            per.add(new ClassificationMetrics.PerClass(p.get("precision").asDouble(), p.get("recall").asDouble(),
+                    p.get("f1").asDouble(), p.get("support").asLong()));
+        }
+        ClassificationMetrics metrics = new ClassificationMetrics(names, j.get("examples").asLong(),
+                j.get("loss").asDouble(), j.get("accuracy").asDouble(), confusion, per, readRoc(fs, dir, names),
+                j.get("macro_precision").asDouble(), j.get("macro_recall").asDouble(), j.get("macro_f1").asDouble(),
+                j.get("weighted_precision").asDouble(), j.get("weighted_recall").asDouble(),
+                j.get("weighted_f1").asDouble());
+        Path mistakesFile = new Path(dir, MISTAKES_FILE);
+        List<ConfidentMistakes.Mistake> mistakes = List.of();
+        if (fs.exists(mistakesFile)) {
+            try (InputStream in = fs.open(mistakesFile)) {
+                mistakes = List.of(JSON.readValue(in, ConfidentMistakes.Mistake[].class));
+            }
+        }
+        return new Saved(j.get("split").asText(), j.get("model").asText(), metrics, mistakes);
+    }
+
+    /** The ROC curves of roc.csv in class order, AUC recomputed from the points as when written. */
+    private static List<RocCurve> readRoc(FileSystem fs, Path dir, List<String> names) throws IOException {
+        Map<String, List<double[]>> points = new LinkedHashMap<>();
+        try (InputStream in = fs.open(new Path(dir, ROC_FILE));
+             MappingIterator<Map<String, String>> rows = CSV.readerFor(Map.class)
+                     .with(CsvSchema.emptySchema().withHeader()).readValues(in)) {
+            while (rows.hasNext()) {
+                Map<String, String> r = rows.next();
+                points.computeIfAbsent(r.get("class"), k -> new ArrayList<>()).add(new double[]{
+                        Double.parseDouble(r.get("threshold")), Double.parseDouble(r.get("fpr")),
+                        Double.parseDouble(r.get("tpr"))});
+            }
+        }
+        List<RocCurve> curves = new ArrayList<>();
+        for (String name : names) {
+            List<double[]> p = points.getOrDefault(name, List.of());
+            double[] thr = new double[p.size()];
+            double[] fpr = new double[p.size()];
+            double[] tpr = new double[p.size()];
+            for (int i = 0; i < p.size(); i++) {
+                thr[i] = p.get(i)[0];
+                fpr[i] = p.get(i)[1];
+                tpr[i] = p.get(i)[2];
+            }
+            curves.add(RocCurve.fromPoints(thr, fpr, tpr));
+        }
+        return curves;
+    }
+
+    /** @return a classification report like the notebook's (sklearn's layout) plus AUC per class */
     public String table() {
         int w = Math.max(12, m.classNames().stream().mapToInt(String::length).max().orElse(12));
         StringBuilder sb = new StringBuilder();

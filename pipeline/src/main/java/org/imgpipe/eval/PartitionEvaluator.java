@@ -2,6 +2,7 @@ package org.imgpipe.eval;
 
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.util.LongAccumulator;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.imgpipe.data.Batches;
 import org.imgpipe.data.LabeledImage;
@@ -25,10 +26,12 @@ final class PartitionEvaluator implements FlatMapFunction<Iterator<LabeledImage>
     private final int batchSize;
     private final int bins;
     private final int threadsPerTask;
+    private final LongAccumulator evaluated;
 
     PartitionEvaluator(Broadcast<byte[]> model, int imageSize, int numClasses, int batchSize, int bins,
-                       int threadsPerTask) {
+                       int threadsPerTask, LongAccumulator evaluated) {
         this.threadsPerTask = threadsPerTask;
+        this.evaluated = evaluated;
         this.model = model;
         this.imageSize = imageSize;
         this.numClasses = numClasses;
@@ -51,8 +54,9 @@ final class PartitionEvaluator implements FlatMapFunction<Iterator<LabeledImage>
                 INDArray probs = graph.output(false, Batches.features(batch, imageSize))[0];
                 float[][] p = probs.toFloatMatrix();
                 for (int i = 0; i < batch.size(); i++) {
-                    acc.add(batch.get(i).label(), p[i]);
+                    acc.add(batch.get(i).label(), p[i], batch.get(i).pixels());
                 }
+                evaluated.add(batch.size());
                 batch.clear();
             }
         }

@@ -25,11 +25,25 @@ public record RocCurve(double[] thresholds, double[] fpr, double[] tpr, double a
             tpr[j] = p == 0 ? Double.NaN : (double) tp / p;
             fpr[j] = n == 0 ? Double.NaN : (double) fp / n;
         }
+        return fromPoints(thr, fpr, tpr);
+    }
+
+    /**
+     * A curve from its points, as {@link #of} makes them (threshold j/bins at index j) or as roc.csv
+     * holds them; the AUC is the trapezoid area, NaN when a rate is undefined (no positive or no
+     * negative example).
+     *
+     * @param thresholds ascending thresholds, one per point
+     * @param fpr        false-positive rate at each threshold, 0..1
+     * @param tpr        true-positive rate at each threshold, 0..1
+     * @return the curve with its AUC
+     */
+    public static RocCurve fromPoints(double[] thresholds, double[] fpr, double[] tpr) {
         double auc = 0;
-        for (int j = bins; j > 0; j--) {
+        for (int j = fpr.length - 1; j > 0; j--) {
             auc += (fpr[j - 1] - fpr[j]) * (tpr[j - 1] + tpr[j]) / 2;
         }
-        return new RocCurve(thr, fpr, tpr, p == 0 || n == 0 ? Double.NaN : auc);
+        return new RocCurve(thresholds, fpr, tpr, fpr.length < 2 ? Double.NaN : auc);
     }
 
     private static long sum(long[] a) {

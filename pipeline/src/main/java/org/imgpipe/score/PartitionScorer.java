@@ -2,6 +2,7 @@ package org.imgpipe.score;
 
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.util.LongAccumulator;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.imgpipe.data.Batches;
 import org.imgpipe.data.ImageFileReader;
@@ -22,8 +23,11 @@ final class PartitionScorer implements FlatMapFunction<Iterator<String>, ScoreRe
     private final ImageFileReader reader;
     private final int batchSize;
     private final int threadsPerTask;
+    private final LongAccumulator processed;
 
-    PartitionScorer(Broadcast<byte[]> model, ImageFileReader reader, int batchSize, int threadsPerTask) {
+    PartitionScorer(Broadcast<byte[]> model, ImageFileReader reader, int batchSize, int threadsPerTask,
+                    LongAccumulator processed) {
+        this.processed = processed;
         this.model = model;
         this.reader = reader;
         this.batchSize = batchSize;
@@ -42,6 +46,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<String>, ScoreRe
         List<byte[]> pixels = new ArrayList<>(batchSize);
         while (files.hasNext()) {
             String file = files.next();
+            processed.add(1);
             try {
                 pixels.add(reader.read(file));
                 paths.add(file);

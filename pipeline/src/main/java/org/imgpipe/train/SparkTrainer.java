@@ -13,11 +13,15 @@ import org.imgpipe.data.LabeledImage;
 import org.imgpipe.eval.DistributedEvaluator;
 import org.imgpipe.eval.EvalAccumulator;
 import org.imgpipe.model.ModelS;
+import org.imgpipe.spark.JobPhase;
+import org.imgpipe.spark.ProgressMonitor;
 import org.nd4j.linalg.dataset.DataSet;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
 
 /**
  * The explicit epoch loop: each epoch trains on a fresh shuffle with dl4j-spark parameter averaging
@@ -54,8 +58,12 @@ public final class SparkTrainer {
         TrainingMetricsCollector collector = new TrainingMetricsCollector(jsc, ModelS.PENULTIMATE, ModelS.OUTPUT);
         int partitions = workers(jsc, options.master());
         int epoch = firstEpoch - 1;
+        double secondsSoFar = 0;
         try (EpochShuffler shuffler = new EpochShuffler(train, options.seed(), partitions, options.batchSize(),
                 imageSize, numClasses)) {
+            JobPhase.set(jsc.sc(), "cache training data");
+            long images = shuffler.count();
+            long validationImages = validation.count();
             while (!control.stopRequested() && epoch < options.epochs()) {
                 epoch++;
                 long start = System.nanoTime();
@@ -63,17 +71,42 @@ public final class SparkTrainer {
                     graph.setLearningRate(control.learningRate());
                 }
                 collector.reset();
-                fitEpoch(graph, shuffler.epoch(epoch), epoch, collector);
-                EvalAccumulator val = evaluator.evaluate(graph, validation, numClasses);
+                String name = "epoch " + epoch + "/" + options.epochs();
+                JobPhase.set(jsc.sc(), name + " fit");
+                try (ProgressMonitor ignored = ProgressMonitor.start(collector::examples, images,
+                        epochLine(name, options.epochs() - epoch, epoch == firstEpoch ? Double.NaN
+                                : secondsSoFar / (epoch - firstEpoch)), System.out)) {
+                    fitEpoch(graph, shuffler.epoch(epoch), epoch, collector);
+                }
+                JobPhase.set(jsc.sc(), name + " validate");
+                EvalAccumulator val = evaluator.evaluate(graph, validation, numClasses, name + " validate",
+                        validationImages);
                 double valLoss = val.meanCrossEntropy() + graph.calcRegularizationScore(true);
                 EpochResult result = new EpochResult(epoch, collector.meanLoss(), collector.accuracy(), valLoss,
                         val.accuracy(), control.learningRate(), (System.nanoTime() - start) / 1e9);
+                secondsSoFar += result.seconds();
                 for (EpochListener l : listeners) {
                     l.onEpochEnd(result, control);
                 }
             }
         }
         return new Outcome(epoch, control.stopReason());
+    }
+
+    /**
+     * The progress line of an epoch's fit: minibatches done of total, images/s, and the time left in
+     * the epoch and in the run (the later epochs estimated at the mean epoch time so far, or at this
+     * epoch's projected time in the first epoch).
+     */
+    private Function<ProgressMonitor.Tick, String> epochLine(String name, int epochsAfter, double meanEpochSeconds) {
+        int batch = options.master().batchSizePerWorker();
+        return t -> {
+            double epochSeconds = Double.isFinite(meanEpochSeconds) ? meanEpochSeconds : t.seconds() + t.etaSeconds();
+            return String.format(Locale.ROOT, "%s: %,d/%,d minibatches, %.0f images/s, ETA %s (epoch), %s (run)",
+                    name, t.done() / batch, (t.total() + batch - 1) / batch, t.rate(),
+                    ProgressMonitor.duration(t.etaSeconds()),
+                    ProgressMonitor.duration(t.etaSeconds() + epochsAfter * epochSeconds));
+        };
     }
 
     /**

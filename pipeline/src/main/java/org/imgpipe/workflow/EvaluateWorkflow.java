@@ -14,6 +14,7 @@ import org.imgpipe.eval.EvalAccumulator;
 import org.imgpipe.eval.MetricsReport;
 import org.imgpipe.io.Locations;
 import org.imgpipe.model.ModelStore;
+import org.imgpipe.spark.JobPhase;
 
 import java.io.IOException;
 
@@ -49,11 +50,14 @@ public final class EvaluateWorkflow {
         Locations.requireWritable(outputDir, "pipeline.eval.output-dir", conf);
         DecodedStore store = DecodedStore.open(spark, ws.decoded());
         ComputationGraph graph = ModelStore.load(modelFile, conf);
+        String phase = "evaluate " + eval.split();
+        JobPhase.set(jsc.sc(), phase);
         EvalAccumulator acc = new DistributedEvaluator(jsc, store.manifest().imageSize(), eval.batchSize(),
-                eval.rocThresholds()).evaluate(graph, store.fold(eval.split()), store.manifest().numClasses());
+                eval.rocThresholds()).evaluate(graph, store.fold(eval.split()), store.manifest().numClasses(), phase,
+                store.manifest().count(eval.split()));
         ClassificationMetrics metrics = ClassificationMetrics.of(acc, store.manifest().classNames(),
                 acc.meanCrossEntropy() + graph.calcRegularizationScore(true));
-        MetricsReport report = new MetricsReport(metrics);
+        MetricsReport report = new MetricsReport(metrics, acc.mistakes());
         Path file = report.write(outputDir, conf, eval.split(), modelFile.toString());
         System.out.printf("Evaluation of %s on '%s' (%,d images)%n", modelFile, eval.split(), metrics.count());
         System.out.print(report.table());

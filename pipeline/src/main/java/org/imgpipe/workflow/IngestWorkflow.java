@@ -42,7 +42,7 @@ public final class IngestWorkflow {
         System.out.print("Count Images in Categories\n" + report.table());
         if (!report.skipped().isEmpty()) {
             System.out.printf("Skipped %d files (listed in %s):%n", report.skipped().size(),
-                    new Path(ws.ingestReports(), "ingest-report.json"));
+                    new Path(ws.ingestReports(), IngestReport.JSON_FILE));
             report.skipped().stream().limit(20).forEach(s -> System.out.println("  " + s.path() + ": " + s.reason()));
         }
         return report;

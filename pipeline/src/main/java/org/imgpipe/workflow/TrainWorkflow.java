@@ -80,10 +80,10 @@ public final class TrainWorkflow {
         requireExamples(manifest, data.trainFolds());
         requireExamples(manifest, List.of(data.validationFold()));
 
+        RunRecord.write(RunRecord.capture(config, spark.sparkContext()), ws.runRecord(), conf);
         ResumeCheckpoint.Snapshot snapshot = train.resume() ? ResumeCheckpoint.read(ws.checkpoint(), conf) : null;
         ComputationGraph graph = snapshot != null ? snapshot.graph()
-                : ModelS.build(new ModelS.Spec(data.imageSize(), manifest.numClasses(), train.seed(),
-                train.learningRate(), train.rho(), train.epsilon(), config.model().batchNormMomentum()));
+                : ModelS.build(modelSpec(config, manifest.numClasses()));
         System.out.print(ModelSummary.of(graph, ModelS.inputType(data.imageSize())));
 
         JavaRDD<LabeledImage> trainSet = store.folds(data.trainFolds());
@@ -135,6 +135,13 @@ public final class TrainWorkflow {
         ModelVersion version = register(ws, manifest, history.epochs().get(best.bestEpoch() - 1),
                 history.epochs().size(), conf);
         return new Result(history.epochs(), best.bestEpoch(), best.best(), outcome.stopReason(), ws, version);
+    }
+
+    /** The model a fresh run of this config trains, for numClasses classes. */
+    static ModelS.Spec modelSpec(PipelineConfig config, int numClasses) {
+        TrainOptions train = config.train();
+        return new ModelS.Spec(config.data().imageSize(), numClasses, train.seed(), train.learningRate(), train.rho(),
+                train.epsilon(), config.model().batchNormMomentum());
     }
 
     /** Adds the best model to the registry; the first version of a registry becomes current. */

@@ -7,7 +7,7 @@ import org.imgpipe.io.Locations;
 
 /** The resolved locations a run reads and writes. */
 public record Workspace(Path workDir, Path sampleData, Path decoded, Path ingestReports, Path models,
-                        Path evalOutput, Path evalModel, Path registry) {
+                        Path evalOutput, Path evalModel, Path registry, Path report) {
 
     /**
      * Resolves the config's locations, after applying its {@code pipeline.hadoop} settings to the
@@ -22,7 +22,8 @@ public record Workspace(Path workDir, Path sampleData, Path decoded, Path ingest
                 Locations.resolve(config.train().modelDir(), conf),
                 Locations.resolve(config.eval().outputDir(), conf),
                 Locations.resolve(config.eval().model(), conf),
-                Locations.resolve(config.registryDir(), conf));
+                Locations.resolve(config.registryDir(), conf),
+                Locations.resolve(config.report().outputDir(), conf));
     }
 
     public Path bestModel() {
@@ -32,6 +33,11 @@ public record Workspace(Path workDir, Path sampleData, Path decoded, Path ingest
     /** The last epoch's model and training state, for train --resume. */
     public Path checkpoint() {
         return new Path(models, "checkpoint.zip");
+    }
+
+    /** The environment and settings the training recorded when it (last) started. */
+    public Path runRecord() {
+        return new Path(models, RunRecord.FILE);
     }
 
     public Path finalModel() {

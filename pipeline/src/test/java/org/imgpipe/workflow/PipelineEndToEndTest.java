@@ -104,6 +104,26 @@ class PipelineEndToEndTest {
     }
 
     @Test
+    void everySparkJobIsInAGroupNamingItsPhase() throws Exception {
+        new EvaluateWorkflow(config, spark).run();
+        var tracker = spark.sparkContext().statusTracker();
+        for (String phase : List.of("ingest", "epoch 1/2 fit", "epoch 1/2 validate", "epoch 2/2 fit",
+                "epoch 2/2 validate", "evaluate test")) {
+            assertTrue(tracker.getJobIdsForGroup(phase).length > 0, "no Spark job in group '" + phase + "'");
+        }
+        assertEquals(0, tracker.getJobIdsForGroup("epoch 3/2 fit").length);
+    }
+
+    @Test
+    void theRunRecordsItsEnvironmentForTheReport() throws Exception {
+        JsonNode run = new ObjectMapper().readTree(work.resolve("models/run.json").toFile());
+        assertEquals(spark.version(), run.get("environment").get("spark").asText());
+        assertEquals("local[2]", run.get("environment").get("sparkMaster").asText());
+        assertEquals("1.0.0-M2", run.get("environment").get("dl4j").asText());
+        assertTrue(run.get("settings").asText().contains("epochs=2"), run.get("settings").asText());
+    }
+
+    @Test
     void anUnwritableOutputLocationIsAUserErrorNamingTheSetting() throws Exception {
         Path blocker = Files.writeString(work.resolve("a-file"), "not a folder");
         PipelineConfig c = PipelineConfig.of(Map.of("pipeline.work.dir", work.toUri().toString(),

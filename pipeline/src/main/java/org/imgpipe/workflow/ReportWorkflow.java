@@ -1,0 +1,139 @@
+package org.imgpipe.workflow;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+import org.imgpipe.config.DataOptions;
+import org.imgpipe.config.PipelineConfig;
+import org.imgpipe.data.DatasetManifest;
+import org.imgpipe.data.DecodedStore;
+import org.imgpipe.data.IngestReport;
+import org.imgpipe.eval.MetricsReport;
+import org.imgpipe.io.AtomicFiles;
+import org.imgpipe.io.Locations;
+import org.imgpipe.model.ModelS;
+import org.imgpipe.model.ModelStore;
+import org.imgpipe.model.ModelSummary;
+import org.imgpipe.report.HtmlReportWriter;
+import org.imgpipe.report.MarkdownReportWriter;
+import org.imgpipe.report.ReferenceRun;
+import org.imgpipe.report.ReportBuilder;
+import org.imgpipe.report.ReportDocument;
+import org.imgpipe.report.RunOutputs;
+import org.imgpipe.spark.JobPhase;
+import org.imgpipe.train.EpochResult;
+import org.imgpipe.train.TrainingHistory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Report: reads what the run has produced so far (ingest report, decoded data, model, history,
+ * evaluation of {@code pipeline.eval.split}, the training's run record) and writes the report folder
+ * {@code pipeline.report.output-dir}: {@value #HTML_FILE} (self-contained), {@value #MARKDOWN_FILE} and
+ * the PNGs it links. The folder is written aside and renamed into place, so a failed report never
+ * replaces a good one with half of a new one.
+ */
+public final class ReportWorkflow {
+    public static final String HTML_FILE = "index.html";
+    public static final String MARKDOWN_FILE = "report.md";
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private final PipelineConfig config;
+    private final SparkSession spark;
+
+    /**
+     * @param config the run's configuration (its work directory locates the outputs)
+     * @param spark  the session used to read the decoded images for the sample grid
+     */
+    public ReportWorkflow(PipelineConfig config, SparkSession spark) {
+        this.config = config;
+        this.spark = spark;
+    }
+
+    /**
+     * Draws and writes the report.
+     *
+     * @return the path of index.html
+     * @throws IOException when an output exists but cannot be read, or the report cannot be written
+     */
+    public Path run() throws IOException {
+        Configuration conf = spark.sparkContext().hadoopConfiguration();
+        Workspace ws = Workspace.of(config, conf);
+        Locations.requireWritable(ws.report(), "pipeline.report.output-dir", conf);
+        JobPhase.set(spark.sparkContext(), "report");
+        ReportDocument doc = new ReportBuilder(ReferenceRun.load()).build(outputs(ws, conf));
+        Path staging = AtomicFiles.tempSibling(ws.report());
+        FileSystem fs = staging.getFileSystem(conf);
+        try {
+            AtomicFiles.writeString(new Path(staging, HTML_FILE), conf, HtmlReportWriter.render(doc));
+            AtomicFiles.writeString(new Path(staging, MARKDOWN_FILE), conf, MarkdownReportWriter.render(doc));
+            for (ReportDocument.Section s : doc.sections()) {
+                for (ReportDocument.Block b : s.blocks()) {
+                    if (b instanceof ReportDocument.Figure f) {
+                        AtomicFiles.write(new Path(staging, f.fileName()), conf, out -> out.write(f.png()));
+                    }
+                }
+            }
+            AtomicFiles.replace(staging, ws.report(), conf);
+        } finally {
+            fs.delete(staging, true);
+        }
+        Path html = new Path(ws.report(), HTML_FILE);
+        System.out.printf("Report with %d sections: %s%n", doc.sections().size(), Locations.display(html));
+        return html;
+    }
+
+    private RunOutputs outputs(Workspace ws, Configuration conf) throws IOException {
+        DataOptions data = config.data();
+        FileSystem fs = ws.workDir().getFileSystem(conf);
+        Optional<IngestReport> ingest = readJson(fs, new Path(ws.ingestReports(), IngestReport.JSON_FILE),
+                IngestReport.class);
+        List<EpochResult> history = readJson(fs, new Path(ws.models(), TrainingHistory.JSON_FILE),
+                EpochResult[].class).map(List::of).orElse(List.of());
+        Optional<DatasetManifest> manifest = fs.exists(new Path(ws.decoded(), DatasetManifest.FILE))
+                ? Optional.of(DatasetManifest.read(ws.decoded(), conf)) : Optional.empty();
+        List<String> classNames = manifest.map(DatasetManifest::classNames)
+                .or(() -> ingest.map(IngestReport::classNames)).orElse(List.of());
+        Optional<RunOutputs.Samples> samples = manifest.filter(m -> m.count(data.trainFolds().get(0)) > 0)
+                .map(m -> new RunOutputs.Samples(data.trainFolds().get(0), m.imageSize(),
+                        DecodedStore.open(spark, ws.decoded()).firstPerClass(data.trainFolds().get(0),
+                                config.report().samplesPerClass())));
+        long trainImages = manifest.map(m -> data.trainFolds().stream().mapToLong(m::count).sum()).orElse(0L);
+        long validationImages = manifest.map(m -> m.count(data.validationFold())).orElse(0L);
+        String split = config.eval().split();
+        return new RunOutputs(Locations.display(ws.workDir()), classNames, ingest, samples,
+                modelSummary(ws, fs, conf, manifest), history, trainImages, validationImages,
+                Optional.ofNullable(MetricsReport.read(new Path(ws.evalOutput(), split), conf)), split,
+                RunRecord.read(ws.runRecord(), conf), RunRecord.capture(config, spark.sparkContext()));
+    }
+
+    /** The trained model's summary, else the summary of the model training would build, else none. */
+    private Optional<String> modelSummary(Workspace ws, FileSystem fs, Configuration conf,
+                                          Optional<DatasetManifest> manifest) throws IOException {
+        int size = config.data().imageSize();
+        for (Path model : List.of(ws.bestModel(), ws.finalModel())) {
+            if (fs.exists(model)) {
+                return Optional.of(ModelSummary.of(ModelStore.load(model, conf), ModelS.inputType(size)).toString());
+            }
+        }
+        return manifest.map(m -> ModelSummary.of(ModelS.build(TrainWorkflow.modelSpec(config, m.numClasses())),
+                ModelS.inputType(size)).toString());
+    }
+
+    private static <T> Optional<T> readJson(FileSystem fs, Path file, Class<T> type) throws IOException {
+        if (!fs.exists(file)) {
+            return Optional.empty();
+        }
+        try (InputStream in = fs.open(file)) {
+            return Optional.of(JSON.readValue(new String(in.readAllBytes(), StandardCharsets.UTF_8), type));
+        }
+    }
+}
