@@ -1,5 +1,4 @@
 package org.imgpipe.bench;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -9,6 +8,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
+import org.imgpipe.config.AugmentOptions;
 import org.imgpipe.config.PipelineConfig;
 import org.imgpipe.config.SparkOptions;
 import org.imgpipe.config.TrainOptions;
@@ -157,7 +157,7 @@ public final class Benchmark {
         TrainOptions options = PipelineConfig.of(Map.of("pipeline.train.master.workers", 2)).train();
         SparkComputationGraph net = new SparkComputationGraph(jsc, graph,
                 SparkTrainer.trainingMaster(jsc, options, options.seed()));
-        try (EpochShuffler shuffler = new EpochShuffler(rdd, 42, 2, BATCH, 32, 10)) {
+        try (EpochShuffler shuffler = new EpochShuffler(rdd, 42, 2, BATCH, 32, 10, AugmentOptions.none())) {
             long n = shuffler.count();
             long start = System.nanoTime();
             net.fit(shuffler.epoch(++sparkEpoch));

@@ -1,9 +1,12 @@
 package org.imgpipe.config;
 
-/** The training run: optimizer, schedule callbacks and the distributed training master. */
+/**
+ * The training run: optimizer, schedule callbacks, augmentation of the training images and the
+ * distributed training master.
+ */
 public record TrainOptions(int epochs, int batchSize, long seed, String modelDir, boolean resume, double learningRate,
                            double rho, double epsilon, PlateauOptions plateau, EarlyStoppingOptions earlyStopping,
-                           MasterOptions master) {
+                           AugmentOptions augment, MasterOptions master) {
 
     static TrainOptions from(Settings s) {
         Settings rms = s.child("rmsprop");
@@ -11,7 +14,8 @@ public record TrainOptions(int epochs, int batchSize, long seed, String modelDir
                 s.longAtLeast("seed", Long.MIN_VALUE), s.nonEmpty("model-dir"), s.bool("resume"),
                 rms.doubleIn("learning-rate", Double.MIN_VALUE, 10), rms.doubleIn("rho", 0, 1),
                 rms.doubleIn("epsilon", 0, 1), PlateauOptions.from(s.child("lr-on-plateau")),
-                EarlyStoppingOptions.from(s.child("early-stopping")), MasterOptions.from(s.child("master")));
+                EarlyStoppingOptions.from(s.child("early-stopping")), AugmentOptions.from(s.child("augment")),
+                MasterOptions.from(s.child("master")));
     }
 
     /** Keras ReduceLROnPlateau settings. */

@@ -5,7 +5,9 @@ import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.storage.StorageLevel;
+import org.imgpipe.config.AugmentOptions;
 import org.imgpipe.data.Batches;
+import org.imgpipe.data.ImageAugmenter;
 import org.imgpipe.data.LabeledImage;
 import org.nd4j.linalg.dataset.DataSet;
 import scala.Tuple2;
@@ -16,7 +18,9 @@ import java.util.List;
 
 /**
  * Gives each epoch its own order of the training examples, reproducibly: example i of epoch e sorts
- * by a hash of (seed, e, i), so the order depends only on the seed, the epoch and the data.
+ * by a hash of (seed, e, i), so the order depends only on the seed, the epoch and the data. The same
+ * hash seeds the example's random augmentation in that epoch, applied on the executors as the
+ * minibatches are built.
  */
 public final class EpochShuffler implements AutoCloseable {
     private final JavaPairRDD<Long, LabeledImage> indexed;
@@ -25,9 +29,20 @@ public final class EpochShuffler implements AutoCloseable {
     private final int batchSize;
     private final int imageSize;
     private final int numClasses;
+    private final ImageAugmenter augmenter;
 
+    /**
+     * @param examples   the training examples (cached here until {@link #close()})
+     * @param seed       the run's seed
+     * @param partitions partitions of each epoch, one per training worker
+     * @param batchSize  examples per minibatch
+     * @param imageSize  the images' side in pixels
+     * @param numClasses K, the width of the one-hot labels
+     * @param augment    the random augmentation of each epoch's images ({@link AugmentOptions#none()}: none)
+     */
     public EpochShuffler(JavaRDD<LabeledImage> examples, long seed, int partitions, int batchSize, int imageSize,
-                         int numClasses) {
+                         int numClasses, AugmentOptions augment) {
+        this.augmenter = new ImageAugmenter(augment);
         this.indexed = examples.zipWithIndex().mapToPair(Tuple2::swap).persist(StorageLevel.MEMORY_AND_DISK_SER());
         this.seed = seed;
         this.partitions = partitions;
@@ -36,17 +51,21 @@ public final class EpochShuffler implements AutoCloseable {
         this.numClasses = numClasses;
     }
 
+    /** @return the number of training examples */
     public long count() {
         return indexed.count();
     }
 
-    /** The minibatches of one (1-based) epoch. */
+    /**
+     * @param epoch the epoch, 1-based
+     * @return its minibatches: features {@code [B, 3, size, size]} NCHW floats 0..255 (augmented if
+     *         configured), one-hot labels {@code [B, K]}
+     */
     public JavaRDD<DataSet> epoch(int epoch) {
         long s = seed;
         return indexed.mapToPair(t -> new Tuple2<>(mix(s, epoch, t._1()), t._2()))
                 .repartitionAndSortWithinPartitions(new HashPartitioner(partitions))
-                .values()
-                .mapPartitions(new ToMinibatches(batchSize, imageSize, numClasses));
+                .mapPartitions(new ToMinibatches(batchSize, imageSize, numClasses, augmenter));
     }
 
     /** SplitMix64's finaliser over the three inputs: a well-spread, reproducible sort key. */
@@ -62,20 +81,22 @@ public final class EpochShuffler implements AutoCloseable {
         indexed.unpersist(false);
     }
 
-    /** Groups a partition's examples, in order, into DataSets of up to batchSize. */
-    static final class ToMinibatches implements FlatMapFunction<Iterator<LabeledImage>, DataSet> {
+    /** Groups a partition's (key, example) pairs, in order, into DataSets of up to batchSize, augmented. */
+    static final class ToMinibatches implements FlatMapFunction<Iterator<Tuple2<Long, LabeledImage>>, DataSet> {
         private final int batchSize;
         private final int imageSize;
         private final int numClasses;
+        private final ImageAugmenter augmenter;
 
-        ToMinibatches(int batchSize, int imageSize, int numClasses) {
+        ToMinibatches(int batchSize, int imageSize, int numClasses, ImageAugmenter augmenter) {
             this.batchSize = batchSize;
             this.imageSize = imageSize;
             this.numClasses = numClasses;
+            this.augmenter = augmenter;
         }
 
         @Override
-        public Iterator<DataSet> call(Iterator<LabeledImage> examples) {
+        public Iterator<DataSet> call(Iterator<Tuple2<Long, LabeledImage>> examples) {
             return new Iterator<>() {
                 @Override
                 public boolean hasNext() {
@@ -86,7 +107,9 @@ public final class EpochShuffler implements AutoCloseable {
                 public DataSet next() {
                     List<LabeledImage> batch = new ArrayList<>(batchSize);
                     while (examples.hasNext() && batch.size() < batchSize) {
-                        batch.add(examples.next());
+                        Tuple2<Long, LabeledImage> e = examples.next();
+                        batch.add(new LabeledImage(e._2().label(),
+                                augmenter.apply(e._2().pixels(), imageSize, e._1())));
                     }
                     return Batches.dataSet(batch, imageSize, numClasses);
                 }

@@ -60,7 +60,7 @@ public final class SparkTrainer {
         int epoch = firstEpoch - 1;
         double secondsSoFar = 0;
         try (EpochShuffler shuffler = new EpochShuffler(train, options.seed(), partitions, options.batchSize(),
-                imageSize, numClasses)) {
+                imageSize, numClasses, options.augment())) {
             JobPhase.set(jsc.sc(), "cache training data");
             long images = shuffler.count();
             long validationImages = validation.count();

@@ -181,6 +181,7 @@ public final class TrainWorkflow {
         run.put("pipeline.train.master.averaging-frequency", Integer.toString(train.master().averagingFrequency()));
         run.put("pipeline.train.master.workers (effective)", Integer.toString(workers));
         run.put("pipeline.data.image-size", Integer.toString(data.imageSize()));
+        run.put("pipeline.train.augment", train.augment().toString());
         run.put("pipeline.data.train-folds", String.join(", ", data.trainFolds()));
         for (String fold : data.trainFolds()) {
             run.put("pipeline.data.train-folds: content of " + fold, manifest.fingerprint(fold));

@@ -34,6 +34,36 @@ class PipelineConfigTest {
         assertTrue(t.master().saveUpdater());
         assertEquals("test", c.eval().split());
         assertEquals("work/models/best.zip", c.eval().model());
+        assertEquals(false, t.augment().enabled(), "the reference recipe has no augmentation");
+        assertEquals("work/report", c.report().outputDir());
+    }
+
+    @Test
+    void augmentationSettingsAreCheckedNamingTheKey() {
+        AugmentOptions a = PipelineConfig.of(Map.of("pipeline.train.augment.horizontal-flip", true,
+                "pipeline.train.augment.pad-crop", 4, "pipeline.train.augment.fill-mode", "CONSTANT")).train().augment();
+        assertEquals("horizontal-flip=true, translation=0.0, pad-crop=4, rotation=0.0, zoom=0.0, contrast=0.0, "
+                + "fill-mode=constant", a.toString());
+        UserError both = assertThrows(UserError.class, () -> PipelineConfig.of(Map.of(
+                "pipeline.train.augment.translation", 0.1, "pipeline.train.augment.pad-crop", 4)).train());
+        assertEquals("config key 'pipeline.train.augment.pad-crop' = 4: set either translation or pad-crop, not both",
+                both.getMessage());
+        UserError mode = assertThrows(UserError.class, () -> PipelineConfig.of(Map.of(
+                "pipeline.train.augment.fill-mode", "mirror")).train());
+        assertEquals("config key 'pipeline.train.augment.fill-mode' = mirror: must be one of reflect, wrap, nearest, "
+                + "constant", mode.getMessage());
+        UserError zoom = assertThrows(UserError.class, () -> PipelineConfig.of(Map.of(
+                "pipeline.train.augment.zoom", 1.5)).train());
+        assertTrue(zoom.getMessage().startsWith("config key 'pipeline.train.augment.zoom' = 1.5: must be between"),
+                zoom.getMessage());
+    }
+
+    @Test
+    void reportSamplesPerClassIsBounded() {
+        assertEquals(8, PipelineConfig.of(Map.of()).report().samplesPerClass());
+        UserError e = assertThrows(UserError.class, () -> PipelineConfig.of(Map.of(
+                "pipeline.report.samples-per-class", 51)).report());
+        assertTrue(e.getMessage().startsWith("pipeline.report.samples-per-class is 51"), e.getMessage());
     }
 
     @Test

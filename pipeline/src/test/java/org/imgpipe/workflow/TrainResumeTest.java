@@ -22,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A driver that dies after epoch 3's training, resumed with train --resume, ends with the history
- * of the uninterrupted run: same epochs, learning-rate drop and early stop, same figures.
+ * of the uninterrupted run: same epochs, learning-rate drop and early stop, same figures, with the
+ * training images randomly augmented (flip, pad-and-crop, contrast) as each epoch's draws repeat.
  * The callbacks are set so that both fire within 3 epochs: no val_loss change counts as an
  * improvement after the first epoch (min-delta 10), so the learning rate drops after epoch 2
  * (patience 1) and training stops after epoch 3 (patience 2) of the 4 configured.
@@ -47,6 +48,9 @@ class TrainResumeTest {
         m.put("pipeline.train.lr-on-plateau.min-delta", 10);
         m.put("pipeline.train.early-stopping.patience", 2);
         m.put("pipeline.train.early-stopping.min-delta", 10);
+        m.put("pipeline.train.augment.horizontal-flip", true);
+        m.put("pipeline.train.augment.pad-crop", 2);
+        m.put("pipeline.train.augment.contrast", 0.2);
         m.putAll(more);
         return PipelineConfig.of(m);
     }
@@ -97,6 +101,15 @@ class TrainResumeTest {
                 config("a", Map.of("pipeline.train.resume", true, "pipeline.train.seed", 7)), spark).run());
         assertTrue(e.getMessage().contains("pipeline.train.seed was 42 for the checkpoint and is 7 now"),
                 e.getMessage());
+    }
+
+    @Test
+    void resumeRefusesOtherAugmentation() {
+        UserError e = assertThrows(UserError.class, () -> new TrainWorkflow(
+                config("a", Map.of("pipeline.train.resume", true, "pipeline.train.augment.pad-crop", 4)), spark).run());
+        assertTrue(e.getMessage().contains("pipeline.train.augment was horizontal-flip=true, translation=0.0, "
+                + "pad-crop=2, rotation=0.0, zoom=0.0, contrast=0.2, fill-mode=reflect for the checkpoint and is "
+                + "horizontal-flip=true, translation=0.0, pad-crop=4,"), e.getMessage());
     }
 
     @Test
