@@ -3,6 +3,7 @@ package org.imgpipe.jobs;
 import org.imgpipe.cli.ExitCodes;
 import org.imgpipe.cli.JobRunner;
 import org.imgpipe.io.Locations;
+import org.imgpipe.report.Fonts;
 import org.imgpipe.workflow.EvaluateWorkflow;
 import org.imgpipe.workflow.IngestWorkflow;
 import org.imgpipe.workflow.ReportWorkflow;
@@ -18,6 +19,7 @@ public final class PipelineJob {
 
     public static void main(String[] args) {
         JobRunner.exitWithSpark("pipeline", args, (config, spark) -> {
+            Fonts.require();
             new IngestWorkflow(config, spark).run();
             new TrainWorkflow(config, spark).run();
             String metrics = Locations.display(new EvaluateWorkflow(config, spark).run().metricsFile());

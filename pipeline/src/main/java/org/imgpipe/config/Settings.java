@@ -45,6 +45,14 @@ final class Settings {
         return Math.toIntExact(longAtLeast(key, min));
     }
 
+    int intIn(String key, int min, int max) {
+        int v = intAtLeast(key, min);
+        if (v > max) {
+            throw invalid(key, v, "must be between " + min + " and " + max);
+        }
+        return v;
+    }
+
     double doubleIn(String key, double min, double max) {
         double v = read(key, config::getDouble);
         if (!(v >= min && v <= max)) {

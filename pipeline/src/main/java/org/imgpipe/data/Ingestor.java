@@ -9,10 +9,8 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
-import org.apache.spark.util.LongAccumulator;
 import org.apache.spark.util.SerializableConfiguration;
-import org.imgpipe.spark.JobPhase;
-import org.imgpipe.spark.ProgressMonitor;
+import org.imgpipe.spark.CountedPhase;
 import org.imgpipe.io.AtomicFiles;
 import scala.Tuple2;
 
@@ -47,15 +45,13 @@ public final class Ingestor {
         // Small tasks balance decoding across executors and keep each task's list of paths small.
         int slices = partitions > 0 ? partitions
                 : Math.max(jsc.defaultParallelism(), files.size() / FILES_PER_PARTITION);
-        JobPhase.set(jsc.sc(), "ingest");
-        LongAccumulator processed = jsc.sc().longAccumulator("ingest");
+        CountedPhase phase = CountedPhase.start(jsc.sc(), "ingest", files.size(), "files", System.out);
         JavaRDD<DecodeResult> results = jsc.parallelize(files, Math.max(1, Math.min(slices, files.size())))
                 .map(new DecodeFunction(layout.labeler(), new ImageFileReader(imageSize, new SerializableConfiguration(conf)),
-                        processed))
+                        phase.counter()))
                 .persist(StorageLevel.MEMORY_AND_DISK_SER());
         Path staging = AtomicFiles.tempSibling(decodedDir);
-        try (ProgressMonitor ignored = ProgressMonitor.start(processed::value, files.size(),
-                ProgressMonitor.counting("ingest", "files"), System.out)) {
+        try (phase) {
             JavaRDD<Row> rows = results.filter(DecodeResult::ok)
                     .map(r -> RowFactory.create(r.fold(), r.label(), r.path(), r.pixels()));
             spark.createDataFrame(rows, DecodedStore.SCHEMA).write().mode(SaveMode.ErrorIfExists)

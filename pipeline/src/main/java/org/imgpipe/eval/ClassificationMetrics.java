@@ -51,19 +51,33 @@ public record ClassificationMetrics(List<String> classNames, long count, double 
                 macro[0], macro[1], macro[2], weighted[0], weighted[1], weighted[2]);
     }
 
-    /** The most confused pair of distinct classes, counting errors in both directions. */
-    public int[] mostConfusedPair() {
-        int[] best = {0, 1};
-        long bestCount = -1;
+    /**
+     * Two distinct classes and how often each was taken for the other.
+     *
+     * @param a    the lower class index
+     * @param b    the higher class index
+     * @param aAsB examples of a predicted as b
+     * @param bAsA examples of b predicted as a
+     */
+    public record ConfusedPair(int a, int b, long aAsB, long bAsA) {
+        /** @return errors in both directions */
+        public long errors() {
+            return aAsB + bAsA;
+        }
+    }
+
+    /**
+     * @return every pair of distinct classes, most errors (both directions) first, ties in index order;
+     *         empty for fewer than 2 classes
+     */
+    public List<ConfusedPair> confusedPairs() {
+        List<ConfusedPair> pairs = new ArrayList<>();
         for (int i = 0; i < confusion.length; i++) {
             for (int j = i + 1; j < confusion.length; j++) {
-                long n = confusion[i][j] + confusion[j][i];
-                if (n > bestCount) {
-                    bestCount = n;
-                    best = new int[]{i, j};
-                }
+                pairs.add(new ConfusedPair(i, j, confusion[i][j], confusion[j][i]));
             }
         }
-        return best;
+        pairs.sort(java.util.Comparator.comparingLong(ConfusedPair::errors).reversed());
+        return pairs;
     }
 }

@@ -85,7 +85,11 @@ public final class ConfidentMistakes implements Serializable {
         this.kept = new ArrayList<>(capacity + 1);
     }
 
-    /** Offers one mistake; kept when it is among the {@code capacity} most confident so far. */
+    /**
+     * Keeps the mistake when it is among the {@code capacity} most confident offered so far.
+     *
+     * @param m a misclassified example
+     */
     public void offer(Mistake m) {
         if (capacity == 0) {
             return;

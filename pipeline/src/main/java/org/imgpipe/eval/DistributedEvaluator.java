@@ -6,8 +6,7 @@ import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.imgpipe.data.LabeledImage;
 import org.imgpipe.model.ModelStore;
-import org.apache.spark.util.LongAccumulator;
-import org.imgpipe.spark.ProgressMonitor;
+import org.imgpipe.spark.CountedPhase;
 import org.imgpipe.spark.SparkSessions;
 
 import java.io.IOException;
@@ -30,8 +29,8 @@ public final class DistributedEvaluator {
     }
 
     /**
-     * Evaluates the model on the examples, printing a progress line every
-     * {@link ProgressMonitor#PERIOD} while it runs.
+     * Evaluates the model on the examples as one named phase ({@link CountedPhase}: Spark job group
+     * and a progress line every 10 s).
      *
      * @param graph      the model, broadcast to the executors
      * @param examples   the examples, any partitioning
@@ -44,12 +43,10 @@ public final class DistributedEvaluator {
     public EvalAccumulator evaluate(ComputationGraph graph, JavaRDD<LabeledImage> examples, int numClasses,
                                     String phase, long total) throws IOException {
         Broadcast<byte[]> model = jsc.broadcast(ModelStore.bytes(graph));
-        LongAccumulator done = jsc.sc().longAccumulator(phase);
-        try (ProgressMonitor ignored = ProgressMonitor.start(done::value, total,
-                ProgressMonitor.counting(phase, "images"), System.out)) {
+        try (CountedPhase counted = CountedPhase.start(jsc.sc(), phase, total, "images", System.out)) {
             return examples
                     .mapPartitions(new PartitionEvaluator(model, imageSize, numClasses, batchSize, rocBins,
-                            SparkSessions.threadsPerTask(jsc.getConf()), done))
+                            SparkSessions.threadsPerTask(jsc.getConf()), counted.counter()))
                     .treeReduce(EvalAccumulator::merge);
         } finally {
             model.destroy();

@@ -1,18 +1,14 @@
 package org.imgpipe.eval;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.dataformat.csv.CsvMapper;
-import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.imgpipe.io.AtomicFiles;
+import org.imgpipe.io.CsvFiles;
+import org.imgpipe.io.JsonFiles;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -25,11 +21,12 @@ import java.util.Map;
  * pixels); writes them, reads them back for the report, and renders the notebook-style table.
  */
 public final class MetricsReport {
+    /** Every figure of the evaluation, with the split and the model evaluated. */
     public static final String METRICS_FILE = "metrics.json";
+    /** Every point of every class's ROC curve: class, threshold, fpr, tpr. */
     public static final String ROC_FILE = "roc.csv";
+    /** The most confident mistakes with their pixels (base64 HWC uint8). */
     public static final String MISTAKES_FILE = "misclassified.json";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private static final CsvMapper CSV = new CsvMapper();
 
     private final ClassificationMetrics m;
     private final List<ConfidentMistakes.Mistake> mistakes;
@@ -83,15 +80,19 @@ public final class MetricsReport {
         }
         j.put("auc", auc);
         j.put("per_class", per);
-        int[] pair = m.mostConfusedPair();
-        j.put("most_confused_pair", List.of(m.classNames().get(pair[0]), m.classNames().get(pair[1])));
+        m.confusedPairs().stream().findFirst().ifPresent(p -> j.put("most_confused_pair",
+                List.of(m.classNames().get(p.a()), m.classNames().get(p.b()))));
         return j;
     }
 
-    /** @return the confusion matrix as CSV: a header of class names, then one row per true class */
+    /**
+     * @return the confusion matrix as CSV: a header of class names, then one row per true class
+     * @throws IOException never in practice (the CSV is written to memory)
+     */
     public String confusionCsv() throws IOException {
-        CsvSchema.Builder schema = CsvSchema.builder().addColumn("true\\predicted");
-        m.classNames().forEach(schema::addColumn);
+        List<String> header = new ArrayList<>();
+        header.add("true\\predicted");
+        header.addAll(m.classNames());
         List<List<Object>> rows = new ArrayList<>();
         for (int i = 0; i < m.confusion().length; i++) {
             List<Object> row = new ArrayList<>();
@@ -99,10 +100,13 @@ public final class MetricsReport {
             Arrays.stream(m.confusion()[i]).forEach(row::add);
             rows.add(row);
         }
-        return CSV.writer(schema.setUseHeader(true).build()).writeValueAsString(rows);
+        return CsvFiles.write(header, rows);
     }
 
-    /** @return every ROC point as CSV rows {@code class,threshold,fpr,tpr} */
+    /**
+     * @return every ROC point as CSV rows {@code class,threshold,fpr,tpr}
+     * @throws IOException never in practice (the CSV is written to memory)
+     */
     public String rocCsv() throws IOException {
         List<List<Object>> rows = new ArrayList<>();
         for (int c = 0; c < m.classNames().size(); c++) {
@@ -111,46 +115,45 @@ public final class MetricsReport {
                 rows.add(List.of(m.classNames().get(c), r.thresholds()[j], r.fpr()[j], r.tpr()[j]));
             }
         }
-        CsvSchema schema = CsvSchema.builder().addColumn("class").addColumn("threshold").addColumn("fpr")
-                .addColumn("tpr").setUseHeader(true).build();
-        return CSV.writer(schema).writeValueAsString(rows);
+        return CsvFiles.write(List.of("class", "threshold", "fpr", "tpr"), rows);
     }
 
     /**
      * Writes the four files into dir, each atomically.
      *
+     * @param dir   the evaluation folder, created if missing
+     * @param conf  the Hadoop configuration of its file system
+     * @param split the evaluated split's name
+     * @param model the evaluated model, as shown to users
      * @return the path of metrics.json
      * @throws IOException when the file system fails
      */
     public Path write(Path dir, Configuration conf, String split, String model) throws IOException {
         AtomicFiles.writeString(new Path(dir, "confusion_matrix.csv"), conf, confusionCsv());
         AtomicFiles.writeString(new Path(dir, ROC_FILE), conf, rocCsv());
-        AtomicFiles.writeString(new Path(dir, MISTAKES_FILE), conf, JSON.writeValueAsString(mistakes));
+        JsonFiles.write(new Path(dir, MISTAKES_FILE), conf, mistakes);
         Path metrics = new Path(dir, METRICS_FILE);
-        AtomicFiles.writeString(metrics, conf, JSON.writeValueAsString(json(split, model)));
+        JsonFiles.write(metrics, conf, json(split, model));
         return metrics;
     }
 
     /**
      * Reads an evaluation folder written by {@link #write}.
      *
-     * @param dir the folder holding metrics.json
+     * @param dir  the folder holding metrics.json
+     * @param conf the Hadoop configuration of its file system
      * @return the evaluation, or null when the folder has no metrics.json
      * @throws IOException when a file exists but cannot be read or parsed
      */
     public static Saved read(Path dir, Configuration conf) throws IOException {
-        FileSystem fs = dir.getFileSystem(conf);
-        Path metricsFile = new Path(dir, METRICS_FILE);
-        if (!fs.exists(metricsFile)) {
+        JsonNode j = JsonFiles.readIfExists(new Path(dir, METRICS_FILE), conf, JsonNode.class).orElse(null);
+        if (j == null) {
             return null;
         }
-        JsonNode j;
-        try (InputStream in = fs.open(metricsFile)) {
-            j = JSON.readTree(in);
-        }
+        FileSystem fs = dir.getFileSystem(conf);
         List<String> names = new ArrayList<>();
         j.get("class_names").forEach(n -> names.add(n.asText()));
-        long[][] confusion = JSON.treeToValue(j.get("confusion_matrix"), long[][].class);
+        long[][] confusion = JsonFiles.MAPPER.treeToValue(j.get("confusion_matrix"), long[][].class);
         List<ClassificationMetrics.PerClass> per = new ArrayList<>();
         for (String name : names) {
             JsonNode p = j.get("per_class").get(name);
@@ -162,28 +165,18 @@ public final class MetricsReport {
                 j.get("macro_precision").asDouble(), j.get("macro_recall").asDouble(), j.get("macro_f1").asDouble(),
                 j.get("weighted_precision").asDouble(), j.get("weighted_recall").asDouble(),
                 j.get("weighted_f1").asDouble());
-        Path mistakesFile = new Path(dir, MISTAKES_FILE);
-        List<ConfidentMistakes.Mistake> mistakes = List.of();
-        if (fs.exists(mistakesFile)) {
-            try (InputStream in = fs.open(mistakesFile)) {
-                mistakes = List.of(JSON.readValue(in, ConfidentMistakes.Mistake[].class));
-            }
-        }
+        List<ConfidentMistakes.Mistake> mistakes = JsonFiles.readIfExists(new Path(dir, MISTAKES_FILE), conf,
+                ConfidentMistakes.Mistake[].class).map(List::of).orElse(List.of());
         return new Saved(j.get("split").asText(), j.get("model").asText(), metrics, mistakes);
     }
 
     /** The ROC curves of roc.csv in class order, AUC recomputed from the points as when written. */
     private static List<RocCurve> readRoc(FileSystem fs, Path dir, List<String> names) throws IOException {
         Map<String, List<double[]>> points = new LinkedHashMap<>();
-        try (InputStream in = fs.open(new Path(dir, ROC_FILE));
-             MappingIterator<Map<String, String>> rows = CSV.readerFor(Map.class)
-                     .with(CsvSchema.emptySchema().withHeader()).readValues(in)) {
-            while (rows.hasNext()) {
-                Map<String, String> r = rows.next();
-                points.computeIfAbsent(r.get("class"), k -> new ArrayList<>()).add(new double[]{
-                        Double.parseDouble(r.get("threshold")), Double.parseDouble(r.get("fpr")),
-                        Double.parseDouble(r.get("tpr"))});
-            }
+        for (Map<String, String> r : CsvFiles.readRows(fs.open(new Path(dir, ROC_FILE)))) {
+            points.computeIfAbsent(r.get("class"), k -> new ArrayList<>()).add(new double[]{
+                    Double.parseDouble(r.get("threshold")), Double.parseDouble(r.get("fpr")),
+                    Double.parseDouble(r.get("tpr"))});
         }
         List<RocCurve> curves = new ArrayList<>();
         for (String name : names) {
@@ -218,10 +211,10 @@ public final class MetricsReport {
                 m.macroRecall(), m.macroF1(), m.count()));
         sb.append(String.format("%" + w + "s %9.4f %9.4f %9.4f %9d%n", "weighted avg", m.weightedPrecision(),
                 m.weightedRecall(), m.weightedF1(), m.count()));
-        int[] pair = m.mostConfusedPair();
-        sb.append(String.format("%nloss %.4f; most confused pair: %s / %s (%d + %d)%n", m.loss(),
-                m.classNames().get(pair[0]), m.classNames().get(pair[1]), m.confusion()[pair[0]][pair[1]],
-                m.confusion()[pair[1]][pair[0]]));
-        return sb.toString();
+        sb.append(String.format("%nloss %.4f", m.loss()));
+        m.confusedPairs().stream().findFirst().ifPresent(p -> sb.append(String.format(
+                "; most confused pair: %s / %s (%d + %d)", m.classNames().get(p.a()), m.classNames().get(p.b()),
+                p.aAsB(), p.bAsA())));
+        return sb.append('\n').toString();
     }
 }

@@ -3,7 +3,6 @@ package org.imgpipe.report;
 import org.imgpipe.eval.RocCurve;
 import org.imgpipe.train.EpochResult;
 import org.jfree.chart.ChartFactory;
-import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.annotations.XYTextAnnotation;
 import org.jfree.chart.axis.AxisLocation;
@@ -34,9 +33,6 @@ import java.awt.Color;
 import java.awt.Font;
 import java.awt.Paint;
 import java.awt.Stroke;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
@@ -113,23 +109,11 @@ public final class Charts {
         plot.setRenderer(r);
         integerEpochs(plot);
         ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
-        lrDrops(run).forEach(e -> plot.addDomainMarker(marker(e + 0.5, "LR drop after epoch " + e, TAB10[3])));
-        lrDrops(reference).forEach(e -> plot.addDomainMarker(marker(e + 0.5, "reference LR drop", Color.GRAY)));
+        HistoryFigures.lrDrops(run).forEach(e -> plot.addDomainMarker(marker(e + 0.5, "LR drop after epoch " + e,
+                TAB10[3])));
+        HistoryFigures.lrDrops(reference).forEach(e -> plot.addDomainMarker(marker(e + 0.5, "reference LR drop",
+                Color.GRAY)));
         return png(style(chart), 720, 420);
-    }
-
-    /**
-     * @param epochs epochs in order, with the learning rate each trained with
-     * @return the epochs after which the learning rate went down
-     */
-    public static List<Integer> lrDrops(List<EpochResult> epochs) {
-        List<Integer> drops = new java.util.ArrayList<>();
-        for (int i = 1; i < epochs.size(); i++) {
-            if (epochs.get(i).lr() < epochs.get(i - 1).lr()) {
-                drops.add(epochs.get(i - 1).epoch());
-            }
-        }
-        return drops;
     }
 
     /**
@@ -291,13 +275,7 @@ public final class Charts {
     }
 
     private static byte[] png(JFreeChart chart, int width, int height) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            ChartUtils.writeChartAsPNG(out, chart, width, height);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
+        return Png.encode(chart.createBufferedImage(width, height));
     }
 
     /** White to dark blue over 0..max, like matplotlib's "Blues". */

@@ -7,15 +7,18 @@ import java.util.Base64;
 /**
  * Renders a {@link ReportDocument} as one self-contained HTML page: the figures are embedded as
  * {@code data:} URIs and the style sheet is inline, so the file opens offline and can be mailed or
- * archived on its own. The page loads nothing and runs no script.
+ * archived on its own. The page loads nothing and runs no script. Images are shown at their own size
+ * (a wide one scrolls inside its figure) because a browser that shrinks an image smooths it, which
+ * would blur the pixel-exact image grids.
  */
 public final class HtmlReportWriter {
     private static final String STYLE = """
             body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;margin:0 auto;\
             max-width:1100px;padding:0 24px 48px;color:#1b1f24;line-height:1.45}
             h1{margin-top:28px}h2{margin-top:40px;border-bottom:1px solid #d0d7de;padding-bottom:4px}
-            nav ol{columns:2;font-size:14px}figure{margin:16px 16px 16px 0;display:inline-block;vertical-align:top}
-            figure img{max-width:100%;height:auto;border:1px solid #eaeef2}
+            nav ol{columns:2;font-size:14px}figure{margin:16px 16px 16px 0;display:inline-block;vertical-align:top;\
+            max-width:100%;overflow-x:auto}
+            figure img{border:1px solid #eaeef2}
             figcaption{font-size:13px;color:#57606a}table{border-collapse:collapse;font-size:13px;margin:12px 0}
             th,td{border:1px solid #d0d7de;padding:3px 8px;text-align:right}th{background:#f6f8fa}
             td:first-child,th:first-child{text-align:left}pre{background:#f6f8fa;padding:12px;overflow-x:auto;\

@@ -1,15 +1,11 @@
 package org.imgpipe.report;
 
-import javax.imageio.ImageIO;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 
 /**
@@ -28,10 +24,13 @@ public final class ImageGrid {
     /**
      * One image of the grid.
      *
-     * @param pixels  the image as row-major HWC RGB uint8, {@code size * size * 3} bytes
+     * @param pixels  the image as row-major HWC RGB uint8, {@code size * size * 3} bytes; null leaves
+     *                the cell empty
      * @param caption text under it; {@code \n} separates lines
      */
     public record Tile(byte[] pixels, String caption) {
+        /** An empty cell, to end a row early. */
+        public static final Tile EMPTY = new Tile(null, "");
     }
 
     /**
@@ -44,6 +43,7 @@ public final class ImageGrid {
      * @return the grid on a white background: cells {@code 2*PAD} pixels wider than the enlarged image,
      *         or than the widest caption line where that is wider (up to 2.5 times the image)
      * @throws IllegalArgumentException when a tile's pixel count is not {@code size * size * 3}
+     * @throws java.awt.AWTError or another {@link Error} when the JVM has no font (see {@link Fonts})
      */
     public static BufferedImage draw(List<Tile> tiles, int columns, int size, int scale) {
         int lines = tiles.stream().mapToInt(t -> t.caption().split("\n", -1).length).max().orElse(1);
@@ -64,7 +64,9 @@ public final class ImageGrid {
             for (int t = 0; t < tiles.size(); t++) {
                 int x0 = (t % columns) * cellW + (cellW - size * scale) / 2;
                 int y0 = (t / columns) * cellH + PAD;
-                blit(img, tiles.get(t).pixels(), size, scale, x0, y0);
+                if (tiles.get(t).pixels() != null) {
+                    blit(img, tiles.get(t).pixels(), size, scale, x0, y0);
+                }
                 String[] caption = tiles.get(t).caption().split("\n", -1);
                 for (int l = 0; l < caption.length; l++) {
                     String text = fit(caption[l], fm, cellW - 2);
@@ -93,20 +95,6 @@ public final class ImageGrid {
         } finally {
             g.dispose();
         }
-    }
-
-    /**
-     * @param img an image
-     * @return the image as PNG bytes
-     */
-    public static byte[] png(BufferedImage img) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            ImageIO.write(img, "png", out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
     }
 
     private static void blit(BufferedImage img, byte[] px, int size, int scale, int x0, int y0) {

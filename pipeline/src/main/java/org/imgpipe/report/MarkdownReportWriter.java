@@ -13,13 +13,13 @@ public final class MarkdownReportWriter {
      * @return the Markdown text; the caller writes each figure's PNG under its file name beside it
      */
     public static String render(ReportDocument doc) {
-        StringBuilder sb = new StringBuilder("# ").append(doc.title()).append("\n\n");
-        doc.intro().forEach(p -> sb.append(p).append("\n\n"));
+        StringBuilder sb = new StringBuilder("# ").append(text(doc.title())).append("\n\n");
+        doc.intro().forEach(p -> sb.append(text(p)).append("\n\n"));
         for (ReportDocument.Section s : doc.sections()) {
-            sb.append("## ").append(s.title()).append("\n\n");
+            sb.append("## ").append(text(s.title())).append("\n\n");
             for (ReportDocument.Block b : s.blocks()) {
                 if (b instanceof ReportDocument.Text t) {
-                    sb.append(t.text()).append("\n\n");
+                    sb.append(text(t.text())).append("\n\n");
                 } else if (b instanceof ReportDocument.Code c) {
                     sb.append("```\n").append(c.text().stripTrailing()).append("\n```\n\n");
                 } else if (b instanceof ReportDocument.Figure f) {
@@ -43,9 +43,17 @@ public final class MarkdownReportWriter {
         sb.append('\n');
     }
 
+    /**
+     * Text as Markdown shows it literally: Markdown passes HTML through, so angle brackets and
+     * ampersands become entities (a class folder named {@code <b>bird</b>} stays text).
+     */
+    private static String text(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
     /** A table cell or link text: pipes and brackets would end it early, newlines would end the row. */
     private static String cell(String s) {
-        return s.replace("\\", "\\\\").replace("|", "\\|").replace("[", "\\[").replace("]", "\\]")
+        return text(s).replace("\\", "\\\\").replace("|", "\\|").replace("[", "\\[").replace("]", "\\]")
                 .replace("\n", " ");
     }
 }

@@ -1,10 +1,8 @@
 package org.imgpipe.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.csv.CsvMapper;
-import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import org.imgpipe.io.CsvFiles;
+import org.imgpipe.io.JsonFiles;
 import org.imgpipe.train.EpochResult;
 
 import java.io.IOException;
@@ -21,7 +19,7 @@ import java.util.Map;
  * @param history one entry per logged epoch; NaN where the notebook's log showed no value, seconds
  *                always NaN
  * @param metrics metrics.json: accuracy, macro/weighted precision, recall and F1 on its test set,
- *                best_val_loss, best_epoch, peak_val_accuracy, notes
+ *                best_val_loss, best_epoch, peak_val_accuracy, most_confused_pair, notes
  */
 public record ReferenceRun(List<EpochResult> history, JsonNode metrics) {
     static final String RESOURCE_DIR = "imgpipe/reference/";
@@ -32,7 +30,7 @@ public record ReferenceRun(List<EpochResult> history, JsonNode metrics) {
      */
     public static ReferenceRun load() {
         try {
-            return new ReferenceRun(readHistory(open("history.csv")), new ObjectMapper().readTree(open("metrics.json")));
+            return new ReferenceRun(readHistory(open("history.csv")), JsonFiles.MAPPER.readTree(open("metrics.json")));
         } catch (IOException e) {
             throw new UncheckedIOException("the reference figures (" + RESOURCE_DIR + ") cannot be read", e);
         }
@@ -48,10 +46,8 @@ public record ReferenceRun(List<EpochResult> history, JsonNode metrics) {
      */
     static List<EpochResult> readHistory(InputStream in) throws IOException {
         List<EpochResult> out = new ArrayList<>();
-        try (in; MappingIterator<Map<String, String>> rows = new CsvMapper().readerFor(Map.class)
-                .with(CsvSchema.emptySchema().withHeader()).readValues(in)) {
-            while (rows.hasNext()) {
-                Map<String, String> r = rows.next();
+        try {
+            for (Map<String, String> r : CsvFiles.readRows(in)) {
                 out.add(new EpochResult((int) number(r, "epoch"), number(r, "loss"), number(r, "accuracy"),
                         number(r, "val_loss"), number(r, "val_accuracy"), number(r, "lr"), Double.NaN));
             }
@@ -61,16 +57,18 @@ public record ReferenceRun(List<EpochResult> history, JsonNode metrics) {
         return out;
     }
 
-    /** @return the best (highest) validation accuracy and its epoch, or empty when none is logged */
-    public static java.util.Optional<EpochResult> peakValAccuracy(List<EpochResult> epochs) {
-        return epochs.stream().filter(e -> Double.isFinite(e.valAccuracy()))
-                .max(java.util.Comparator.comparingDouble(EpochResult::valAccuracy));
+    /**
+     * @param key a metrics.json key, e.g. {@code macro_f1}
+     * @return its value, NaN when the reference does not give it
+     */
+    public double metric(String key) {
+        return metrics.has(key) ? metrics.get(key).asDouble() : Double.NaN;
     }
 
-    /** @return the epoch with the lowest validation loss, or empty when none is logged */
-    public static java.util.Optional<EpochResult> bestValLoss(List<EpochResult> epochs) {
-        return epochs.stream().filter(e -> Double.isFinite(e.valLoss()))
-                .min(java.util.Comparator.comparingDouble(EpochResult::valLoss));
+    /** @return the reference's most confused pair as "a / b", or "" when not given */
+    public String mostConfusedPair() {
+        JsonNode pair = metrics.get("most_confused_pair");
+        return pair == null || pair.size() != 2 ? "" : pair.get(0).asText() + " / " + pair.get(1).asText();
     }
 
     private static double number(Map<String, String> row, String column) {

@@ -1,21 +1,24 @@
 package org.imgpipe.report;
 
+import org.imgpipe.config.AugmentOptions;
+import org.imgpipe.data.ImageAugmenter;
 import org.imgpipe.data.IngestReport;
 import org.imgpipe.data.LabeledImage;
 import org.imgpipe.eval.ClassificationMetrics;
 import org.imgpipe.eval.ConfidentMistakes;
 import org.imgpipe.eval.MetricsReport;
 import org.imgpipe.train.EpochResult;
+import org.imgpipe.train.EpochShuffler;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Lays out a run's report: the reference notebook's pictures in its order (class distribution,
- * sample images, model summary, training curves, confusion matrix, ROC curves, metrics table, most
+ * sample images (and their augmentations when training augments), model summary, training curves, confusion matrix, ROC curves, metrics table, most
  * confused classes), then the most confident mistakes, the run beside the reference, the epochs with
  * their time, and the settings and environment. A section whose inputs do not exist yet is left out
  * and the introduction says which stage would add it.
@@ -24,6 +27,9 @@ public final class ReportBuilder {
     /** Scale of the image grids: 32 px images become 96 px. */
     static final int GRID_SCALE = 3;
     static final int CONFUSED_PAIRS = 5;
+    static final int MISTAKE_COLUMNS = 6;
+    static final int SKIPPED_SHOWN = 50;
+    static final int AUGMENTED_DRAWS = 5;
 
     private final ReferenceRun reference;
 
@@ -43,7 +49,12 @@ public final class ReportBuilder {
         List<ReportDocument.Section> s = new ArrayList<>();
         run.ingest().ifPresentOrElse(i -> s.add(classDistribution(i)),
                 () -> intro.add("No ingest report yet: run the ingest job for the class distribution."));
-        run.samples().filter(x -> !x.images().isEmpty()).ifPresent(x -> s.add(samples(x, run.classNames())));
+        run.samples().filter(x -> !x.images().isEmpty()).ifPresent(x -> {
+            s.add(samples(x, run.classNames()));
+            if (run.augment().enabled()) {
+                s.add(augmented(x, run.classNames(), run.augment()));
+            }
+        });
         run.modelSummary().ifPresent(m -> s.add(new ReportDocument.Section("model", "Model summary",
                 List.of(new ReportDocument.Code(m)))));
         if (run.history().isEmpty()) {
@@ -54,17 +65,17 @@ public final class ReportBuilder {
         Optional<MetricsReport.Saved> eval = run.evaluation();
         if (eval.isPresent()) {
             ClassificationMetrics m = eval.get().metrics();
+            String split = eval.get().split();
             s.add(new ReportDocument.Section("confusion", "Confusion matrix", List.of(new ReportDocument.Figure(
-                    "confusion-matrix.png", Charts.confusionHeatMap("Confusion matrix: " + eval.get().split(),
-                    m.classNames(), m.confusion()), "Confusion matrix on " + eval.get().split()
-                    + " (rows: true class, columns: predicted class)"))));
+                    "confusion-matrix.png", Charts.confusionHeatMap("Confusion matrix: " + split, m.classNames(),
+                    m.confusion()), "Confusion matrix on " + split + " (rows: true class, columns: predicted class)"))));
             s.add(new ReportDocument.Section("roc", "ROC curves", List.of(new ReportDocument.Figure("roc.png",
-                    Charts.rocCurves(m.classNames(), m.roc()), "One-vs-rest ROC curve per class on "
-                    + eval.get().split() + ", AUC in the legend"))));
+                    Charts.rocCurves(m.classNames(), m.roc()), "One-vs-rest ROC curve per class on " + split
+                    + ", AUC in the legend"))));
             s.add(metrics(eval.get()));
             s.add(confusedPairs(m));
             if (!eval.get().mistakes().isEmpty()) {
-                s.add(mistakes(eval.get(), run.classNames()));
+                s.add(mistakes(eval.get()));
             }
         } else {
             intro.add("No evaluation of '" + run.evaluationSplit() + "' yet: run the evaluate job for the "
@@ -83,29 +94,67 @@ public final class ReportBuilder {
         b.add(new ReportDocument.Text(String.format(Locale.ROOT, "%,d images of %d classes decoded from %s in "
                 + "%.1f s; %d files skipped.", ingest.decoded(), ingest.classNames().size(), ingest.sourceRoot(),
                 ingest.seconds(), ingest.skipped().size())));
-        for (String fold : ingest.folds()) {
-            b.add(new ReportDocument.Figure("class-distribution-" + fileStem(fold) + ".png",
+        for (int f = 0; f < ingest.folds().size(); f++) {
+            String fold = ingest.folds().get(f);
+            // The index keeps two folds whose names differ only in unsafe characters apart.
+            b.add(new ReportDocument.Figure("class-distribution-" + (f + 1) + "-" + fileStem(fold) + ".png",
                     Charts.classDistribution(fold, ingest.classNames(), ingest.counts().get(fold)),
                     "Images per class in " + fold));
         }
         if (!ingest.skipped().isEmpty()) {
-            List<List<String>> rows = ingest.skipped().stream().limit(50)
+            List<List<String>> rows = ingest.skipped().stream().limit(SKIPPED_SHOWN)
                     .map(x -> List.of(x.path(), x.reason())).toList();
-            b.add(new ReportDocument.Text("Skipped files" + (ingest.skipped().size() > 50
-                    ? " (first 50 of " + ingest.skipped().size() + "; all in ingest-report.json)" : "") + ":"));
+            b.add(new ReportDocument.Text("Skipped files" + (ingest.skipped().size() > SKIPPED_SHOWN
+                    ? " (first " + SKIPPED_SHOWN + " of " + ingest.skipped().size() + "; all in "
+                    + IngestReport.JSON_FILE + ")" : "") + ":"));
             b.add(new ReportDocument.Table(List.of("file", "reason"), rows));
         }
         return new ReportDocument.Section("class-distribution", "Class distribution", b);
     }
 
+    /** One row per class, its images in storage order, empty cells where a class has fewer. */
     private static ReportDocument.Section samples(RunOutputs.Samples samples, List<String> classNames) {
-        List<ImageGrid.Tile> tiles = samples.images().stream()
-                .map(e -> new ImageGrid.Tile(e.pixels(), classNames.get(e.label()))).toList();
-        int columns = (int) Math.max(1, samples.images().stream().filter(e -> e.label() == 0).count());
-        byte[] png = ImageGrid.png(ImageGrid.draw(tiles, Math.min(columns, 10), samples.imageSize(), GRID_SCALE));
+        List<ImageGrid.Tile> tiles = new ArrayList<>();
+        for (int c = 0; c < classNames.size(); c++) {
+            final int label = c;
+            List<LabeledImage> mine = samples.images().stream().filter(e -> e.label() == label).toList();
+            mine.forEach(e -> tiles.add(new ImageGrid.Tile(e.pixels(), classNames.get(label))));
+            for (int k = mine.size(); k < samples.perClass(); k++) {
+                tiles.add(ImageGrid.Tile.EMPTY);
+            }
+        }
+        byte[] png = Png.encode(ImageGrid.draw(tiles, samples.perClass(), samples.imageSize(), GRID_SCALE));
         return new ReportDocument.Section("samples", "Sample images", List.of(new ReportDocument.Figure(
                 "samples.png", png, "The first images of each class in " + samples.fold() + ", enlarged "
                 + GRID_SCALE + "x without smoothing")));
+    }
+
+    /**
+     * The first sample of each class beside {@value #AUGMENTED_DRAWS} random augmentations of it, drawn
+     * as training draws them (keys from the same hash of seed, epoch and position).
+     */
+    private static ReportDocument.Section augmented(RunOutputs.Samples samples, List<String> classNames,
+                                                    AugmentOptions augment) {
+        ImageAugmenter augmenter = new ImageAugmenter(augment);
+        List<ImageGrid.Tile> tiles = new ArrayList<>();
+        for (int c = 0; c < classNames.size(); c++) {
+            final int label = c;
+            Optional<LabeledImage> first = samples.images().stream().filter(e -> e.label() == label).findFirst();
+            if (first.isEmpty()) {
+                continue;
+            }
+            tiles.add(new ImageGrid.Tile(first.get().pixels(), classNames.get(c)));
+            for (int epoch = 1; epoch <= AUGMENTED_DRAWS; epoch++) {
+                tiles.add(new ImageGrid.Tile(augmenter.apply(first.get().pixels(), samples.imageSize(),
+                        EpochShuffler.mix(0, epoch, c)), "draw " + epoch));
+            }
+        }
+        return new ReportDocument.Section("augmented", "Augmented training images", List.of(
+                new ReportDocument.Text("Training augments every image anew each epoch (" + augment
+                        + "); validation, evaluation and scoring never do. Settings as configured for this report."),
+                new ReportDocument.Figure("augmented.png", Png.encode(ImageGrid.draw(tiles, 1 + AUGMENTED_DRAWS,
+                        samples.imageSize(), GRID_SCALE)), "Each row: an image of " + samples.fold()
+                        + " and " + AUGMENTED_DRAWS + " random augmentations of it")));
     }
 
     private ReportDocument.Section trainingCurves(List<EpochResult> history) {
@@ -116,8 +165,8 @@ public final class ReportBuilder {
         b.add(new ReportDocument.Figure("training-loss.png",
                 Charts.trainingCurve("loss", history, reference.history()),
                 "Loss per epoch (cross-entropy plus the L1/L2 penalty, as Keras reports it); dashed: the reference"));
-        b.add(new ReportDocument.Text(drops("This run", Charts.lrDrops(history)) + " "
-                + drops("The reference", Charts.lrDrops(reference.history()))));
+        b.add(new ReportDocument.Text(drops("This run", HistoryFigures.lrDrops(history)) + " "
+                + drops("The reference", HistoryFigures.lrDrops(reference.history()))));
         return new ReportDocument.Section("training", "Training curves", b);
     }
 
@@ -142,33 +191,23 @@ public final class ReportBuilder {
     }
 
     private static ReportDocument.Section confusedPairs(ClassificationMetrics m) {
-        record Pair(int a, int b, long ab, long ba) {
-        }
-        List<Pair> pairs = new ArrayList<>();
-        long[][] cm = m.confusion();
-        for (int i = 0; i < cm.length; i++) {
-            for (int j = i + 1; j < cm.length; j++) {
-                pairs.add(new Pair(i, j, cm[i][j], cm[j][i]));
-            }
-        }
-        pairs.sort(Comparator.comparingLong((Pair p) -> -(p.ab() + p.ba())));
-        List<List<String>> rows = pairs.stream().limit(CONFUSED_PAIRS).map(p -> List.of(
-                m.classNames().get(p.a()) + " / " + m.classNames().get(p.b()),
-                Long.toString(p.ab()), Long.toString(p.ba()), Long.toString(p.ab() + p.ba()))).toList();
+        List<List<String>> rows = m.confusedPairs().stream().limit(CONFUSED_PAIRS).map(p -> List.of(
+                m.classNames().get(p.a()) + " / " + m.classNames().get(p.b()), Long.toString(p.aAsB()),
+                Long.toString(p.bAsA()), Long.toString(p.errors()))).toList();
         return new ReportDocument.Section("confused-pairs", "Most confused classes", List.of(
                 new ReportDocument.Text("Pairs of classes by errors in both directions (A taken for B, B for A)."),
                 new ReportDocument.Table(List.of("classes A / B", "A as B", "B as A", "errors"), rows)));
     }
 
-    private static ReportDocument.Section mistakes(MetricsReport.Saved eval, List<String> classNames) {
-        List<String> names = classNames.isEmpty() ? eval.metrics().classNames() : classNames;
+    private static ReportDocument.Section mistakes(MetricsReport.Saved eval) {
+        List<String> names = eval.metrics().classNames();
         List<ConfidentMistakes.Mistake> ms = eval.mistakes();
         int size = (int) Math.round(Math.sqrt(ms.get(0).pixels().length / 3.0));
         List<ImageGrid.Tile> tiles = ms.stream().map(x -> new ImageGrid.Tile(x.pixels(), "true: "
                 + names.get(x.label()) + "\npred: " + names.get(x.predicted()) + String.format(Locale.ROOT,
                 " %.2f", x.confidence()))).toList();
         return new ReportDocument.Section("misclassified", "Most confident mistakes", List.of(
-                new ReportDocument.Figure("misclassified.png", ImageGrid.png(ImageGrid.draw(tiles, 6, size,
+                new ReportDocument.Figure("misclassified.png", Png.encode(ImageGrid.draw(tiles, MISTAKE_COLUMNS, size,
                         GRID_SCALE)), "The " + ms.size() + " misclassified images of " + eval.split()
                         + " the model was surest of: true class, predicted class and its probability")));
     }
@@ -177,33 +216,32 @@ public final class ReportBuilder {
         List<EpochResult> h = run.history();
         List<EpochResult> ref = reference.history();
         List<List<String>> rows = new ArrayList<>();
-        rows.add(compare("val_accuracy after epoch 2", h.size() >= 2 ? h.get(1).valAccuracy() : Double.NaN,
-                ref.get(1).valAccuracy()));
-        rows.add(compareAt("peak val_accuracy", ReferenceRun.peakValAccuracy(h),
-                ReferenceRun.peakValAccuracy(ref), EpochResult::valAccuracy));
-        rows.add(compareAt("final val_accuracy", h.stream().reduce((a, b) -> b),
-                ref.stream().filter(e -> Double.isFinite(e.valAccuracy())).reduce((a, b) -> b),
+        rows.add(compareAt("val_accuracy after epoch 2", HistoryFigures.epoch(h, 2), HistoryFigures.epoch(ref, 2),
                 EpochResult::valAccuracy));
-        rows.add(compareAt("best val_loss", ReferenceRun.bestValLoss(h), ReferenceRun.bestValLoss(ref),
+        rows.add(compareAt("peak val_accuracy", HistoryFigures.peakValAccuracy(h),
+                HistoryFigures.peakValAccuracy(ref), EpochResult::valAccuracy));
+        rows.add(compareAt("final val_accuracy", HistoryFigures.lastValAccuracy(h),
+                HistoryFigures.lastValAccuracy(ref), EpochResult::valAccuracy));
+        rows.add(compareAt("best val_loss", HistoryFigures.bestValLoss(h), HistoryFigures.bestValLoss(ref),
                 EpochResult::valLoss));
-        List<Integer> drops = Charts.lrDrops(h);
-        List<Integer> refDrops = Charts.lrDrops(ref);
-        rows.add(List.of("first LR drop after epoch", drops.isEmpty() ? "none" : drops.get(0).toString(),
-                refDrops.get(0).toString(), drops.isEmpty() ? "" : signed(drops.get(0) - refDrops.get(0))));
+        Optional<Integer> drop = HistoryFigures.lrDrops(h).stream().findFirst();
+        Optional<Integer> refDrop = HistoryFigures.lrDrops(ref).stream().findFirst();
+        rows.add(List.of("first LR drop after epoch", drop.map(String::valueOf).orElse("none"),
+                refDrop.map(String::valueOf).orElse("none"),
+                drop.isPresent() && refDrop.isPresent() ? signed(drop.get() - refDrop.get()) : ""));
         rows.add(List.of("epochs logged", Integer.toString(h.size()), Integer.toString(ref.size()),
                 signed(h.size() - ref.size())));
         run.evaluation().ifPresent(e -> {
             ClassificationMetrics m = e.metrics();
-            String label = " (run: " + e.split() + ", reference: test)";
-            rows.add(compare("accuracy" + label, m.accuracy(), reference.metrics().get("accuracy").asDouble()));
-            rows.add(compare("macro precision", m.macroPrecision(),
-                    reference.metrics().get("macro_precision").asDouble()));
-            rows.add(compare("macro recall", m.macroRecall(), reference.metrics().get("macro_recall").asDouble()));
-            rows.add(compare("macro F1", m.macroF1(), reference.metrics().get("macro_f1").asDouble()));
-            rows.add(compare("weighted F1", m.weightedF1(), reference.metrics().get("weighted_f1").asDouble()));
-            int[] pair = m.mostConfusedPair();
-            rows.add(List.of("most confused pair", m.classNames().get(pair[0]) + " / " + m.classNames().get(pair[1]),
-                    "cat / dog", ""));
+            rows.add(compare("accuracy (run: " + e.split() + ", reference: test)", m.accuracy(),
+                    reference.metric("accuracy")));
+            rows.add(compare("macro precision", m.macroPrecision(), reference.metric("macro_precision")));
+            rows.add(compare("macro recall", m.macroRecall(), reference.metric("macro_recall")));
+            rows.add(compare("macro F1", m.macroF1(), reference.metric("macro_f1")));
+            rows.add(compare("weighted F1", m.weightedF1(), reference.metric("weighted_f1")));
+            m.confusedPairs().stream().findFirst().ifPresent(top -> rows.add(List.of("most confused pair",
+                    m.classNames().get(top.a()) + " / " + m.classNames().get(top.b()), reference.mostConfusedPair(),
+                    "")));
         });
         return new ReportDocument.Section("reference", "This run beside the reference", List.of(
                 new ReportDocument.Text("Differences are this run minus the reference. The reference evaluated its "
@@ -215,12 +253,12 @@ public final class ReportBuilder {
         long images = run.trainImages() + run.validationImages();
         List<List<String>> rows = new ArrayList<>();
         for (EpochResult e : run.history()) {
-            EpochResult ref = reference.history().stream().filter(r -> r.epoch() == e.epoch()).findFirst()
-                    .orElse(null);
+            String refValAccuracy = HistoryFigures.epoch(reference.history(), e.epoch())
+                    .map(r -> f4(r.valAccuracy())).orElse("");
             rows.add(List.of(Integer.toString(e.epoch()), f4(e.loss()), f4(e.accuracy()), f4(e.valLoss()),
-                    f4(e.valAccuracy()), ref == null ? "" : f4(ref.valAccuracy()),
-                    String.format(Locale.ROOT, "%.0e", e.lr()), String.format(Locale.ROOT, "%.1f", e.seconds()),
-                    images == 0 ? "" : String.format(Locale.ROOT, "%.0f", images / e.seconds())));
+                    f4(e.valAccuracy()), refValAccuracy, String.format(Locale.ROOT, "%.0e", e.lr()),
+                    String.format(Locale.ROOT, "%.1f", e.seconds()),
+                    images > 0 && e.seconds() > 0 ? String.format(Locale.ROOT, "%.0f", images / e.seconds()) : ""));
         }
         double total = run.history().stream().mapToDouble(EpochResult::seconds).sum();
         return new ReportDocument.Section("epochs", "Epochs: figures and time", List.of(
@@ -249,13 +287,16 @@ public final class ReportBuilder {
         return List.of(figure, f4(run), f4(ref), difference(run, ref));
     }
 
-    /** A figure taken at an epoch of each run, shown with its epoch. */
+    /** A figure taken at an epoch of each history, shown with its epoch. */
     private static List<String> compareAt(String figure, Optional<EpochResult> run, Optional<EpochResult> ref,
-                                          java.util.function.ToDoubleFunction<EpochResult> value) {
+                                          ToDoubleFunction<EpochResult> value) {
         double r = run.map(value::applyAsDouble).orElse(Double.NaN);
         double f = ref.map(value::applyAsDouble).orElse(Double.NaN);
-        return List.of(figure, run.map(e -> f4(r) + " (epoch " + e.epoch() + ")").orElse(""),
-                ref.map(e -> f4(f) + " (epoch " + e.epoch() + ")").orElse(""), difference(r, f));
+        return List.of(figure, atEpoch(r, run), atEpoch(f, ref), difference(r, f));
+    }
+
+    private static String atEpoch(double v, Optional<EpochResult> e) {
+        return Double.isFinite(v) ? f4(v) + " (epoch " + e.get().epoch() + ")" : "";
     }
 
     private static String difference(double run, double ref) {

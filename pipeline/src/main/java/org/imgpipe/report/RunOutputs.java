@@ -1,5 +1,6 @@
 package org.imgpipe.report;
 
+import org.imgpipe.config.AugmentOptions;
 import org.imgpipe.data.IngestReport;
 import org.imgpipe.data.LabeledImage;
 import org.imgpipe.eval.MetricsReport;
@@ -17,6 +18,7 @@ import java.util.Optional;
  * @param classNames    the class names in label order (empty before ingest)
  * @param ingest        the ingest report (counts per split and class, skipped files)
  * @param samples       sample images of one fold for the grid
+ * @param augment       the augmentation configured for training, drawn on the samples when enabled
  * @param modelSummary  the Keras-style summary of the model
  * @param history       the training history, one entry per finished epoch (empty before training)
  * @param trainImages   training images per epoch (0 when unknown)
@@ -28,7 +30,8 @@ import java.util.Optional;
  *                      none)
  */
 public record RunOutputs(String workDir, List<String> classNames, Optional<IngestReport> ingest,
-                         Optional<Samples> samples, Optional<String> modelSummary, List<EpochResult> history,
+                         Optional<Samples> samples, AugmentOptions augment, Optional<String> modelSummary,
+                         List<EpochResult> history,
                          long trainImages, long validationImages, Optional<MetricsReport.Saved> evaluation,
                          String evaluationSplit, Optional<RunSettings> training, RunSettings reporting) {
 
@@ -37,9 +40,10 @@ public record RunOutputs(String workDir, List<String> classNames, Optional<Inges
      *
      * @param fold      the fold they come from
      * @param imageSize their side in pixels
+     * @param perClass  images asked for per class (a class may have fewer)
      * @param images    grouped by label, in label order
      */
-    public record Samples(String fold, int imageSize, List<LabeledImage> images) {
+    public record Samples(String fold, int imageSize, int perClass, List<LabeledImage> images) {
     }
 
     /**

@@ -38,7 +38,7 @@ public record RunEnvironment(String capturedAt, String javaRuntime, String spark
         return new RunEnvironment(Instant.now().toString(),
                 System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")",
                 sparkVersion, mavenVersion("org.deeplearning4j", "deeplearning4j-nn"),
-                System.getProperty("os.name").toLowerCase() + "-" + System.getProperty("os.arch") + ext,
+                org.bytedeco.javacpp.Loader.getPlatform() + ext,
                 NativeRuntime.helpersActive(), cpuModel(), Runtime.getRuntime().availableProcessors(), sparkMaster,
                 defaultParallelism);
     }

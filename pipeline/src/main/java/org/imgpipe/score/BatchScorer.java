@@ -19,9 +19,7 @@ import org.imgpipe.data.ImageFileReader;
 import org.imgpipe.io.AtomicFiles;
 import org.imgpipe.model.ModelStore;
 import org.imgpipe.registry.ModelVersion;
-import org.apache.spark.util.LongAccumulator;
-import org.imgpipe.spark.JobPhase;
-import org.imgpipe.spark.ProgressMonitor;
+import org.imgpipe.spark.CountedPhase;
 import org.imgpipe.spark.SparkSessions;
 
 import java.io.IOException;
@@ -93,16 +91,14 @@ public final class BatchScorer {
         int slots = jsc.defaultParallelism();
         int slices = partitions > 0 ? partitions
                 : slots * Math.max(1, (files.size() + slots * FILES_PER_PARTITION - 1) / (slots * FILES_PER_PARTITION));
-        String phase = "score " + runDir.getName();
-        JobPhase.set(jsc.sc(), phase);
-        LongAccumulator processed = jsc.sc().longAccumulator(phase);
+        CountedPhase phase = CountedPhase.start(jsc.sc(), "score " + runDir.getName(), files.size(), "files",
+                System.out);
         JavaRDD<ScoreResult> results = jsc.parallelize(files, Math.max(1, Math.min(slices, files.size())))
                 .mapPartitions(new PartitionScorer(broadcast,
                         new ImageFileReader(version.imageSize(), new SerializableConfiguration(conf)), batchSize,
-                        SparkSessions.threadsPerTask(jsc.getConf()), processed))
+                        SparkSessions.threadsPerTask(jsc.getConf()), phase.counter()))
                 .persist(StorageLevel.MEMORY_AND_DISK_SER());
-        try (ProgressMonitor ignored = ProgressMonitor.start(processed::value, files.size(),
-                ProgressMonitor.counting(phase, "files"), System.out)) {
+        try (phase) {
             JavaRDD<Row> predictions = results.filter(ScoreResult::ok).map(r -> rows.row(r.path(), r.probabilities()));
             var frame = spark.createDataFrame(predictions, rows.schema());
             frame.write().mode(SaveMode.ErrorIfExists).parquet(new Path(staging, "predictions").toString());

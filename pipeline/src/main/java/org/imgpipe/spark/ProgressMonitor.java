@@ -57,7 +57,16 @@ public final class ProgressMonitor implements AutoCloseable {
         return start(done, total, line, out, PERIOD);
     }
 
-    /** As {@link #start(LongSupplier, long, Function, PrintStream)} with another period. */
+    /**
+     * As {@link #start(LongSupplier, long, Function, PrintStream)} with another period.
+     *
+     * @param done   the units done so far (read from a timer thread)
+     * @param total  the units in the phase
+     * @param line   formats a tick as one console line
+     * @param out    where the lines go
+     * @param period time between lines, and before the first
+     * @return the running monitor; close it when the phase ends
+     */
     public static ProgressMonitor start(LongSupplier done, long total, Function<Tick, String> line, PrintStream out,
                                         Duration period) {
         long start = System.nanoTime();

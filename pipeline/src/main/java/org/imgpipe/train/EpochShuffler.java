@@ -68,8 +68,16 @@ public final class EpochShuffler implements AutoCloseable {
                 .mapPartitions(new ToMinibatches(batchSize, imageSize, numClasses, augmenter));
     }
 
-    /** SplitMix64's finaliser over the three inputs: a well-spread, reproducible sort key. */
-    static long mix(long seed, long epoch, long index) {
+    /**
+     * SplitMix64's finaliser over the three inputs: a well-spread, reproducible sort key, which also
+     * seeds the example's augmentation in that epoch.
+     *
+     * @param seed  the run's seed
+     * @param epoch the epoch, 1-based
+     * @param index the example's index in the training data
+     * @return the key
+     */
+    public static long mix(long seed, long epoch, long index) {
         long z = seed * 0x9E3779B97F4A7C15L + epoch * 0xBF58476D1CE4E5B9L + index * 0x94D049BB133111EBL;
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;

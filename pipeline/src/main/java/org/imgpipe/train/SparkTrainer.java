@@ -21,7 +21,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Function;
 
 /**
  * The explicit epoch loop: each epoch trains on a fresh shuffle with dl4j-spark parameter averaging
@@ -59,11 +58,13 @@ public final class SparkTrainer {
         int partitions = workers(jsc, options.master());
         int epoch = firstEpoch - 1;
         double secondsSoFar = 0;
+        double lastValidationSeconds = 0;
         try (EpochShuffler shuffler = new EpochShuffler(train, options.seed(), partitions, options.batchSize(),
                 imageSize, numClasses, options.augment())) {
-            JobPhase.set(jsc.sc(), "cache training data");
+            JobPhase.set(jsc.sc(), "train: cache the training data");
             long images = shuffler.count();
             long validationImages = validation.count();
+            int batch = options.master().batchSizePerWorker();
             while (!control.stopRequested() && epoch < options.epochs()) {
                 epoch++;
                 long start = System.nanoTime();
@@ -73,14 +74,18 @@ public final class SparkTrainer {
                 collector.reset();
                 String name = "epoch " + epoch + "/" + options.epochs();
                 JobPhase.set(jsc.sc(), name + " fit");
+                double meanEpochSeconds = epoch == firstEpoch ? Double.NaN : secondsSoFar / (epoch - firstEpoch);
+                int epochsAfter = options.epochs() - epoch;
+                double validationSeconds = lastValidationSeconds;
                 try (ProgressMonitor ignored = ProgressMonitor.start(collector::examples, images,
-                        epochLine(name, options.epochs() - epoch, epoch == firstEpoch ? Double.NaN
-                                : secondsSoFar / (epoch - firstEpoch)), System.out)) {
+                        t -> epochLine(t, name, batch, epochsAfter, validationSeconds, meanEpochSeconds), System.out)) {
                     fitEpoch(graph, shuffler.epoch(epoch), epoch, collector);
                 }
-                JobPhase.set(jsc.sc(), name + " validate");
+                long validationStart = System.nanoTime();
                 EvalAccumulator val = evaluator.evaluate(graph, validation, numClasses, name + " validate",
                         validationImages);
+                lastValidationSeconds = (System.nanoTime() - validationStart) / 1e9;
+                JobPhase.set(jsc.sc(), "train: " + name + " callbacks");
                 double valLoss = val.meanCrossEntropy() + graph.calcRegularizationScore(true);
                 EpochResult result = new EpochResult(epoch, collector.meanLoss(), collector.accuracy(), valLoss,
                         val.accuracy(), control.learningRate(), (System.nanoTime() - start) / 1e9);
@@ -94,19 +99,26 @@ public final class SparkTrainer {
     }
 
     /**
-     * The progress line of an epoch's fit: minibatches done of total, images/s, and the time left in
-     * the epoch and in the run (the later epochs estimated at the mean epoch time so far, or at this
-     * epoch's projected time in the first epoch).
+     * The progress line of an epoch's fit, e.g. {@code epoch 7/40: 386/1,250 minibatches, 290 images/s,
+     * ETA 1m40s (epoch), 55m10s (run)}. The epoch's time left adds the last epoch's validation time to
+     * the fit's; the run's adds the later epochs at the mean epoch time so far (in the first epoch of a
+     * run, at this epoch's projected time).
+     *
+     * @param t                 images fitted so far of the epoch's total, and seconds since it started
+     * @param name              {@code epoch e/E}
+     * @param batch             images per minibatch
+     * @param epochsAfter       epochs still to train after this one
+     * @param validationSeconds the last epoch's validation time in seconds (0 before the first)
+     * @param meanEpochSeconds  the mean time of the epochs trained so far, NaN in the first
+     * @return the line
      */
-    private Function<ProgressMonitor.Tick, String> epochLine(String name, int epochsAfter, double meanEpochSeconds) {
-        int batch = options.master().batchSizePerWorker();
-        return t -> {
-            double epochSeconds = Double.isFinite(meanEpochSeconds) ? meanEpochSeconds : t.seconds() + t.etaSeconds();
-            return String.format(Locale.ROOT, "%s: %,d/%,d minibatches, %.0f images/s, ETA %s (epoch), %s (run)",
-                    name, t.done() / batch, (t.total() + batch - 1) / batch, t.rate(),
-                    ProgressMonitor.duration(t.etaSeconds()),
-                    ProgressMonitor.duration(t.etaSeconds() + epochsAfter * epochSeconds));
-        };
+    static String epochLine(ProgressMonitor.Tick t, String name, int batch, int epochsAfter, double validationSeconds,
+                            double meanEpochSeconds) {
+        double epochLeft = t.etaSeconds() + validationSeconds;
+        double epochSeconds = Double.isFinite(meanEpochSeconds) ? meanEpochSeconds : t.seconds() + epochLeft;
+        return String.format(Locale.ROOT, "%s: %,d/%,d minibatches, %.0f images/s, ETA %s (epoch), %s (run)",
+                name, t.done() / batch, (t.total() + batch - 1) / batch, t.rate(), ProgressMonitor.duration(epochLeft),
+                ProgressMonitor.duration(epochLeft + epochsAfter * epochSeconds));
     }
 
     /**

@@ -14,7 +14,6 @@ import org.imgpipe.eval.EvalAccumulator;
 import org.imgpipe.eval.MetricsReport;
 import org.imgpipe.io.Locations;
 import org.imgpipe.model.ModelStore;
-import org.imgpipe.spark.JobPhase;
 
 import java.io.IOException;
 
@@ -51,7 +50,6 @@ public final class EvaluateWorkflow {
         DecodedStore store = DecodedStore.open(spark, ws.decoded());
         ComputationGraph graph = ModelStore.load(modelFile, conf);
         String phase = "evaluate " + eval.split();
-        JobPhase.set(jsc.sc(), phase);
         EvalAccumulator acc = new DistributedEvaluator(jsc, store.manifest().imageSize(), eval.batchSize(),
                 eval.rocThresholds()).evaluate(graph, store.fold(eval.split()), store.manifest().numClasses(), phase,
                 store.manifest().count(eval.split()));

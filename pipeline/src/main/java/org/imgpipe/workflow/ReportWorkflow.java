@@ -1,7 +1,5 @@
 package org.imgpipe.workflow;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -13,10 +11,12 @@ import org.imgpipe.data.DecodedStore;
 import org.imgpipe.data.IngestReport;
 import org.imgpipe.eval.MetricsReport;
 import org.imgpipe.io.AtomicFiles;
+import org.imgpipe.io.JsonFiles;
 import org.imgpipe.io.Locations;
 import org.imgpipe.model.ModelS;
 import org.imgpipe.model.ModelStore;
 import org.imgpipe.model.ModelSummary;
+import org.imgpipe.report.Fonts;
 import org.imgpipe.report.HtmlReportWriter;
 import org.imgpipe.report.MarkdownReportWriter;
 import org.imgpipe.report.ReferenceRun;
@@ -28,8 +28,6 @@ import org.imgpipe.train.EpochResult;
 import org.imgpipe.train.TrainingHistory;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 
@@ -41,10 +39,10 @@ import java.util.Optional;
  * replaces a good one with half of a new one.
  */
 public final class ReportWorkflow {
+    /** The self-contained page, inside the report folder. */
     public static final String HTML_FILE = "index.html";
+    /** The Markdown report, beside its PNGs. */
     public static final String MARKDOWN_FILE = "report.md";
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private final PipelineConfig config;
     private final SparkSession spark;
@@ -68,6 +66,7 @@ public final class ReportWorkflow {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         Workspace ws = Workspace.of(config, conf);
         Locations.requireWritable(ws.report(), "pipeline.report.output-dir", conf);
+        Fonts.require();
         JobPhase.set(spark.sparkContext(), "report");
         ReportDocument doc = new ReportBuilder(ReferenceRun.load()).build(outputs(ws, conf));
         Path staging = AtomicFiles.tempSibling(ws.report());
@@ -94,22 +93,23 @@ public final class ReportWorkflow {
     private RunOutputs outputs(Workspace ws, Configuration conf) throws IOException {
         DataOptions data = config.data();
         FileSystem fs = ws.workDir().getFileSystem(conf);
-        Optional<IngestReport> ingest = readJson(fs, new Path(ws.ingestReports(), IngestReport.JSON_FILE),
-                IngestReport.class);
-        List<EpochResult> history = readJson(fs, new Path(ws.models(), TrainingHistory.JSON_FILE),
+        Optional<IngestReport> ingest = JsonFiles.readIfExists(new Path(ws.ingestReports(), IngestReport.JSON_FILE),
+                conf, IngestReport.class);
+        List<EpochResult> history = JsonFiles.readIfExists(new Path(ws.models(), TrainingHistory.JSON_FILE), conf,
                 EpochResult[].class).map(List::of).orElse(List.of());
         Optional<DatasetManifest> manifest = fs.exists(new Path(ws.decoded(), DatasetManifest.FILE))
                 ? Optional.of(DatasetManifest.read(ws.decoded(), conf)) : Optional.empty();
         List<String> classNames = manifest.map(DatasetManifest::classNames)
                 .or(() -> ingest.map(IngestReport::classNames)).orElse(List.of());
-        Optional<RunOutputs.Samples> samples = manifest.filter(m -> m.count(data.trainFolds().get(0)) > 0)
-                .map(m -> new RunOutputs.Samples(data.trainFolds().get(0), m.imageSize(),
-                        DecodedStore.open(spark, ws.decoded()).firstPerClass(data.trainFolds().get(0),
-                                config.report().samplesPerClass())));
+        String sampleFold = data.trainFolds().get(0);
+        int perClass = config.report().samplesPerClass();
+        Optional<RunOutputs.Samples> samples = manifest.filter(m -> m.count(sampleFold) > 0)
+                .map(m -> new RunOutputs.Samples(sampleFold, m.imageSize(), perClass,
+                        DecodedStore.open(spark, ws.decoded()).firstPerClass(sampleFold, perClass)));
         long trainImages = manifest.map(m -> data.trainFolds().stream().mapToLong(m::count).sum()).orElse(0L);
         long validationImages = manifest.map(m -> m.count(data.validationFold())).orElse(0L);
         String split = config.eval().split();
-        return new RunOutputs(Locations.display(ws.workDir()), classNames, ingest, samples,
+        return new RunOutputs(Locations.display(ws.workDir()), classNames, ingest, samples, config.train().augment(),
                 modelSummary(ws, fs, conf, manifest), history, trainImages, validationImages,
                 Optional.ofNullable(MetricsReport.read(new Path(ws.evalOutput(), split), conf)), split,
                 RunRecord.read(ws.runRecord(), conf), RunRecord.capture(config, spark.sparkContext()));
@@ -128,12 +128,4 @@ public final class ReportWorkflow {
                 ModelS.inputType(size)).toString());
     }
 
-    private static <T> Optional<T> readJson(FileSystem fs, Path file, Class<T> type) throws IOException {
-        if (!fs.exists(file)) {
-            return Optional.empty();
-        }
-        try (InputStream in = fs.open(file)) {
-            return Optional.of(JSON.readValue(new String(in.readAllBytes(), StandardCharsets.UTF_8), type));
-        }
-    }
 }

@@ -21,6 +21,7 @@ import org.imgpipe.model.ModelStore;
 import org.imgpipe.model.ModelSummary;
 import org.imgpipe.registry.ModelRegistry;
 import org.imgpipe.registry.ModelVersion;
+import org.imgpipe.spark.JobPhase;
 import org.imgpipe.train.BestModelCheckpoint;
 import org.imgpipe.train.EarlyStopping;
 import org.imgpipe.train.EpochListener;
@@ -67,6 +68,7 @@ public final class TrainWorkflow {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Configuration conf = jsc.hadoopConfiguration();
         Workspace ws = Workspace.of(config, conf);
+        JobPhase.set(jsc.sc(), "train");
         DataOptions data = config.data();
         TrainOptions train = config.train();
         Locations.requireWritable(ws.models(), "pipeline.train.model-dir", conf);
@@ -126,6 +128,7 @@ public final class TrainWorkflow {
         } finally {
             valSet.unpersist(false);
         }
+        JobPhase.set(jsc.sc(), "train");
         ModelStore.save(graph, ws.finalModel(), conf, true);
         if (outcome.stopReason() != null) {
             System.out.println("Stopped after epoch " + outcome.epochsRun() + ": " + outcome.stopReason());

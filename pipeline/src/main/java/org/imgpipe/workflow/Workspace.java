@@ -5,7 +5,19 @@ import org.apache.hadoop.fs.Path;
 import org.imgpipe.config.PipelineConfig;
 import org.imgpipe.io.Locations;
 
-/** The resolved locations a run reads and writes. */
+/**
+ * The resolved locations a run reads and writes, as fully qualified Hadoop paths.
+ *
+ * @param workDir       pipeline.work.dir
+ * @param sampleData    where the embedded sample data is generated
+ * @param decoded       the decoded folds (pipeline.ingest.output-dir)
+ * @param ingestReports the ingest report folder
+ * @param models        the model folder (pipeline.train.model-dir)
+ * @param evalOutput    the evaluation folder, one sub-folder per split
+ * @param evalModel     the model to evaluate (pipeline.eval.model)
+ * @param registry      the model registry
+ * @param report        the report folder (pipeline.report.output-dir)
+ */
 public record Workspace(Path workDir, Path sampleData, Path decoded, Path ingestReports, Path models,
                         Path evalOutput, Path evalModel, Path registry, Path report) {
 

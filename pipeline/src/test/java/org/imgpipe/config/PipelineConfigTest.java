@@ -59,11 +59,21 @@ class PipelineConfigTest {
     }
 
     @Test
+    void theAugmentationProfileBuildsOnTheCifarProfile() {
+        PipelineConfig c = PipelineConfig.load(JobArgs.parse("--config", "../conf/cifar10-augment.conf"));
+        assertEquals("../shared/data/cifar10", c.data().root());
+        assertEquals("train2", c.data().testFold());
+        assertEquals("horizontal-flip=true, translation=0.0, pad-crop=4, rotation=0.0, zoom=0.0, contrast=0.0, "
+                + "fill-mode=reflect", c.train().augment().toString());
+        assertEquals(40, c.train().epochs());
+    }
+
+    @Test
     void reportSamplesPerClassIsBounded() {
         assertEquals(8, PipelineConfig.of(Map.of()).report().samplesPerClass());
         UserError e = assertThrows(UserError.class, () -> PipelineConfig.of(Map.of(
                 "pipeline.report.samples-per-class", 51)).report());
-        assertTrue(e.getMessage().startsWith("pipeline.report.samples-per-class is 51"), e.getMessage());
+        assertEquals("config key 'pipeline.report.samples-per-class' = 51: must be between 1 and 12", e.getMessage());
     }
 
     @Test

@@ -64,9 +64,13 @@ class ClassificationMetricsTest {
             assertEquals(support[c], m.perClass().get(c).support());
         }
         assertEquals((2.0 / 3 + 0.5 + 2.0 / 3) / 3, m.macroPrecision(), DELTA);
-        assertEquals((2.0 / 3 * 3 + 0.5 * 2 + 2.0 / 3 * 3) / 8, m.weightedRecall(), DELTA);
+        assertEquals((2.0 / 3 * 3 + 0.5 * 2 + 2.0 / 3 * 3) / 8, m.weightedPrecision(), DELTA);
         assertEquals(5.0 / 8, m.weightedRecall(), DELTA);
-        assertArrayEquals(new int[]{0, 1}, m.mostConfusedPair());
+        ClassificationMetrics.ConfusedPair top = m.confusedPairs().get(0);
+        assertEquals(List.of(0, 1, 1L, 0L), List.of(top.a(), top.b(), top.aAsB(), top.bAsA()));
+        assertEquals(3, m.confusedPairs().size());
+        assertEquals(List.of(), ClassificationMetrics.of(new EvalAccumulator(1, 10), List.of("only"), 0)
+                .confusedPairs(), "one class has no pair");
     }
 
     @Test

@@ -24,10 +24,10 @@ class ChartsTest {
 
     @Test
     void lrDropsAreTheEpochsBeforeALowerRate() {
-        assertEquals(List.of(2, 4), Charts.lrDrops(List.of(epoch(1, 1e-3), epoch(2, 1e-3), epoch(3, 1e-4),
+        assertEquals(List.of(2, 4), HistoryFigures.lrDrops(List.of(epoch(1, 1e-3), epoch(2, 1e-3), epoch(3, 1e-4),
                 epoch(4, 1e-4), epoch(5, 1e-5))));
-        assertEquals(List.of(), Charts.lrDrops(List.of(epoch(1, 1e-3), epoch(2, 1e-2))));
-        assertEquals(List.of(), Charts.lrDrops(List.of()));
+        assertEquals(List.of(), HistoryFigures.lrDrops(List.of(epoch(1, 1e-3), epoch(2, 1e-2))));
+        assertEquals(List.of(), HistoryFigures.lrDrops(List.of()));
     }
 
     @Test

@@ -31,7 +31,7 @@ class ImageGridTest {
             assertEquals(0xFFFFFF, grid.getRGB(p + 3 + d, p + 3 + d) & 0xFFFFFF);
             assertEquals(0xFF0000, grid.getRGB(cell + p + d, p) & 0xFFFFFF);
         }
-        BufferedImage decoded = ImageIO.read(new ByteArrayInputStream(ImageGrid.png(grid)));
+        BufferedImage decoded = ImageIO.read(new ByteArrayInputStream(Png.encode(grid)));
         assertEquals(0x00FF00, decoded.getRGB(p + 4, p + 1) & 0xFFFFFF);
     }
 
@@ -49,6 +49,13 @@ class ImageGridTest {
         assertEquals(50 + 2 * ImageGrid.PAD, grid.getWidth());
         // the image is centred in its cell
         assertEquals(0xFF0000, grid.getRGB(15 + ImageGrid.PAD, ImageGrid.PAD) & 0xFFFFFF);
+    }
+
+    @Test
+    void anEmptyTileLeavesItsCellWhite() {
+        BufferedImage grid = ImageGrid.draw(List.of(ImageGrid.Tile.EMPTY, new ImageGrid.Tile(IMAGE, "")), 2, 2, 1);
+        assertEquals(0xFFFFFF, grid.getRGB(ImageGrid.PAD, ImageGrid.PAD) & 0xFFFFFF);
+        assertEquals(0xFF0000, grid.getRGB(2 + 3 * ImageGrid.PAD, ImageGrid.PAD) & 0xFFFFFF);
     }
 
     @Test

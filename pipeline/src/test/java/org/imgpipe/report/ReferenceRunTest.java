@@ -22,21 +22,23 @@ class ReferenceRunTest {
         assertTrue(Double.isNaN(h.get(0).accuracy()), "epoch 1 is known only by its val_loss");
         assertEquals(2.43643, h.get(0).valLoss());
         assertEquals(0.6529, h.get(1).valAccuracy());
-        assertEquals(List.of(21), Charts.lrDrops(h));
-        assertEquals(31, ReferenceRun.peakValAccuracy(h).get().epoch());
-        assertEquals(0.8435, ReferenceRun.peakValAccuracy(h).get().valAccuracy());
-        assertEquals(38, ReferenceRun.bestValLoss(h).get().epoch());
-        assertEquals(0.94426, ReferenceRun.bestValLoss(h).get().valLoss());
-        assertEquals(0.834, ref.metrics().get("accuracy").asDouble());
+        assertEquals(List.of(21), HistoryFigures.lrDrops(h));
+        assertEquals(31, HistoryFigures.peakValAccuracy(h).get().epoch());
+        assertEquals(0.8435, HistoryFigures.peakValAccuracy(h).get().valAccuracy());
+        assertEquals(38, HistoryFigures.bestValLoss(h).get().epoch());
+        assertEquals(0.94426, HistoryFigures.bestValLoss(h).get().valLoss());
+        assertEquals(0.834, ref.metric("accuracy"));
+        assertEquals("cat / dog", ref.mostConfusedPair());
+        assertTrue(Double.isNaN(ref.metric("no_such_figure")));
     }
 
     @Test
     void emptyHistoryHasNoPeakAndNoDrop() throws IOException {
         List<EpochResult> none = ReferenceRun.readHistory(stream("epoch,loss,accuracy,val_loss,val_accuracy,lr\n"));
         assertEquals(List.of(), none);
-        assertTrue(ReferenceRun.peakValAccuracy(none).isEmpty());
-        assertTrue(ReferenceRun.bestValLoss(none).isEmpty());
-        assertEquals(List.of(), Charts.lrDrops(none));
+        assertTrue(HistoryFigures.peakValAccuracy(none).isEmpty());
+        assertTrue(HistoryFigures.bestValLoss(none).isEmpty());
+        assertEquals(List.of(), HistoryFigures.lrDrops(none));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.imgpipe.report;
 
+import org.imgpipe.config.AugmentOptions;
 import org.imgpipe.data.IngestReport;
 import org.imgpipe.data.LabeledImage;
 import org.imgpipe.eval.ClassificationMetrics;
@@ -35,13 +36,17 @@ class ReportBuilderTest {
             new EpochResult(3, 1.5, 0.70, 1.8, 0.80, 1e-4, 8));
 
     private static RunOutputs run(boolean ingested, boolean trained, boolean evaluated) {
+        return run(ingested, trained, evaluated, AugmentOptions.none());
+    }
+
+    private static RunOutputs run(boolean ingested, boolean trained, boolean evaluated, AugmentOptions augment) {
         IngestReport ingest = new IngestReport("file:/data", "file:/work/decoded", CLASSES, List.of("train1", "train2"),
                 Map.of("train1", new long[]{2, 2, 2}, "train2", new long[]{1, 1, 1}),
                 List.of(new IngestReport.Skipped("file:/data/train1/cat/x.png", "not an image")), 1.5);
         List<LabeledImage> samples = List.of(new LabeledImage(0, new byte[12]), new LabeledImage(1, new byte[12]),
                 new LabeledImage(2, new byte[12]));
         return new RunOutputs("/work", ingested ? CLASSES : List.of(), ingested ? Optional.of(ingest) : Optional.empty(),
-                ingested ? Optional.of(new RunOutputs.Samples("train1", 2, samples)) : Optional.empty(),
+                ingested ? Optional.of(new RunOutputs.Samples("train1", 2, 2, samples)) : Optional.empty(), augment,
                 trained ? Optional.of("summary") : Optional.empty(), trained ? HISTORY : List.of(),
                 ingested ? 6 : 0, ingested ? 3 : 0, evaluated ? Optional.of(evaluation()) : Optional.empty(), "train2",
                 Optional.empty(), SETTINGS);
@@ -90,6 +95,18 @@ class ReportBuilderTest {
     }
 
     @Test
+    void augmentedSamplesBesideTheirOriginalsWhenTrainingAugments() throws Exception {
+        AugmentOptions flip = new AugmentOptions(true, 0, 0, 0, 0, 0, AugmentOptions.FillMode.REFLECT);
+        ReportDocument d = BUILDER.build(run(true, false, false, flip));
+        assertEquals(List.of("class-distribution", "samples", "augmented", "reference", "environment"), ids(d));
+        ReportDocument.Figure grid = (ReportDocument.Figure) d.sections().get(2).blocks().get(1);
+        assertEquals("augmented.png", grid.fileName());
+        // 3 classes, each: the original and 5 draws
+        assertEquals(3, decode(grid.png()).getHeight() / (6 + 2 * ImageGrid.PAD + ImageGrid.LINE));
+        assertTrue(((ReportDocument.Text) d.sections().get(2).blocks().get(0)).text().contains("horizontal-flip=true"));
+    }
+
+    @Test
     void withoutEvaluationOnlyTheSectionsThatNeedNone() {
         ReportDocument d = BUILDER.build(run(true, true, false));
         assertEquals(List.of("class-distribution", "samples", "model", "training", "reference", "epochs",
@@ -109,7 +126,8 @@ class ReportBuilderTest {
     @Test
     void theRunBesideTheReferenceWithDifferences() {
         List<List<String>> rows = table(BUILDER.build(run(true, true, true)), "reference").rows();
-        assertEquals(List.of("val_accuracy after epoch 2", "0.9000", "0.6529", "+0.2471"), rows.get(0));
+        assertEquals(List.of("val_accuracy after epoch 2", "0.9000 (epoch 2)", "0.6529 (epoch 2)", "+0.2471"),
+                rows.get(0));
         assertEquals(List.of("peak val_accuracy", "0.9000 (epoch 2)", "0.8435 (epoch 31)", "+0.0565"), rows.get(1));
         assertEquals(List.of("final val_accuracy", "0.8000 (epoch 3)", "0.8378 (epoch 37)", "-0.0378"), rows.get(2));
         assertEquals(List.of("best val_loss", "1.8000 (epoch 3)", "0.9443 (epoch 38)", "+0.8557"), rows.get(3));
@@ -142,12 +160,30 @@ class ReportBuilderTest {
     }
 
     @Test
-    void hostileClassNamesReachThePageEscaped() {
-        String html = HtmlReportWriter.render(BUILDER.build(run(true, true, true)));
+    void hostileClassNamesReachThePageAndTheMarkdownAsText() {
+        ReportDocument d = BUILDER.build(run(true, true, true));
+        String html = HtmlReportWriter.render(d);
         assertFalse(html.contains("<b>bird</b>"));
         assertTrue(html.contains("&lt;b&gt;bird&lt;/b&gt;"));
         assertTrue(html.contains("<link rel=\"icon\" href=\"data:,\">"));
         assertFalse(html.contains("<script"));
+        String md = MarkdownReportWriter.render(d);
+        assertFalse(md.contains("<b>bird</b>"));
+        assertTrue(md.contains("| &lt;b&gt;bird&lt;/b&gt; | 1.0000 |"), md);
+    }
+
+    @Test
+    void theSampleGridHasOneRowPerClassAndBlanksWhereAClassHasFewer() throws Exception {
+        ReportDocument.Figure grid = (ReportDocument.Figure) BUILDER.build(run(true, false, false)).sections()
+                .get(1).blocks().get(0);
+        java.awt.image.BufferedImage img = decode(grid.png());
+        // 2 columns (samples per class), 3 rows (classes); captions wider than the 6 px images widen the
+        // cells to 2.5 times the image
+        assertEquals(2 * (15 + 2 * ImageGrid.PAD), img.getWidth());
+        assertEquals(3 * (6 + 2 * ImageGrid.PAD + ImageGrid.LINE), img.getHeight());
+        int blankCellCentre = (15 + 2 * ImageGrid.PAD) + (15 + 2 * ImageGrid.PAD) / 2;
+        assertEquals(0xFFFFFF, img.getRGB(blankCellCentre, ImageGrid.PAD + 3) & 0xFFFFFF);
+        assertEquals(0x000000, img.getRGB((15 + 2 * ImageGrid.PAD) / 2, ImageGrid.PAD + 3) & 0xFFFFFF);
     }
 
     @Test

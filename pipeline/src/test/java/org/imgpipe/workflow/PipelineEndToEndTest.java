@@ -115,6 +115,31 @@ class PipelineEndToEndTest {
     }
 
     @Test
+    void theReportIsDrawnFromTheRunsOutputs() throws Exception {
+        new EvaluateWorkflow(config, spark).run();
+        org.apache.hadoop.fs.Path html = new ReportWorkflow(config, spark).run();
+        Path dir = Path.of(html.toUri()).getParent();
+        assertEquals(work.resolve("report"), dir);
+        String md = Files.readString(dir.resolve("report.md"));
+        for (String heading : List.of("Class distribution", "Sample images", "Model summary", "Training curves",
+                "Confusion matrix", "ROC curves", "Metrics", "Most confused classes", "Most confident mistakes",
+                "This run beside the reference", "Epochs: figures and time", "Settings and environment")) {
+            assertTrue(md.contains("\n## " + heading + "\n"), heading);
+        }
+        for (String png : List.of("class-distribution-1-train1.png", "class-distribution-6-test.png", "samples.png",
+                "training-accuracy.png", "training-loss.png", "confusion-matrix.png", "roc.png", "misclassified.png",
+                "epoch-seconds.png")) {
+            assertTrue(md.contains("](" + png + ")"), png);
+            assertTrue(javax.imageio.ImageIO.read(dir.resolve(png).toFile()).getWidth() > 100, png);
+        }
+        assertTrue(md.contains("| epochs logged | 2 | 38 | -36 |"), md);
+        assertTrue(md.contains("Recorded by the training job when it (last) started."));
+        assertTrue(Files.readString(dir.resolve("index.html")).startsWith("<!DOCTYPE html>"));
+        assertEquals(List.of(), Files.list(work).filter(p -> p.getFileName().toString().startsWith("_tmp-report"))
+                .toList(), "no staging folder left");
+    }
+
+    @Test
     void theRunRecordsItsEnvironmentForTheReport() throws Exception {
         JsonNode run = new ObjectMapper().readTree(work.resolve("models/run.json").toFile());
         assertEquals(spark.version(), run.get("environment").get("spark").asText());

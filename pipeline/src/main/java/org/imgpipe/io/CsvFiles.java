@@ -1,0 +1,47 @@
+package org.imgpipe.io;
+
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** RFC 4180 CSV with a header row (Jackson's CSV module): fields holding commas, quotes or newlines are quoted. */
+public final class CsvFiles {
+    private static final CsvMapper CSV = new CsvMapper();
+
+    private CsvFiles() {
+    }
+
+    /**
+     * @param header the column names
+     * @param rows   the rows, each with as many values as the header (numbers written as Java prints them)
+     * @return the CSV text, header first, one line per row
+     * @throws IOException when a value cannot be written
+     */
+    public static String write(List<String> header, List<? extends List<?>> rows) throws IOException {
+        CsvSchema.Builder schema = CsvSchema.builder();
+        header.forEach(schema::addColumn);
+        return CSV.writer(schema.setUseHeader(true).build()).writeValueAsString(rows);
+    }
+
+    /**
+     * @param in CSV with a header row; closed when read
+     * @return one map per row, column name to cell text ("" for an empty cell)
+     * @throws IOException when the stream fails or the CSV is malformed
+     */
+    public static List<Map<String, String>> readRows(InputStream in) throws IOException {
+        List<Map<String, String>> out = new ArrayList<>();
+        try (in; MappingIterator<Map<String, String>> rows = CSV.readerFor(Map.class)
+                .with(CsvSchema.emptySchema().withHeader()).readValues(in)) {
+            while (rows.hasNext()) {
+                out.add(rows.next());
+            }
+        }
+        return out;
+    }
+}
