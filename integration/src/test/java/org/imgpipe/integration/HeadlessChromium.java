@@ -36,7 +36,8 @@ final class HeadlessChromium implements AutoCloseable {
      * @param headings      the texts of the page's h2 headings, in order
      * @param images        how many img elements the page has
      * @param brokenImages  the alt texts of images that did not load (natural width 0)
-     * @param consoleErrors console messages of level SEVERE (failed loads, script errors)
+     * @param consoleErrors console messages of level SEVERE (failed loads, script errors), each cut to
+     *                      its last 160 characters (a failed data: URI repeats the whole image)
      */
     record Page(List<String> headings, int images, List<String> brokenImages, List<String> consoleErrors) {
     }
@@ -67,7 +68,8 @@ final class HeadlessChromium implements AutoCloseable {
                 + ".filter(i => !i.complete || i.naturalWidth === 0).map(i => i.alt)");
         int images = driver.findElements(By.tagName("img")).size();
         List<String> errors = driver.manage().logs().get(LogType.BROWSER).getAll().stream()
-                .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).map(LogEntry::getMessage).toList();
+                .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).map(LogEntry::getMessage)
+                .map(m -> m.length() > 160 ? "..." + m.substring(m.length() - 160) : m).toList();
         return new Page(headings, images, broken, errors);
     }
 

@@ -105,7 +105,9 @@ class ReportBrowserTest {
         HeadlessChromium.Page seen = chromium.open(page);
         assertEquals(List.of("Images per class in train1", "missing file"), seen.brokenImages());
         assertTrue(!seen.headings().contains("ROC curves"));
-        assertEquals(1, seen.consoleErrors().size(), seen.consoleErrors().toString());
-        assertTrue(seen.consoleErrors().get(0).contains("missing.png"), seen.consoleErrors().get(0));
+        assertEquals(2, seen.consoleErrors().size(), seen.consoleErrors().toString());
+        assertTrue(seen.consoleErrors().get(0).endsWith("Failed to load resource: net::ERR_INVALID_URL"),
+                seen.consoleErrors().get(0));
+        assertTrue(seen.consoleErrors().get(1).contains("missing.png"), seen.consoleErrors().get(1));
     }
 }
