@@ -1,6 +1,11 @@
 # Shared by the scripts: project paths, the build, and the JVM options Spark and DL4J need.
 # shellcheck shell=bash
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# Java reads file names in the locale's charset: under LANG=C (containers, cron) names such as
+# chat_猫 could not be read, and the jobs refuse to start. C.UTF-8 is on every current Linux.
+if [[ "$(locale charmap 2>/dev/null)" != "UTF-8" ]]; then
+  export LC_ALL=C.UTF-8
+fi
 VERSION=0.1.0-SNAPSHOT
 SHADED_JAR="$ROOT/jobs/target/imgpipe-jobs-$VERSION-spark.jar"
 JOBS_JAR="$ROOT/jobs/target/imgpipe-jobs-$VERSION.jar"

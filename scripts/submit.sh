@@ -31,6 +31,7 @@ jvm_opts="$(echo $SPARK_JAVA_OPTS $DL4J_JAVA_OPTS)"
 submit=(--class "$class"
   --conf "spark.driver.extraJavaOptions=$jvm_opts"
   --conf "spark.executor.extraJavaOptions=$jvm_opts"
+  --conf spark.executorEnv.LC_ALL=C.UTF-8
   --conf spark.serializer=org.apache.spark.serializer.KryoSerializer
   --conf spark.kryo.registrator=org.nd4j.kryo.Nd4jRegistrator
   "${spark_args[@]}" "$SHADED_JAR" "${job_args[@]}")

@@ -21,6 +21,7 @@ public final class PipelineJob {
         JobRunner.exitWithSpark("pipeline", args, (config, spark) -> {
             Fonts.require();
             new IngestWorkflow(config, spark).run();
+            new EvaluateWorkflow(config, spark).requireSplit();
             new TrainWorkflow(config, spark).run();
             String metrics = Locations.display(new EvaluateWorkflow(config, spark).run().metricsFile());
             System.out.println("report: " + Locations.display(new ReportWorkflow(config, spark).run()));

@@ -14,6 +14,7 @@ import org.imgpipe.config.SparkOptions;
 import org.imgpipe.config.TrainOptions;
 import org.imgpipe.data.Batches;
 import org.imgpipe.data.DatasetLayout;
+import org.imgpipe.data.ImageDecoder;
 import org.imgpipe.data.Ingestor;
 import org.imgpipe.data.LabeledImage;
 import org.imgpipe.data.SampleDataGenerator;
@@ -182,7 +183,7 @@ public final class Benchmark {
             new SampleDataGenerator(32, quick ? 100 : 300, 5).generate(root, List.of("train1"), conf);
         }
         long start = System.nanoTime();
-        long n = new Ingestor(spark, 32, 0).ingest(DatasetLayout.scan(root, List.of("train1"), conf),
+        long n = new Ingestor(spark, 32, 0, ImageDecoder.DEFAULT_MAX_PIXELS).ingest(DatasetLayout.scan(root, List.of("train1"), conf),
                 new Path(tmp.toUri().toString(), "decoded-" + ingestRun++)).decoded();
         return n / seconds(start);
     }
@@ -201,7 +202,7 @@ public final class Benchmark {
         ModelVersion version = new ModelVersion("bench", java.time.Instant.now().toString(),
                 SampleDataGenerator.CLASS_NAMES, 32, Map.of(), Map.of(), "");
         long start = System.nanoTime();
-        long n = new BatchScorer(spark, INFER_BATCH, 0).score(dump.toString(),
+        long n = new BatchScorer(spark, INFER_BATCH, 0, ImageDecoder.DEFAULT_MAX_PIXELS).score(dump.toString(),
                 new Path(tmp.toUri().toString(), "scores"), version, graph, false).scored();
         return n / seconds(start);
     }

@@ -2,6 +2,7 @@ package org.imgpipe.cli;
 
 import org.apache.spark.sql.SparkSession;
 import org.imgpipe.config.PipelineConfig;
+import org.imgpipe.io.FileNameEncoding;
 import org.imgpipe.runtime.NativeRuntime;
 import org.imgpipe.spark.SparkSessions;
 
@@ -30,6 +31,7 @@ public final class JobRunner {
 
     public static int run(String jobName, String[] argv, List<JobOption> options, Job job) {
         try {
+            FileNameEncoding.requireUtf8();
             NativeRuntime.prepare();
             JobArgs args = JobArgs.parse(options, argv);
             return job.run(PipelineConfig.load(args), args);

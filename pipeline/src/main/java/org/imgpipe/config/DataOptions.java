@@ -5,9 +5,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 
-/** Where the image folds are and which fold plays which role. */
+/**
+ * Where the image folds are, which fold plays which role, and how images are read.
+ *
+ * @param maxPixels the most pixels (width * height) an input image may have; larger ones are skipped
+ *                  and listed without being decoded (PIL's limit by default)
+ */
 public record DataOptions(String root, List<String> trainFolds, String validationFold, String testFold,
-                          int imageSize, int sampleImagesPerClass, long sampleSeed) implements Serializable {
+                          int imageSize, long maxPixels, int sampleImagesPerClass, long sampleSeed)
+        implements Serializable {
 
     static DataOptions from(Settings s) {
         List<String> train = s.strings("train-folds");
@@ -16,7 +22,7 @@ public record DataOptions(String root, List<String> trainFolds, String validatio
         }
         Settings sample = s.child("sample");
         return new DataOptions(s.string("root").trim(), List.copyOf(train), s.nonEmpty("validation-fold"),
-                s.nonEmpty("test-fold"), s.intAtLeast("image-size", 1),
+                s.nonEmpty("test-fold"), s.intAtLeast("image-size", 1), s.longAtLeast("max-pixels", 1),
                 sample.intAtLeast("images-per-class", 1), sample.longAtLeast("seed", Long.MIN_VALUE));
     }
 

@@ -16,8 +16,9 @@ import java.util.TreeSet;
 
 /**
  * The fold/class folder structure under a data root, checked: every fold present, the same class
- * folders in each. Labels are the indices of the sorted class-folder names. Files lying beside the
- * class folders are not images of any class; they are listed so the ingest report can name them.
+ * folders in each. Labels are the indices of the sorted class-folder names (a folder whose name starts
+ * with '.' is no class). Entries lying beside the class folders are not images of any class; they are
+ * listed so the ingest report can name them.
  */
 public record DatasetLayout(Path root, List<String> classNames, Map<String, Path> folds, List<String> strayFiles) {
 
@@ -42,10 +43,7 @@ public record DatasetLayout(Path root, List<String> classNames, Map<String, Path
             }
             TreeSet<String> classes = new TreeSet<>();
             for (FileStatus s : entries) {
-                if (ImageLister.hidden(s.getPath())) {
-                    continue;
-                }
-                if (s.isDirectory()) {
+                if (s.isDirectory() && !ImageLister.dotEntry(s.getPath().getName())) {
                     classes.add(s.getPath().getName());
                 } else {
                     stray.add(s.getPath().toString());

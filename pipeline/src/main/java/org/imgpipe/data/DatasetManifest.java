@@ -32,6 +32,19 @@ public record DatasetManifest(String sourceRoot, int imageSize, List<String> cla
         return c == null ? 0 : java.util.Arrays.stream(c).sum();
     }
 
+    /**
+     * @param fold       a fold a job is about to use
+     * @param settingKey the setting that named it, for the message
+     * @throws UserError naming the fold and the setting when it has no decoded image
+     */
+    public void requireImages(String fold, String settingKey) {
+        if (count(fold) == 0) {
+            throw new UserError("split '" + fold + "' (" + settingKey + ") has no images"
+                    + (counts.containsKey(fold) ? "" : " (not ingested; ingested: " + counts.keySet() + ")")
+                    + ": add images to it or name another split, and rerun ingest");
+        }
+    }
+
     /** The fold's fingerprint; "unknown" for data ingested before fingerprints were recorded. */
     public String fingerprint(String fold) {
         return fingerprints == null ? "unknown" : fingerprints.getOrDefault(fold, "unknown");

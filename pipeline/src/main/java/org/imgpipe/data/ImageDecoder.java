@@ -1,6 +1,8 @@
 package org.imgpipe.data;
 
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
@@ -9,36 +11,60 @@ import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Decodes PNG, JPEG, BMP and GIF bytes into {@code size x size} RGB pixels, row-major HWC uint8 (the
  * layout the model reads). Grayscale is replicated to three channels and alpha is dropped, as Keras'
  * {@code image_dataset_from_directory(color_mode="rgb")} does; other sizes are resized bilinearly.
+ * Like PIL, which the reference's loader uses, it refuses an image with more pixels than a limit
+ * (read from the header, before any pixel is decoded: a small file can declare a huge image) and an
+ * image whose data ends early (a truncated JPEG would otherwise decode as grey below the cut).
  */
 public final class ImageDecoder implements Serializable {
-    private final int size;
+    /** PIL's {@code Image.MAX_IMAGE_PIXELS}: 1024 * 1024 * 1024 / 4 / 3. */
+    public static final long DEFAULT_MAX_PIXELS = 89_478_485L;
 
+    /** What libjpeg (through ImageIO) warns when the data ends before the image does. */
+    private static final Pattern TRUNCATED = Pattern.compile("(?i)premature end|truncated");
+
+    private final int size;
+    private final long maxPixels;
+
+    /** @param size the output side in pixels; images above {@link #DEFAULT_MAX_PIXELS} are refused */
     public ImageDecoder(int size) {
-        this.size = size;
+        this(size, DEFAULT_MAX_PIXELS);
     }
 
+    /**
+     * @param size      the output side in pixels
+     * @param maxPixels the most pixels (width * height) an input image may have
+     */
+    public ImageDecoder(int size, long maxPixels) {
+        this.size = size;
+        this.maxPixels = maxPixels;
+    }
+
+    /** @return the output side in pixels */
     public int size() {
         return size;
     }
 
+    /**
+     * @param encoded the file's bytes
+     * @return {@code [size, size, 3]} RGB uint8 pixels, row-major HWC
+     * @throws UndecodableImageException naming the reason: empty, not an image, too many pixels,
+     *                                   truncated or corrupt, or an unsupported pixel format
+     */
     public byte[] decode(byte[] encoded) throws UndecodableImageException {
         if (encoded.length == 0) {
             throw new UndecodableImageException("empty file");
         }
-        BufferedImage img;
-        try {
-            img = ImageIO.read(new ByteArrayInputStream(encoded));
-        } catch (IOException | RuntimeException e) {
-            throw new UndecodableImageException("corrupt image: " + e.getMessage());
-        }
-        if (img == null) {
-            throw new UndecodableImageException("not a PNG, JPEG, BMP or GIF image");
-        }
+        BufferedImage img = read(encoded);
         int w = img.getWidth();
         int h = img.getHeight();
         byte[] rgb;
@@ -48,6 +74,40 @@ public final class ImageDecoder implements Serializable {
             throw new UndecodableImageException("unsupported pixel format: " + e);
         }
         return w == size && h == size ? rgb : BilinearResizer.resize(rgb, h, w, size, size);
+    }
+
+    /** Reads the first image, checking its size from the header and refusing a partial decode. */
+    private BufferedImage read(byte[] encoded) throws UndecodableImageException {
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(encoded))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new UndecodableImageException("not a PNG, JPEG, BMP or GIF image");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                long width = reader.getWidth(0);
+                long height = reader.getHeight(0);
+                if (width * height > maxPixels) {
+                    throw new UndecodableImageException(String.format(Locale.ROOT, "%,d x %,d pixels, more than "
+                            + "pipeline.data.max-pixels (%,d): a decompression bomb, or raise the limit", width, height,
+                            maxPixels));
+                }
+                List<String> warnings = new ArrayList<>();
+                reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+                BufferedImage img = reader.read(0);
+                for (String w : warnings) {
+                    if (TRUNCATED.matcher(w).find()) {
+                        throw new UndecodableImageException("truncated image, only partly decodable (" + w + ")");
+                    }
+                }
+                return img;
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new UndecodableImageException("corrupt image: " + e.getMessage());
+        }
     }
 
     /** The image's RGB pixels, read from the raster so no colour-space conversion alters them. */

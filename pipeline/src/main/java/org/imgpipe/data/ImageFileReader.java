@@ -1,6 +1,8 @@
 package org.imgpipe.data;
 
+import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.util.SerializableConfiguration;
 
@@ -12,24 +14,44 @@ public final class ImageFileReader implements Serializable {
     private final ImageDecoder decoder;
     private final SerializableConfiguration conf;
 
-    public ImageFileReader(int imageSize, SerializableConfiguration conf) {
-        this.decoder = new ImageDecoder(imageSize);
+    /**
+     * @param imageSize the side images are resized to, in pixels
+     * @param maxPixels the most pixels an input image may have (pipeline.data.max-pixels)
+     * @param conf      the Hadoop configuration of the input's file system
+     */
+    public ImageFileReader(int imageSize, long maxPixels, SerializableConfiguration conf) {
+        this.decoder = new ImageDecoder(imageSize, maxPixels);
         this.conf = conf;
     }
 
+    /** @return the side images are resized to, in pixels */
     public int imageSize() {
         return decoder.size();
     }
 
-    /** HWC RGB pixels; a file that cannot be read or decoded is an exception naming the reason. */
+    /**
+     * @param file the file's URI, as listed
+     * @return {@code [size, size, 3]} HWC RGB uint8 pixels
+     * @throws UndecodableImageException naming the reason when the file cannot be read or decoded
+     */
     public byte[] read(String file) throws UndecodableImageException {
         Path path = new Path(file);
         byte[] encoded;
-        try (FSDataInputStream in = path.getFileSystem(conf.value()).open(path)) {
+        try (FSDataInputStream in = rawFileSystem(path).open(path)) {
             encoded = in.readAllBytes();
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             throw new UndecodableImageException("unreadable: " + e.getMessage());
         }
         return decoder.decode(encoded);
+    }
+
+    /**
+     * The file system without Hadoop's client-side checksums: users' images have no .crc side files,
+     * and the local checksum file system cannot even name the side file of a file whose name holds a
+     * colon ({@code Screenshot 12:30:00.png}: "Relative path in absolute URI").
+     */
+    private FileSystem rawFileSystem(Path path) throws IOException {
+        FileSystem fs = path.getFileSystem(conf.value());
+        return fs instanceof ChecksumFileSystem checksummed ? checksummed.getRawFileSystem() : fs;
     }
 }

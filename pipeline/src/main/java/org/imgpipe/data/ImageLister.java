@@ -3,46 +3,100 @@ package org.imgpipe.data;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Lists the files under every class folder (sub-folders included, hidden '.' and '_' names skipped).
- * Uses plain listStatus: Hadoop's located listings ask each local file for its permissions, which
- * without the native Hadoop library forks a shell per file.
+ * Lists the files under input folders at any depth. Every entry is either listed or accounted for:
+ * names starting with '.' (.DS_Store, .git, editors' files) are not read and are reported as a count;
+ * a folder reached again through a symbolic link (a loop such as {@code dog/loop -> .}) is listed
+ * once and the link is reported. Names starting with '_' are ordinary names here, as in Keras' and
+ * torchvision's folder loaders. Uses plain listStatus: Hadoop's located listings ask each local file
+ * for its permissions, which without the native Hadoop library forks a shell per file.
  */
 public final class ImageLister {
-    private ImageLister() {
+    private final FileSystem fs;
+    private final List<String> files = new ArrayList<>();
+    private final List<SkippedFile> skipped = new ArrayList<>();
+    private final Map<String, String> seenFolders = new HashMap<>();
+    private long dotEntries;
+
+    private ImageLister(FileSystem fs) {
+        this.fs = fs;
     }
 
-    public static List<String> list(DatasetLayout layout, Configuration conf) throws IOException {
-        List<String> files = new ArrayList<>();
-        for (Path dir : layout.classDirectories()) {
-            collect(dir.getFileSystem(conf), dir, files);
+    /**
+     * What a listing found.
+     *
+     * @param files   the files' URIs, in listing order (each file once)
+     * @param skipped symbolic-link loops, and one entry per root that held dot entries with their count
+     */
+    public record Listing(List<String> files, List<SkippedFile> skipped) {
+    }
+
+    /**
+     * @param name an entry's name
+     * @return whether listings pass it over: names starting with '.'
+     */
+    public static boolean dotEntry(String name) {
+        return name.startsWith(".");
+    }
+
+    /** @return the files under every class folder of the layout */
+    public static Listing list(DatasetLayout layout, Configuration conf) throws IOException {
+        return under(layout.root().getFileSystem(conf), layout.classDirectories(), layout.root());
+    }
+
+    /**
+     * @param fs      the file system of the roots
+     * @param roots   folders to list, at any depth
+     * @param summary where the count of dot entries is reported
+     * @return the files under the roots
+     * @throws IOException when a folder cannot be listed
+     */
+    public static Listing under(FileSystem fs, List<Path> roots, Path summary) throws IOException {
+        ImageLister lister = new ImageLister(fs);
+        for (Path root : roots) {
+            lister.collect(root);
         }
-        return files;
+        if (lister.dotEntries > 0) {
+            lister.skipped.add(new SkippedFile(summary.toString(), lister.dotEntries
+                    + " hidden entries (names starting with '.') not read"));
+        }
+        return new Listing(lister.files, lister.skipped);
     }
 
-    /** Names Hadoop and Spark treat as hidden ('.' and '_' prefixes: checksums, temp and marker files). */
-    public static boolean hidden(Path p) {
-        String name = p.getName();
-        return name.startsWith(".") || name.startsWith("_");
-    }
-
-    /** Adds every non-hidden file under dir, at any depth. */
-    public static void collect(FileSystem fs, Path dir, List<String> files) throws IOException {
+    private void collect(Path dir) throws IOException {
+        String real = realPath(dir);
+        String first = seenFolders.putIfAbsent(real, dir.toString());
+        if (first != null) {
+            skipped.add(new SkippedFile(dir.toString(), "symbolic link to a folder already listed (" + first
+                    + "): not listed again"));
+            return;
+        }
         for (FileStatus s : fs.listStatus(dir)) {
-            if (hidden(s.getPath())) {
-                continue;
-            }
-            if (s.isDirectory()) {
-                collect(fs, s.getPath(), files);
+            if (dotEntry(s.getPath().getName())) {
+                dotEntries++;
+            } else if (s.isDirectory()) {
+                collect(s.getPath());
             } else {
                 files.add(s.getPath().toString());
             }
         }
+    }
+
+    /** The folder with symbolic links resolved where the file system has them (the local one). */
+    private String realPath(Path dir) throws IOException {
+        if (fs instanceof LocalFileSystem || fs instanceof RawLocalFileSystem) {
+            return java.nio.file.Path.of(dir.toUri()).toRealPath().toString();
+        }
+        return dir.toString();
     }
 }

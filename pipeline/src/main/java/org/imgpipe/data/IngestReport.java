@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.imgpipe.io.AtomicFiles;
+import org.imgpipe.io.CsvFiles;
 
 import java.io.IOException;
 import java.util.List;
@@ -14,14 +15,10 @@ import java.util.Map;
  * The notebook's "Count Images in Categories" per split, plus every file that was skipped and why.
  */
 public record IngestReport(String sourceRoot, String decodedDir, List<String> classNames, List<String> folds,
-                           Map<String, long[]> counts, List<Skipped> skipped, double seconds) {
+                           Map<String, long[]> counts, List<SkippedFile> skipped, double seconds) {
 
     /** The report's JSON file name inside the ingest report folder. */
     public static final String JSON_FILE = "ingest-report.json";
-
-    /** A file that was not ingested, with the reason. */
-    public record Skipped(String path, String reason) {
-    }
 
     public long decoded() {
         return counts.values().stream().mapToLong(c -> java.util.Arrays.stream(c).sum()).sum();
@@ -51,14 +48,18 @@ public record IngestReport(String sourceRoot, String decodedDir, List<String> cl
         return sb.append('\n').toString();
     }
 
-    public String csv() {
-        StringBuilder sb = new StringBuilder("split,class,count\n");
+    /**
+     * @return counts.csv (RFC 4180): split, class, count
+     * @throws IOException never in practice (written to memory)
+     */
+    public String csv() throws IOException {
+        List<List<Object>> rows = new java.util.ArrayList<>();
         for (String f : folds) {
             for (int c = 0; c < classNames.size(); c++) {
-                sb.append(f).append(',').append(classNames.get(c)).append(',').append(counts.get(f)[c]).append('\n');
+                rows.add(List.of(f, classNames.get(c), counts.get(f)[c]));
             }
         }
-        return sb.toString();
+        return CsvFiles.write(List.of("split", "class", "count"), rows);
     }
 
     /** Writes ingest-report.json and counts.csv into the report folder. */

@@ -30,24 +30,33 @@ public final class Ingestor {
     private final SparkSession spark;
     private final int imageSize;
     private final int partitions;
+    private final long maxPixels;
 
-    public Ingestor(SparkSession spark, int imageSize, int partitions) {
+    /**
+     * @param spark      the session
+     * @param imageSize  the side images are resized to, in pixels
+     * @param partitions Spark partitions for decoding; 0 = one per 2,000 files, at least the parallelism
+     * @param maxPixels  the most pixels an input image may have; larger ones are skipped and listed
+     */
+    public Ingestor(SparkSession spark, int imageSize, int partitions, long maxPixels) {
         this.spark = spark;
         this.imageSize = imageSize;
         this.partitions = partitions;
+        this.maxPixels = maxPixels;
     }
 
     public IngestReport ingest(DatasetLayout layout, Path decodedDir) throws IOException {
         long start = System.nanoTime();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Configuration conf = jsc.hadoopConfiguration();
-        List<String> files = ImageLister.list(layout, conf);
+        ImageLister.Listing listing = ImageLister.list(layout, conf);
+        List<String> files = listing.files();
         // Small tasks balance decoding across executors and keep each task's list of paths small.
         int slices = partitions > 0 ? partitions
                 : Math.max(jsc.defaultParallelism(), files.size() / FILES_PER_PARTITION);
         CountedPhase phase = CountedPhase.start(jsc.sc(), "ingest", files.size(), "files", System.out);
         JavaRDD<DecodeResult> results = jsc.parallelize(files, Math.max(1, Math.min(slices, files.size())))
-                .map(new DecodeFunction(layout.labeler(), new ImageFileReader(imageSize, new SerializableConfiguration(conf)),
+                .map(new DecodeFunction(layout.labeler(), new ImageFileReader(imageSize, maxPixels, new SerializableConfiguration(conf)),
                         phase.counter()))
                 .persist(StorageLevel.MEMORY_AND_DISK_SER());
         Path staging = AtomicFiles.tempSibling(decodedDir);
@@ -58,15 +67,16 @@ public final class Ingestor {
                     .partitionBy(DecodedStore.FOLD).parquet(staging.toString());
 
             Map<String, long[]> counts = countPerFoldAndClass(results, layout);
-            List<IngestReport.Skipped> skipped = new ArrayList<>();
-            layout.strayFiles().forEach(p -> skipped.add(new IngestReport.Skipped(p, "not inside a class folder")));
+            List<SkippedFile> skipped = new ArrayList<>();
+            layout.strayFiles().forEach(p -> skipped.add(new SkippedFile(p, "not inside a class folder")));
+            skipped.addAll(listing.skipped());
             results.filter(r -> !r.ok()).map(r -> new Tuple2<>(r.path(), r.error())).collect().stream()
-                    .map(t -> new IngestReport.Skipped(t._1(), t._2()))
+                    .map(t -> new SkippedFile(t._1(), t._2()))
                     .sorted((a, b) -> a.path().compareTo(b.path())).forEach(skipped::add);
             counts.forEach((fold, perClass) -> {
                 for (int c = 0; c < perClass.length; c++) {
                     if (perClass[c] == 0) {
-                        skipped.add(new IngestReport.Skipped(new Path(layout.folds().get(fold),
+                        skipped.add(new SkippedFile(new Path(layout.folds().get(fold),
                                 layout.classNames().get(c)).toString(), "class folder holds no decodable image"));
                     }
                 }

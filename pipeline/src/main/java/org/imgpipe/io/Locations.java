@@ -48,6 +48,16 @@ public final class Locations {
         }
     }
 
+    /**
+     * @param p an entry of a folder the pipeline writes (registry, outputs)
+     * @return whether Hadoop and Spark treat it as hidden: '.' and '_' prefixes (checksums, temporary
+     *         folders such as {@link AtomicFiles#tempSibling}, markers)
+     */
+    public static boolean hidden(Path p) {
+        String name = p.getName();
+        return name.startsWith(".") || name.startsWith("_");
+    }
+
     /** How to show a location to a user: a local file as a plain path, anything else as its URI. */
     public static String display(Path p) {
         return "file".equals(p.toUri().getScheme()) ? p.toUri().getPath() : p.toString();

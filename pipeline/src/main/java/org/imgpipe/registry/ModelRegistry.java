@@ -8,7 +8,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.FileUtil;
 import org.apache.hadoop.fs.Path;
 import org.imgpipe.cli.UserError;
-import org.imgpipe.data.ImageLister;
+import org.imgpipe.io.Locations;
 import org.imgpipe.io.AtomicFiles;
 
 import java.io.FileNotFoundException;
@@ -86,7 +86,7 @@ public final class ModelRegistry {
             return out;
         }
         for (FileStatus s : fs.listStatus(dir)) {
-            if (s.isDirectory() && !ImageLister.hidden(s.getPath())) {
+            if (s.isDirectory() && !Locations.hidden(s.getPath())) {
                 out.add(version(s.getPath().getName()));
             }
         }

@@ -16,7 +16,9 @@ import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.SerializableConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.imgpipe.data.ImageFileReader;
+import org.imgpipe.data.SkippedFile;
 import org.imgpipe.io.AtomicFiles;
+import org.imgpipe.io.CsvFiles;
 import org.imgpipe.model.ModelStore;
 import org.imgpipe.registry.ModelVersion;
 import org.imgpipe.spark.CountedPhase;
@@ -56,11 +58,19 @@ public final class BatchScorer {
     private final SparkSession spark;
     private final int batchSize;
     private final int partitions;
+    private final long maxPixels;
 
-    public BatchScorer(SparkSession spark, int batchSize, int partitions) {
+    /**
+     * @param spark      the session
+     * @param batchSize  images per inference batch on the executors
+     * @param partitions Spark partitions; 0 = one per 1,000 files, a multiple of the parallelism
+     * @param maxPixels  the most pixels an input image may have; larger ones are rejected and listed
+     */
+    public BatchScorer(SparkSession spark, int batchSize, int partitions, long maxPixels) {
         this.spark = spark;
         this.batchSize = batchSize;
         this.partitions = partitions;
+        this.maxPixels = maxPixels;
     }
 
     /** What one run did and where its results are. */
@@ -95,24 +105,25 @@ public final class BatchScorer {
                 System.out);
         JavaRDD<ScoreResult> results = jsc.parallelize(files, Math.max(1, Math.min(slices, files.size())))
                 .mapPartitions(new PartitionScorer(broadcast,
-                        new ImageFileReader(version.imageSize(), new SerializableConfiguration(conf)), batchSize,
+                        new ImageFileReader(version.imageSize(), maxPixels, new SerializableConfiguration(conf)), batchSize,
                         SparkSessions.threadsPerTask(jsc.getConf()), phase.counter()))
                 .persist(StorageLevel.MEMORY_AND_DISK_SER());
         try (phase) {
             JavaRDD<Row> predictions = results.filter(ScoreResult::ok).map(r -> rows.row(r.path(), r.probabilities()));
             var frame = spark.createDataFrame(predictions, rows.schema());
             frame.write().mode(SaveMode.ErrorIfExists).parquet(new Path(staging, "predictions").toString());
-            frame.write().mode(SaveMode.ErrorIfExists).option("header", "true")
+            // RFC 4180: a quote inside a field is doubled (Spark's default escapes it with a backslash).
+            frame.write().mode(SaveMode.ErrorIfExists).option("header", "true").option("escape", "\"")
                     .csv(new Path(staging, "predictions-csv").toString());
 
             // Tuples: Kryo, Spark's serializer here, cannot build records.
-            List<ScoreInput.Rejected> undecodable = results.filter(r -> !r.ok())
+            List<SkippedFile> undecodable = results.filter(r -> !r.ok())
                     .map(r -> new scala.Tuple2<>(r.path(), r.error())).collect().stream()
-                    .map(t -> new ScoreInput.Rejected(t._1(), t._2())).toList();
+                    .map(t -> new SkippedFile(t._1(), t._2())).toList();
             long scored = files.size() - undecodable.size();
-            List<ScoreInput.Rejected> rejected = new ArrayList<>(found.notImages());
+            List<SkippedFile> rejected = new ArrayList<>(found.notImages());
             rejected.addAll(undecodable);
-            rejected.sort(Comparator.comparing(ScoreInput.Rejected::path));
+            rejected.sort(Comparator.comparing(SkippedFile::path));
             AtomicFiles.writeString(new Path(staging, "rejected.csv"), conf, rejectedCsv(rejected));
             Summary summary = new Summary(runDir.toString(), input, version.id(), scored, rejected.size(), already,
                     (System.nanoTime() - t0) / 1e9);
@@ -151,16 +162,9 @@ public final class BatchScorer {
         return done;
     }
 
-    static String rejectedCsv(List<ScoreInput.Rejected> rejected) {
-        StringBuilder sb = new StringBuilder("path,reason\n");
-        for (ScoreInput.Rejected r : rejected) {
-            sb.append(csvField(r.path())).append(',').append(csvField(r.reason())).append('\n');
-        }
-        return sb.toString();
-    }
-
-    private static String csvField(String s) {
-        return s.contains(",") || s.contains("\"") || s.contains("\n")
-                ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    /** rejected.csv: RFC 4180, columns path and reason. */
+    static String rejectedCsv(List<SkippedFile> rejected) throws IOException {
+        return CsvFiles.write(List.of("path", "reason"), rejected.stream().map(r -> List.of(r.path(), r.reason()))
+                .toList());
     }
 }

@@ -13,7 +13,7 @@ import java.util.List;
 /**
  * The flat row layout of predictions, the same in Parquet and CSV: path, predicted index, class and
  * confidence, the top three classes with their probabilities, one probability column per class
- * ({@code p_<class name>}), the model version and the scoring time.
+ * ({@code p_<index>_<class name>}), the model version and the scoring time.
  */
 final class PredictionRows implements Serializable {
     static final String PATH = "path";
@@ -40,16 +40,25 @@ final class PredictionRows implements Serializable {
             s = s.add("top" + k + "_class", DataTypes.StringType, true)
                     .add("top" + k + "_probability", DataTypes.FloatType, true);
         }
-        for (String c : classNames) {
-            s = s.add(probabilityColumn(c), DataTypes.FloatType, false);
+        for (int c = 0; c < classNames.size(); c++) {
+            s = s.add(probabilityColumn(c, classNames.get(c)), DataTypes.FloatType, false);
         }
         return s.add(MODEL_VERSION, DataTypes.StringType, false)
                 .add("scored_at", DataTypes.TimestampType, false);
     }
 
-    /** Parquet and CSV both accept letters, digits and underscores in column names. */
-    static String probabilityColumn(String className) {
-        return "p_" + className.replaceAll("[^A-Za-z0-9_]", "_");
+    /**
+     * The probability column of a class: {@code p_<index>_<name>} with every character other than ASCII
+     * letters, digits and '_' replaced by '_'. The index keeps columns unique for any set of class
+     * folders, also those that differ only in case ({@code Cat}, {@code cat}: Spark matches column names
+     * case-insensitively) or only in characters the replacement merges ({@code 猫}, {@code 犬}).
+     *
+     * @param index the class index, 0..K-1
+     * @param name  the class name
+     * @return the column name
+     */
+    static String probabilityColumn(int index, String name) {
+        return "p_" + index + "_" + name.replaceAll("[^A-Za-z0-9_]", "_");
     }
 
     Row row(String path, float[] p) {

@@ -7,6 +7,7 @@ import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.imgpipe.config.EvalOptions;
 import org.imgpipe.config.PipelineConfig;
+import org.imgpipe.data.DatasetManifest;
 import org.imgpipe.data.DecodedStore;
 import org.imgpipe.eval.ClassificationMetrics;
 import org.imgpipe.eval.DistributedEvaluator;
@@ -34,6 +35,17 @@ public final class EvaluateWorkflow {
     public record Result(ClassificationMetrics metrics, Path metricsFile) {
     }
 
+    /**
+     * Checks, before any work, that pipeline.eval.split has ingested images.
+     *
+     * @throws UserError naming the split when it has none
+     */
+    public void requireSplit() {
+        Configuration conf = spark.sparkContext().hadoopConfiguration();
+        DatasetManifest.read(Workspace.of(config, conf).decoded(), conf)
+                .requireImages(config.eval().split(), "pipeline.eval.split");
+    }
+
     /** Evaluates pipeline.eval.model on pipeline.eval.split. */
     public Result run() throws IOException {
         Workspace ws = Workspace.of(config, spark.sparkContext().hadoopConfiguration());
@@ -48,6 +60,7 @@ public final class EvaluateWorkflow {
         EvalOptions eval = config.eval();
         Locations.requireWritable(outputDir, "pipeline.eval.output-dir", conf);
         DecodedStore store = DecodedStore.open(spark, ws.decoded());
+        store.manifest().requireImages(eval.split(), "pipeline.eval.split");
         ComputationGraph graph = ModelStore.load(modelFile, conf);
         String phase = "evaluate " + eval.split();
         EvalAccumulator acc = new DistributedEvaluator(jsc, store.manifest().imageSize(), eval.batchSize(),

@@ -34,7 +34,7 @@ public final class IngestWorkflow {
         Locations.requireWritable(ws.ingestReports(), "pipeline.ingest.report-dir", conf);
         Path root = data.usesSampleData() ? sampleData(ws, data, conf) : Locations.resolve(data.root(), conf);
         DatasetLayout layout = DatasetLayout.scan(root, data.allFolds(), conf);
-        IngestReport report = new Ingestor(spark, data.imageSize(), config.ingest().partitions())
+        IngestReport report = new Ingestor(spark, data.imageSize(), config.ingest().partitions(), data.maxPixels())
                 .ingest(layout, ws.decoded());
         report.write(ws.ingestReports(), conf);
         System.out.printf("Ingested %,d images of %d classes from %s in %.1fs into %s%n", report.decoded(),

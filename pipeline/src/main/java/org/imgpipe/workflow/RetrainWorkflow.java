@@ -53,6 +53,8 @@ public final class RetrainWorkflow {
         ModelRegistry registry = new ModelRegistry(ws.registry(), conf);
         Optional<String> current = registry.currentId();
         new IngestWorkflow(config, spark).run();
+        // Before training: a model must not be registered, let alone promoted, that cannot be evaluated.
+        new EvaluateWorkflow(config, spark).requireSplit();
         String candidate = new TrainWorkflow(config, spark).run().version().id();
         String split = config.eval().split();
         Map<String, Double> candidateMetrics = evaluate(registry, candidate, ws);

@@ -36,7 +36,7 @@ public final class ScoreWorkflow {
                 + " has no current model: train one, or promote a version (models promote ID)"))
                 : score.modelVersion();
         ModelVersion version = registry.version(id);
-        BatchScorer.Summary s = new BatchScorer(spark, score.batchSize(), score.partitions())
+        BatchScorer.Summary s = new BatchScorer(spark, score.batchSize(), score.partitions(), config.data().maxPixels())
                 .score(score.input(), output, version, ModelStore.load(registry.modelFile(id), conf), score.incremental());
         System.out.printf("Scored %,d images with model %s in %.1fs (%,d rejected, %,d already scored)%n", s.scored(),
                 id, s.seconds(), s.rejected(), s.alreadyScored());

@@ -79,8 +79,8 @@ public final class TrainWorkflow {
             throw new UserError("the data in " + ws.decoded() + " was ingested at " + manifest.imageSize() + "px but "
                     + "pipeline.data.image-size is " + data.imageSize() + ": rerun ingest");
         }
-        requireExamples(manifest, data.trainFolds());
-        requireExamples(manifest, List.of(data.validationFold()));
+        data.trainFolds().forEach(f -> manifest.requireImages(f, "pipeline.data.train-folds"));
+        manifest.requireImages(data.validationFold(), "pipeline.data.validation-fold");
 
         RunRecord.write(RunRecord.capture(config, spark.sparkContext()), ws.runRecord(), conf);
         ResumeCheckpoint.Snapshot snapshot = train.resume() ? ResumeCheckpoint.read(ws.checkpoint(), conf) : null;
@@ -192,14 +192,5 @@ public final class TrainWorkflow {
         run.put("pipeline.data.validation-fold",
                 data.validationFold() + " " + manifest.fingerprint(data.validationFold()));
         return run;
-    }
-
-    private static void requireExamples(DatasetManifest manifest, List<String> folds) {
-        for (String f : folds) {
-            if (manifest.count(f) == 0) {
-                throw new UserError("fold '" + f + "' has no decoded images (ingested folds: "
-                        + manifest.counts().keySet() + "): check pipeline.data settings and rerun ingest");
-            }
-        }
     }
 }

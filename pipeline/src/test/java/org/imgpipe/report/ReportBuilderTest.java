@@ -3,6 +3,7 @@ package org.imgpipe.report;
 import org.imgpipe.config.AugmentOptions;
 import org.imgpipe.data.IngestReport;
 import org.imgpipe.data.LabeledImage;
+import org.imgpipe.data.SkippedFile;
 import org.imgpipe.eval.ClassificationMetrics;
 import org.imgpipe.eval.ConfidentMistakes;
 import org.imgpipe.eval.EvalAccumulator;
@@ -42,7 +43,7 @@ class ReportBuilderTest {
     private static RunOutputs run(boolean ingested, boolean trained, boolean evaluated, AugmentOptions augment) {
         IngestReport ingest = new IngestReport("file:/data", "file:/work/decoded", CLASSES, List.of("train1", "train2"),
                 Map.of("train1", new long[]{2, 2, 2}, "train2", new long[]{1, 1, 1}),
-                List.of(new IngestReport.Skipped("file:/data/train1/cat/x.png", "not an image")), 1.5);
+                List.of(new SkippedFile("file:/data/train1/cat/x.png", "not an image")), 1.5);
         List<LabeledImage> samples = List.of(new LabeledImage(0, new byte[12]), new LabeledImage(1, new byte[12]),
                 new LabeledImage(2, new byte[12]));
         return new RunOutputs("/work", ingested ? CLASSES : List.of(), ingested ? Optional.of(ingest) : Optional.empty(),

@@ -115,7 +115,7 @@ class ScoringAndRetrainingTest {
             String path = r.getAs("path");
             float[] p = new float[10];
             for (int c = 0; c < 10; c++) {
-                p[c] = r.getAs("p_" + SampleDataGenerator.CLASS_NAMES.get(c));
+                p[c] = r.getAs("p_" + c + "_" + SampleDataGenerator.CLASS_NAMES.get(c));
             }
             int predicted = r.getAs("predicted_index");
             assertEquals(SampleDataGenerator.CLASS_NAMES.get(predicted), r.getAs("predicted_class"));
