@@ -2,6 +2,7 @@ package org.imgpipe.data;
 
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
+import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.stream.ImageInputStream;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
@@ -64,20 +65,17 @@ public final class ImageDecoder implements Serializable {
         if (encoded.length == 0) {
             throw new UndecodableImageException("empty file");
         }
-        BufferedImage img = read(encoded);
-        int w = img.getWidth();
-        int h = img.getHeight();
-        byte[] rgb;
-        try {
-            rgb = toRgb(img);
-        } catch (RuntimeException e) {
-            throw new UndecodableImageException("unsupported pixel format: " + e);
-        }
-        return w == size && h == size ? rgb : BilinearResizer.resize(rgb, h, w, size, size);
+        Decoded d = read(encoded);
+        return d.width() == size && d.height() == size ? d.rgb()
+                : BilinearResizer.resize(d.rgb(), d.height(), d.width(), size, size);
+    }
+
+    /** An image at its own size as HWC RGB uint8. */
+    private record Decoded(int width, int height, byte[] rgb) {
     }
 
     /** Reads the first image, checking its size from the header and refusing a partial decode. */
-    private BufferedImage read(byte[] encoded) throws UndecodableImageException {
+    private Decoded read(byte[] encoded) throws UndecodableImageException {
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(encoded))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
@@ -95,18 +93,33 @@ public final class ImageDecoder implements Serializable {
                 }
                 List<String> warnings = new ArrayList<>();
                 reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
-                BufferedImage img = reader.read(0);
+                Decoded d;
+                IIOMetadata metadata = "jpeg".equalsIgnoreCase(reader.getFormatName()) ? reader.getImageMetadata(0)
+                        : null;
+                if (metadata != null && CmykJpeg.isCmyk(metadata)) {
+                    d = new Decoded((int) width, (int) height, CmykJpeg.toRgb(metadata, reader.readRaster(0, null)));
+                } else {
+                    d = new Decoded((int) width, (int) height, rgb(reader.read(0)));
+                }
                 for (String w : warnings) {
                     if (TRUNCATED.matcher(w).find()) {
                         throw new UndecodableImageException("truncated image, only partly decodable (" + w + ")");
                     }
                 }
-                return img;
+                return d;
             } finally {
                 reader.dispose();
             }
         } catch (IOException | RuntimeException e) {
             throw new UndecodableImageException("corrupt image: " + e.getMessage());
+        }
+    }
+
+    private static byte[] rgb(BufferedImage img) throws UndecodableImageException {
+        try {
+            return toRgb(img);
+        } catch (RuntimeException e) {
+            throw new UndecodableImageException("unsupported pixel format: " + e);
         }
     }
 
