@@ -97,7 +97,8 @@ class ReportBrowserTest {
     @Test
     void theCheckFailsABrokenImageAMissingSectionAndAFailedLoad() throws Exception {
         String html = Files.readString(full);
-        String broken = html.replaceFirst("data:image/png;base64,iVBOR", "data:image/png;base64,AAAA")
+        // The first image's data becomes three zero bytes: valid base64, not a PNG.
+        String broken = html.replaceFirst("data:image/png;base64,[A-Za-z0-9+/=]+", "data:image/png;base64,AAAA")
                 .replaceFirst("<h2>ROC curves</h2>", "")
                 .replace("</body>", "<img alt=\"missing file\" src=\"missing.png\"></body>");
         Path page = full.resolveSibling("broken.html");
@@ -105,9 +106,7 @@ class ReportBrowserTest {
         HeadlessChromium.Page seen = chromium.open(page);
         assertEquals(List.of("Images per class in train1", "missing file"), seen.brokenImages());
         assertTrue(!seen.headings().contains("ROC curves"));
-        assertEquals(2, seen.consoleErrors().size(), seen.consoleErrors().toString());
-        assertTrue(seen.consoleErrors().get(0).endsWith("Failed to load resource: net::ERR_INVALID_URL"),
-                seen.consoleErrors().get(0));
-        assertTrue(seen.consoleErrors().get(1).contains("missing.png"), seen.consoleErrors().get(1));
+        assertTrue(seen.consoleErrors().stream().anyMatch(e -> e.contains("missing.png")),
+                "the failed load is a console error: " + seen.consoleErrors());
     }
 }

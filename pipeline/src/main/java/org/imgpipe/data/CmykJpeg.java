@@ -10,8 +10,9 @@ import java.awt.image.Raster;
  * Four-channel (CMYK) JPEGs converted to RGB as PIL's {@code Image.convert("RGB")} and TensorFlow's
  * JPEG decoder do: R = (255 - C) * (255 - K) / 255, likewise G from M and B from Y, on the CMYK
  * values as stored. ImageIO's own conversion goes through a colour profile and gives much lighter
- * mid-tones (C0 M200 Y200 K0 becomes 255,128,128 instead of 255,55,55). Adobe's APP14 marker, which
- * Photoshop and PIL write, means the channels are stored inverted (255 - C).
+ * mid-tones (C0 M200 Y200 K0 becomes 255,128,128 instead of 255,55,55). The channels are taken as
+ * stored inverted (255 - C), Adobe's convention, which Photoshop and PIL write and which PIL assumes
+ * for every CMYK JPEG, with or without Adobe's APP14 marker.
  */
 final class CmykJpeg {
     /** The native metadata format of ImageIO's JPEG reader. */
@@ -36,13 +37,10 @@ final class CmykJpeg {
     }
 
     /**
-     * @param metadata the image's metadata (whether the Adobe marker is there)
-     * @param raw      the four channels as stored, from {@code ImageReader.readRaster}
+     * @param raw the four channels as stored (inverted), from {@code ImageReader.readRaster}
      * @return {@code [h, w, 3]} RGB uint8, row-major HWC
      */
-    static byte[] toRgb(IIOMetadata metadata, Raster raw) {
-        boolean inverted = ((Element) metadata.getAsTree(JPEG_METADATA)).getElementsByTagName("app14Adobe")
-                .getLength() > 0;
+    static byte[] toRgb(Raster raw) {
         int w = raw.getWidth();
         int h = raw.getHeight();
         byte[] out = new byte[w * h * 3];
@@ -50,11 +48,9 @@ final class CmykJpeg {
         for (int y = 0, i = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
                 raw.getPixel(x, y, px);
-                // "white" amounts: 255 - C etc., which Adobe files store directly
-                int k = inverted ? px[3] : 255 - px[3];
+                // stored inverted: px[c] is 255 - C, so R = (255 - C)(255 - K) / 255 = px[0] * px[3] / 255
                 for (int c = 0; c < 3; c++) {
-                    int v = inverted ? px[c] : 255 - px[c];
-                    out[i++] = (byte) Math.round(v * k / 255.0);
+                    out[i++] = (byte) Math.round(px[c] * px[3] / 255.0);
                 }
             }
         }

@@ -97,7 +97,7 @@ public final class ImageDecoder implements Serializable {
                 IIOMetadata metadata = "jpeg".equalsIgnoreCase(reader.getFormatName()) ? reader.getImageMetadata(0)
                         : null;
                 if (metadata != null && CmykJpeg.isCmyk(metadata)) {
-                    d = new Decoded((int) width, (int) height, CmykJpeg.toRgb(metadata, reader.readRaster(0, null)));
+                    d = new Decoded((int) width, (int) height, CmykJpeg.toRgb(reader.readRaster(0, null)));
                 } else {
                     d = new Decoded((int) width, (int) height, rgb(reader.read(0)));
                 }

@@ -57,11 +57,10 @@ class PilColourParityTest {
     }
 
     @Test
-    void withoutTheAdobeMarkerTheChannelsAreNotInverted() throws Exception {
-        // The flat file's stored channels are 255, 55, 55, 255 (inverted C0 M200 Y200 K0); read as plain
-        // CMYK that is full black ink, which PIL also shows as black.
+    void withoutTheAdobeMarkerPilStillAssumesInvertedChannels() throws Exception {
+        // PIL reads every CMYK JPEG as Adobe's inverted CMYK ("assume adobe conventions"): the same colour.
         byte[] px = DECODER.decode(withoutApp14(fixture("cmyk-flat.jpg")));
-        assertPixel(px, 4, 4, 0, 0, 0);
+        assertPixel(px, 4, 4, 255, 55, 55);
     }
 
     /** The JPEG without its APP14 (Adobe) segment. */

@@ -58,7 +58,8 @@ class UnusualImagesTest {
     @Test
     void aCmykJpegIsConvertedToRgb() throws Exception {
         // Full cyan ink, nothing else (no red, full green and blue), stored inverted as Adobe
-        // applications write CMYK JPEGs.
+        // applications write CMYK JPEGs; ImageIO's writer adds no APP14 marker, and PIL reads this file
+        // as (0, 255, 255) all the same.
         WritableRaster cmyk = Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, 40, 40, 4, null);
         for (int y = 0; y < 40; y++) {
             for (int x = 0; x < 40; x++) {
@@ -71,7 +72,7 @@ class UnusualImagesTest {
             writer.setOutput(out);
             writer.write(null, new IIOImage(cmyk, null, null), null);
         }
-        assertUniform(decoder.decode(bytes.toByteArray()), 0, 255, 255, 12);
+        assertUniform(decoder.decode(bytes.toByteArray()), 0, 255, 255, 1);
     }
 
     @Test
