@@ -4,20 +4,16 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.imgpipe.SparkTestSession;
+import org.imgpipe.TestImages;
 import org.imgpipe.cli.UserError;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.imageio.ImageIO;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.CRC32;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -38,47 +34,8 @@ class RealWorldInputsTest {
         conf = spark.sparkContext().hadoopConfiguration();
     }
 
-    /** A 32x32 image, a gradient over one colour, encoded in the given format. */
-    static byte[] image(String format, int rgb) throws Exception {
-        return image(format, rgb, 32);
-    }
-
-    /** A size x size image whose pixels vary (so a JPEG's scan data is most of the file). */
-    static byte[] image(String format, int rgb, int size) throws Exception {
-        BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < size; y++) {
-            for (int x = 0; x < size; x++) {
-                img.setRGB(x, y, rgb ^ (x * 3 + y) ^ ((x * 7919 + y * 104729) & 0x3f3f3f));
-            }
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(img, format, out);
-        return out.toByteArray();
-    }
-
-    /**
-     * A PNG whose header declares width x height but which carries no pixel data: a decoder that
-     * trusts the header allocates width * height pixels before it finds out.
-     */
-    static byte[] pngHeaderOnly(int width, int height) {
-        ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(width).putInt(height).put((byte) 8).put((byte) 2)
-                .put((byte) 0).put((byte) 0).put((byte) 0);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(new byte[]{(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
-        chunk(out, "IHDR", ihdr.array());
-        chunk(out, "IEND", new byte[0]);
-        return out.toByteArray();
-    }
-
-    private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
-        out.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
-        byte[] t = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        out.writeBytes(t);
-        out.writeBytes(data);
-        CRC32 crc = new CRC32();
-        crc.update(t);
-        crc.update(data);
-        out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+    private static byte[] image(String format, int rgb) throws Exception {
+        return TestImages.encoded(format, rgb, 32);
     }
 
     private static void write(java.nio.file.Path file, byte[] bytes) throws Exception {
@@ -128,8 +85,8 @@ class RealWorldInputsTest {
             throws Exception {
         java.nio.file.Path root = dir.resolve("data");
         write(root.resolve("train1/cat/ok.png"), image("png", 0x445566));
-        write(root.resolve("train1/cat/bomb.png"), pngHeaderOnly(26_000, 26_000));
-        byte[] jpeg = image("jpg", 0x778899, 256);
+        write(root.resolve("train1/cat/bomb.png"), TestImages.pngHeaderOnly(26_000, 26_000));
+        byte[] jpeg = TestImages.encoded("jpg", 0x778899, 256);
         write(root.resolve("train1/cat/half.jpg"), Arrays.copyOf(jpeg, jpeg.length / 2));
         write(root.resolve("train1/cat/locked.png"), image("png", 0x000000));
         root.resolve("train1/cat/locked.png").toFile().setReadable(false);
@@ -150,7 +107,7 @@ class RealWorldInputsTest {
     void theDecoderChecksThePixelCountBeforeDecoding() {
         ImageDecoder small = new ImageDecoder(32, 1000);
         UndecodableImageException e = assertThrows(UndecodableImageException.class,
-                () -> small.decode(pngHeaderOnly(40, 30)));
+                () -> small.decode(TestImages.pngHeaderOnly(40, 30)));
         assertEquals("40 x 30 pixels, more than pipeline.data.max-pixels (1,000): a decompression bomb, or raise "
                 + "the limit", e.getMessage());
     }

@@ -5,6 +5,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.imgpipe.SparkTestSession;
+import org.imgpipe.TestImages;
 import org.imgpipe.data.ImageDecoder;
 import org.imgpipe.io.CsvFiles;
 import org.imgpipe.model.ModelS;
@@ -13,15 +14,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.imageio.ImageIO;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import java.util.zip.CRC32;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,29 +32,7 @@ class ScoringInputsTest {
     }
 
     private static byte[] png(int rgb) throws Exception {
-        BufferedImage img = new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < 32; y++) {
-            for (int x = 0; x < 32; x++) {
-                img.setRGB(x, y, rgb ^ (x + y));
-            }
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(img, "png", out);
-        return out.toByteArray();
-    }
-
-    /** A PNG that declares 26,000 x 26,000 pixels (2.7 GB as RGB) and holds none. */
-    private static byte[] bomb() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(new byte[]{(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
-        byte[] ihdr = ByteBuffer.allocate(17).put("IHDR".getBytes()).putInt(26_000).putInt(26_000).put((byte) 8)
-                .put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0).array();
-        out.writeBytes(ByteBuffer.allocate(4).putInt(13).array());
-        out.writeBytes(ihdr);
-        CRC32 crc = new CRC32();
-        crc.update(ihdr);
-        out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
-        return out.toByteArray();
+        return TestImages.encoded("png", rgb, 32);
     }
 
     private static void write(java.nio.file.Path file, byte[] bytes) throws Exception {
@@ -79,7 +53,7 @@ class ScoringInputsTest {
         java.nio.file.Path dump = dir.resolve("dump[1]");
         write(dump.resolve("Screenshot 2024-01-01 at 12:30:00.png"), png(0x102030));
         write(dump.resolve("_tmp/ok.png"), png(0x203040));
-        write(dump.resolve("bomb.png"), bomb());
+        write(dump.resolve("bomb.png"), TestImages.pngHeaderOnly(26_000, 26_000));
         write(dump.resolve("quote\"q.txt"), new byte[]{1});
         java.nio.file.Path out = dir.resolve("scores");
         BatchScorer.Summary s = score(dump, out, List.of("a", "b"));
