@@ -4,9 +4,13 @@ import org.imgpipe.eval.RocCurve;
 import org.imgpipe.train.EpochResult;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.LegendItem;
+import org.jfree.chart.LegendItemCollection;
 import org.jfree.chart.annotations.XYTextAnnotation;
 import org.jfree.chart.axis.AxisLocation;
+import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.axis.SymbolAxis;
 import org.jfree.chart.labels.StandardCategoryItemLabelGenerator;
 import org.jfree.chart.plot.CategoryPlot;
@@ -19,10 +23,8 @@ import org.jfree.chart.renderer.category.StandardBarPainter;
 import org.jfree.chart.renderer.xy.XYBlockRenderer;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.title.PaintScaleLegend;
-import org.jfree.chart.ui.RectangleAnchor;
 import org.jfree.chart.ui.RectangleEdge;
 import org.jfree.chart.ui.RectangleInsets;
-import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.category.DefaultCategoryDataset;
 import org.jfree.data.xy.DefaultXYZDataset;
 import org.jfree.data.xy.XYSeries;
@@ -33,6 +35,8 @@ import java.awt.Color;
 import java.awt.Font;
 import java.awt.Paint;
 import java.awt.Stroke;
+import java.awt.geom.Line2D;
+import java.text.DecimalFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
@@ -84,7 +88,8 @@ public final class Charts {
 
     /**
      * One Keras metric per epoch for training and validation, the reference's dashed beneath, and a
-     * vertical line after each epoch whose successor trained with a lower learning rate.
+     * vertical line after each epoch whose successor trained with a lower learning rate. Loss is drawn on
+     * a logarithmic axis.
      *
      * @param metric    {@code accuracy} or {@code loss} (the validation one is {@code val_} + metric)
      * @param run       this run's epochs
@@ -108,11 +113,17 @@ public final class Charts {
         }
         plot.setRenderer(r);
         integerEpochs(plot);
-        ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
-        HistoryFigures.lrDrops(run).forEach(e -> plot.addDomainMarker(marker(e + 0.5, "LR drop after epoch " + e,
-                TAB10[3])));
-        HistoryFigures.lrDrops(reference).forEach(e -> plot.addDomainMarker(marker(e + 0.5, "reference LR drop",
-                Color.GRAY)));
+        if (metric.equals("loss")) {
+            plot.setRangeAxis(logAxis(metric));
+        } else {
+            ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
+        }
+        // Marker labels collide when the run's and the reference's drops are an epoch or two apart, so
+        // the legend names the lines instead.
+        LegendItemCollection legend = plot.getLegendItems();
+        addLrDrops(plot, legend, HistoryFigures.lrDrops(run), "LR drop", TAB10[3]);
+        addLrDrops(plot, legend, HistoryFigures.lrDrops(reference), "LR drop (reference)", Color.GRAY);
+        plot.setFixedLegendItems(legend);
         return png(style(chart), 720, 420);
     }
 
@@ -252,14 +263,28 @@ public final class Charts {
         epochs.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
     }
 
-    private static ValueMarker marker(double x, String label, Color color) {
-        ValueMarker m = new ValueMarker(x, color, DASHED);
-        m.setLabel(label);
-        m.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-        m.setLabelPaint(color);
-        m.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
-        m.setLabelTextAnchor(TextAnchor.TOP_LEFT);
-        return m;
+    /** A dashed vertical line between each epoch in {@code epochs} and the next, named once in the legend. */
+    private static void addLrDrops(XYPlot plot, LegendItemCollection legend, List<Integer> epochs, String name,
+                                   Color color) {
+        if (epochs.isEmpty()) {
+            return;
+        }
+        epochs.forEach(e -> plot.addDomainMarker(new ValueMarker(e + 0.5, color, DASHED)));
+        legend.add(new LegendItem(name, null, null, null, new Line2D.Double(-8, 0, 8, 0), DASHED, color));
+    }
+
+    /**
+     * A logarithmic loss axis: the first epoch's loss (mostly the L1/L2 penalty of freshly initialised
+     * weights) is ten times the later ones and would flatten them on a linear axis.
+     */
+    private static LogAxis logAxis(String label) {
+        LogAxis axis = new LogAxis(label + " (log scale)");
+        axis.setBase(10);
+        // A tick unit of log10(2) puts the ticks on powers of two: ..., 0.5, 1, 2, 4, 8.
+        axis.setAutoTickUnitSelection(false);
+        axis.setTickUnit(new NumberTickUnit(Math.log10(2)));
+        axis.setNumberFormatOverride(new DecimalFormat("0.###"));
+        return axis;
     }
 
     private static JFreeChart style(JFreeChart chart) {
