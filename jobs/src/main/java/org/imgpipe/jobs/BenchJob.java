@@ -1,8 +1,7 @@
 package org.imgpipe.jobs;
 
 import org.imgpipe.bench.Benchmark;
-import org.imgpipe.cli.ExitCodes;
-import org.imgpipe.cli.JobRunner;
+import org.imgpipe.base.ExitCodes;
 
 /** The throughput benchmark behind scripts/bench.sh ({@code --quick} for a short run). */
 public final class BenchJob {

@@ -1,9 +1,8 @@
 package org.imgpipe.jobs;
 
 import org.apache.hadoop.conf.Configuration;
-import org.imgpipe.cli.ExitCodes;
-import org.imgpipe.cli.JobRunner;
-import org.imgpipe.cli.UserError;
+import org.imgpipe.base.ExitCodes;
+import org.imgpipe.base.UserError;
 import org.imgpipe.data.Cifar10BinaryConverter;
 import org.imgpipe.io.Locations;
 import org.imgpipe.spark.SparkSessions;

@@ -1,7 +1,6 @@
 package org.imgpipe.jobs;
 
-import org.imgpipe.cli.ExitCodes;
-import org.imgpipe.cli.JobRunner;
+import org.imgpipe.base.ExitCodes;
 import org.imgpipe.workflow.IngestWorkflow;
 
 /** spark-submit entry point: decode the image folds into the work area. */

@@ -1,8 +1,7 @@
 package org.imgpipe.jobs;
 
 import org.apache.hadoop.conf.Configuration;
-import org.imgpipe.cli.ExitCodes;
-import org.imgpipe.cli.JobRunner;
+import org.imgpipe.base.ExitCodes;
 import org.imgpipe.io.Locations;
 import org.imgpipe.registry.ModelRegistry;
 import org.imgpipe.registry.RegistryCommand;

@@ -1,7 +1,6 @@
 package org.imgpipe.jobs;
 
-import org.imgpipe.cli.ExitCodes;
-import org.imgpipe.cli.JobRunner;
+import org.imgpipe.base.ExitCodes;
 import org.imgpipe.workflow.RetrainWorkflow;
 
 /**

@@ -1,9 +1,7 @@
 package org.imgpipe.jobs;
 
 import org.apache.hadoop.fs.Path;
-import org.imgpipe.cli.ExitCodes;
-import org.imgpipe.cli.JobOption;
-import org.imgpipe.cli.JobRunner;
+import org.imgpipe.base.ExitCodes;
 import org.imgpipe.io.Locations;
 import org.imgpipe.workflow.ScoreWorkflow;
 

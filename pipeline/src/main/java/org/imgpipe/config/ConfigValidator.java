@@ -3,7 +3,7 @@ package org.imgpipe.config;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
-import org.imgpipe.cli.UserError;
+import org.imgpipe.base.UserError;
 
 import java.util.Map;
 import java.util.Set;

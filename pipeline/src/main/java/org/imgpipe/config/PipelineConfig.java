@@ -9,8 +9,7 @@ import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import org.apache.hadoop.conf.Configuration;
-import org.imgpipe.cli.JobArgs;
-import org.imgpipe.cli.UserError;
+import org.imgpipe.base.UserError;
 
 import java.io.File;
 import java.util.Map;
@@ -38,9 +37,20 @@ public final class PipelineConfig {
         this.config = config;
     }
 
-    public static PipelineConfig load(JobArgs args) {
-        Config user = args.configFile() == null ? ConfigFactory.empty() : parseUserFile(args.configFile());
-        return fromLayers(overrides(args.overrides()), systemProperties(), user);
+    /**
+     * The job's configuration: {@code overrides} over JVM system properties under {@code pipeline.} over
+     * the user's file over the packaged defaults, validated.
+     *
+     * @param configFile a HOCON file of the user's ({@code --config}), or null for none
+     * @param overrides  {@code key=value} pairs from the command line ({@code -Dkey=value}), values in
+     *                   HOCON syntax
+     * @return the validated configuration
+     * @throws UserError when the file does not exist or does not parse, a key is unknown or a value has
+     *                   the wrong type or range (the message names the key)
+     */
+    public static PipelineConfig load(String configFile, Map<String, String> overrides) {
+        Config user = configFile == null ? ConfigFactory.empty() : parseUserFile(configFile);
+        return fromLayers(overrides(overrides), systemProperties(), user);
     }
 
     /** Defaults overridden by {@code key=value} pairs; for tests and embedding. */

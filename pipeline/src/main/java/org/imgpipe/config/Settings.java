@@ -2,7 +2,7 @@ package org.imgpipe.config;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
-import org.imgpipe.cli.UserError;
+import org.imgpipe.base.UserError;
 
 import java.util.List;
 import java.util.function.Function;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
-import org.imgpipe.cli.UserError;
+import org.imgpipe.base.UserError;
 import org.imgpipe.io.AtomicFiles;
 
 import java.io.IOException;

@@ -7,7 +7,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.imgpipe.cli.UserError;
+import org.imgpipe.base.UserError;
 
 import static org.apache.spark.sql.functions.col;
 

@@ -1,6 +1,6 @@
 package org.imgpipe.io;
 
-import org.imgpipe.cli.UserError;
+import org.imgpipe.base.UserError;
 
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;

@@ -3,7 +3,7 @@ package org.imgpipe.io;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.imgpipe.cli.UserError;
+import org.imgpipe.base.UserError;
 
 import java.io.IOException;
 

@@ -7,7 +7,7 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.FileUtil;
 import org.apache.hadoop.fs.Path;
-import org.imgpipe.cli.UserError;
+import org.imgpipe.base.UserError;
 import org.imgpipe.io.Locations;
 import org.imgpipe.io.AtomicFiles;
 

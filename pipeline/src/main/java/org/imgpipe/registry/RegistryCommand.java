@@ -1,6 +1,6 @@
 package org.imgpipe.registry;
 
-import org.imgpipe.cli.UserError;
+import org.imgpipe.base.UserError;
 
 import java.io.IOException;
 import java.io.PrintStream;

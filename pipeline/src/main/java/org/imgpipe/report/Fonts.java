@@ -1,6 +1,6 @@
 package org.imgpipe.report;
 
-import org.imgpipe.cli.UserError;
+import org.imgpipe.base.UserError;
 
 import java.awt.GraphicsEnvironment;
 

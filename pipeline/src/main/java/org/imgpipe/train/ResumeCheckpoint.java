@@ -6,7 +6,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
-import org.imgpipe.cli.UserError;
+import org.imgpipe.base.UserError;
 import org.imgpipe.io.AtomicFiles;
 
 import java.io.ByteArrayInputStream;

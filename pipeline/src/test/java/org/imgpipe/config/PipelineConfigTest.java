@@ -1,7 +1,6 @@
 package org.imgpipe.config;
 
-import org.imgpipe.cli.JobArgs;
-import org.imgpipe.cli.UserError;
+import org.imgpipe.base.UserError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,7 +59,7 @@ class PipelineConfigTest {
 
     @Test
     void theAugmentationProfileBuildsOnTheCifarProfile() {
-        PipelineConfig c = PipelineConfig.load(JobArgs.parse("--config", "../conf/cifar10-augment.conf"));
+        PipelineConfig c = PipelineConfig.load("../conf/cifar10-augment.conf", Map.of());
         assertEquals("../shared/data/cifar10", c.data().root());
         assertEquals("train2", c.data().testFold());
         assertEquals("horizontal-flip=true, translation=0.0, pad-crop=4, rotation=0.0, zoom=0.0, contrast=0.0, "
@@ -78,7 +77,7 @@ class PipelineConfigTest {
 
     @Test
     void derivedLocationsFollowAnOverriddenWorkDir() {
-        PipelineConfig c = PipelineConfig.load(JobArgs.parse("-Dpipeline.work.dir=hdfs://nn:8020/runs/a"));
+        PipelineConfig c = PipelineConfig.load(null, Map.of("pipeline.work.dir", "hdfs://nn:8020/runs/a"));
         assertEquals("hdfs://nn:8020/runs/a/decoded", c.ingest().outputDir());
         assertEquals("hdfs://nn:8020/runs/a/models/best.zip", c.eval().model());
     }
@@ -88,8 +87,8 @@ class PipelineConfigTest {
         Path file = dir.resolve("my.conf");
         Files.writeString(file, "pipeline.train { epochs = 7, batch-size = 64 }\n"
                 + "pipeline.data.train-folds = [train1]\n");
-        PipelineConfig c = PipelineConfig.load(JobArgs.parse("--config", file.toString(),
-                "-Dpipeline.train.epochs=3", "-Dpipeline.data.validation-fold=train5"));
+        PipelineConfig c = PipelineConfig.load(file.toString(),
+                Map.of("pipeline.train.epochs", "3", "pipeline.data.validation-fold", "train5"));
         assertEquals(3, c.train().epochs());
         assertEquals(64, c.train().batchSize());
         assertEquals(64, c.train().master().batchSizePerWorker());
@@ -99,14 +98,14 @@ class PipelineConfigTest {
 
     @Test
     void listValuesCanBeGivenOnTheCommandLine() {
-        PipelineConfig c = PipelineConfig.load(JobArgs.parse("-Dpipeline.data.train-folds=[train3, train4]"));
+        PipelineConfig c = PipelineConfig.load(null, Map.of("pipeline.data.train-folds", "[train3, train4]"));
         assertEquals(List.of("train3", "train4"), c.data().trainFolds());
     }
 
     @Test
     void anUnknownKeyIsNamedWithTheLikelyIntendedOne() {
         UserError e = assertThrows(UserError.class,
-                () -> PipelineConfig.load(JobArgs.parse("-Dpipeline.train.epoch=3")));
+                () -> PipelineConfig.load(null, Map.of("pipeline.train.epoch", "3")));
         assertEquals("unknown config key 'pipeline.train.epoch' (did you mean 'pipeline.train.epochs'?); "
                 + "every setting is listed in conf/application.conf", e.getMessage());
     }
@@ -116,14 +115,14 @@ class PipelineConfigTest {
         Path file = dir.resolve("typo.conf");
         Files.writeString(file, "pipline.train.epochs = 3\n");
         UserError e = assertThrows(UserError.class,
-                () -> PipelineConfig.load(JobArgs.parse("--config", file.toString())));
+                () -> PipelineConfig.load(file.toString(), Map.of()));
         assertTrue(e.getMessage().startsWith("unknown config key 'pipline'"), e.getMessage());
     }
 
     @Test
     void aWrongTypeNamesTheKey() {
         UserError e = assertThrows(UserError.class,
-                () -> PipelineConfig.load(JobArgs.parse("-Dpipeline.train.epochs=many")));
+                () -> PipelineConfig.load(null, Map.of("pipeline.train.epochs", "many")));
         assertTrue(e.getMessage().startsWith("config key 'pipeline.train.epochs' must be a number, got \"many\""),
                 e.getMessage());
         UserError list = assertThrows(UserError.class,
@@ -146,7 +145,7 @@ class PipelineConfigTest {
     @Test
     void aMissingConfigFileIsAUserError() {
         UserError e = assertThrows(UserError.class,
-                () -> PipelineConfig.load(JobArgs.parse("--config", "/no/such/file.conf")));
+                () -> PipelineConfig.load("/no/such/file.conf", Map.of()));
         assertTrue(e.getMessage().contains("/no/such/file.conf"), e.getMessage());
     }
 
@@ -158,8 +157,8 @@ class PipelineConfigTest {
                 + "  \"fs.s3a.path.style.access\" = true\n"
                 + "  \"fs.s3a.secret.key\" = ${?IMGPIPE_TEST_VARIABLE_THAT_IS_NOT_SET}\n"
                 + "}\n");
-        PipelineConfig c = PipelineConfig.load(JobArgs.parse("--config", file.toString(),
-                "-Dpipeline.hadoop.fs.s3a.connection.maximum=4"));
+        PipelineConfig c = PipelineConfig.load(file.toString(),
+                Map.of("pipeline.hadoop.fs.s3a.connection.maximum", "4"));
         assertEquals(Map.of("fs.s3a.endpoint", "http://127.0.0.1:9000", "fs.s3a.path.style.access", "true",
                 "fs.s3a.connection.maximum", "4"), c.hadoop());
         org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration(false);
@@ -167,19 +166,19 @@ class PipelineConfigTest {
         assertEquals("http://127.0.0.1:9000", conf.get("fs.s3a.endpoint"));
 
         UserError e = assertThrows(UserError.class,
-                () -> PipelineConfig.load(JobArgs.parse("-Dpipeline.hadoop.fs.s3a.endpoint=[a, b]")));
+                () -> PipelineConfig.load(null, Map.of("pipeline.hadoop.fs.s3a.endpoint", "[a, b]")));
         assertEquals("config key 'pipeline.hadoop.fs.s3a.endpoint' must be a string: it is a Hadoop setting",
                 e.getMessage());
     }
 
     @Test
     void renderedConfigRedactsSecretsAndKeepsTheRest() {
-        PipelineConfig c = PipelineConfig.load(JobArgs.parse(
-                "-Dpipeline.hadoop.fs.s3a.secret.key=wJalrXUtnFEMI-K7MDENG",
-                "-Dpipeline.hadoop.fs.s3a.access.key=AKIAIOSFODNN7EXAMPLE",
-                "-Dpipeline.hadoop.fs.azure.sas.token=sv-2026-sig",
-                "-Dpipeline.hadoop.hadoop.security.credential.provider.path=jceks://hdfs/creds.jceks",
-                "-Dpipeline.hadoop.fs.s3a.endpoint=http://127.0.0.1:9000"));
+        PipelineConfig c = PipelineConfig.load(null, Map.of(
+                "pipeline.hadoop.fs.s3a.secret.key", "wJalrXUtnFEMI-K7MDENG",
+                "pipeline.hadoop.fs.s3a.access.key", "AKIAIOSFODNN7EXAMPLE",
+                "pipeline.hadoop.fs.azure.sas.token", "sv-2026-sig",
+                "pipeline.hadoop.hadoop.security.credential.provider.path", "jceks://hdfs/creds.jceks",
+                "pipeline.hadoop.fs.s3a.endpoint", "http://127.0.0.1:9000"));
         String shown = c.render();
         for (String secret : List.of("wJalrXUtnFEMI-K7MDENG", "AKIAIOSFODNN7EXAMPLE", "sv-2026-sig", "creds.jceks")) {
             assertTrue(!shown.contains(secret), secret + " printed in\n" + shown);

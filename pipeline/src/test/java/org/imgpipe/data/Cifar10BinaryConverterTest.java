@@ -2,7 +2,7 @@ package org.imgpipe.data;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
-import org.imgpipe.cli.UserError;
+import org.imgpipe.base.UserError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

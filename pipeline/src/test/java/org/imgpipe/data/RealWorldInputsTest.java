@@ -5,7 +5,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.imgpipe.SparkTestSession;
 import org.imgpipe.TestImages;
-import org.imgpipe.cli.UserError;
+import org.imgpipe.base.UserError;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,6 +1,6 @@
 package org.imgpipe.io;
 
-import org.imgpipe.cli.UserError;
+import org.imgpipe.base.UserError;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;

@@ -3,7 +3,7 @@ package org.imgpipe.workflow;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.imgpipe.SparkTestSession;
-import org.imgpipe.cli.UserError;
+import org.imgpipe.base.UserError;
 import org.imgpipe.config.PipelineConfig;
 import org.imgpipe.data.SampleDataGenerator;
 import org.junit.jupiter.api.Test;

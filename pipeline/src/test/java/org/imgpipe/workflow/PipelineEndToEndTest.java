@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.spark.sql.SparkSession;
 import org.imgpipe.SparkTestSession;
-import org.imgpipe.cli.UserError;
+import org.imgpipe.base.UserError;
 import org.imgpipe.config.PipelineConfig;
 import org.imgpipe.data.IngestReport;
 import org.imgpipe.model.ModelStore;

@@ -5,7 +5,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.imgpipe.SparkTestSession;
-import org.imgpipe.cli.UserError;
+import org.imgpipe.base.UserError;
 import org.imgpipe.config.PipelineConfig;
 import org.imgpipe.data.Batches;
 import org.imgpipe.data.ImageDecoder;

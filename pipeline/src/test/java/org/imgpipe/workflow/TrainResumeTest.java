@@ -2,7 +2,7 @@ package org.imgpipe.workflow;
 
 import org.apache.spark.sql.SparkSession;
 import org.imgpipe.SparkTestSession;
-import org.imgpipe.cli.UserError;
+import org.imgpipe.base.UserError;
 import org.imgpipe.config.PipelineConfig;
 import org.imgpipe.train.EpochResult;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,5 +1,7 @@
-package org.imgpipe.cli;
+package org.imgpipe.jobs;
 
+import org.imgpipe.base.ExitCodes;
+import org.imgpipe.base.UserError;
 import org.apache.spark.sql.SparkSession;
 import org.imgpipe.config.PipelineConfig;
 import org.imgpipe.io.FileNameEncoding;
@@ -34,7 +36,7 @@ public final class JobRunner {
             FileNameEncoding.requireUtf8();
             NativeRuntime.prepare();
             JobArgs args = JobArgs.parse(options, argv);
-            return job.run(PipelineConfig.load(args), args);
+            return job.run(PipelineConfig.load(args.configFile(), args.overrides()), args);
         } catch (UserError e) {
             System.err.println(jobName + ": error: " + e.getMessage());
             return ExitCodes.USER_ERROR;

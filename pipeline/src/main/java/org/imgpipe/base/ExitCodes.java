@@ -1,4 +1,4 @@
-package org.imgpipe.cli;
+package org.imgpipe.base;
 
 /** Exit codes shared by every job, so schedulers can tell a user's mistake from a failure. */
 public final class ExitCodes {

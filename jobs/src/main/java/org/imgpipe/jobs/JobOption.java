@@ -1,4 +1,4 @@
-package org.imgpipe.cli;
+package org.imgpipe.jobs;
 
 /**
  * A job's own command-line option, a shorthand for a config override: {@code --input DIR} is

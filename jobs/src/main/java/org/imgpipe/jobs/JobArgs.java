@@ -1,4 +1,6 @@
-package org.imgpipe.cli;
+package org.imgpipe.jobs;
+
+import org.imgpipe.base.UserError;
 
 import java.util.ArrayList;
 import java.util.Collections;

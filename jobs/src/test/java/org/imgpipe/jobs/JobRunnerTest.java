@@ -1,5 +1,7 @@
-package org.imgpipe.cli;
+package org.imgpipe.jobs;
 
+import org.imgpipe.base.ExitCodes;
+import org.imgpipe.base.UserError;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -1,4 +1,4 @@
-package org.imgpipe.cli;
+package org.imgpipe.base;
 
 /**
  * A problem the user can fix (bad config key, missing fold, unreadable model file). Jobs print its
