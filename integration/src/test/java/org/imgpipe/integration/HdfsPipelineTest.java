@@ -6,6 +6,7 @@ import org.apache.spark.sql.SparkSession;
 import org.imgpipe.SparkTestSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,6 +16,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The pipeline on a real HDFS: a NameNode and two DataNodes in this JVM, on loopback ports. */
+@Tag("integration")
 class HdfsPipelineTest {
     @TempDir
     static Path tmp;

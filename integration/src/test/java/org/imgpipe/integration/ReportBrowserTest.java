@@ -9,6 +9,7 @@ import org.imgpipe.workflow.ReportWorkflow;
 import org.imgpipe.workflow.TrainWorkflow;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * target/report-screenshots/. Also shows that the same check fails a page with a broken image, a
  * missing section or a failed load.
  */
+@Tag("integration")
 class ReportBrowserTest {
     static final List<String> ALL_SECTIONS = List.of("Class distribution", "Sample images", "Model summary",
             "Training curves", "Confusion matrix", "ROC curves", "Metrics", "Most confused classes",

@@ -5,6 +5,7 @@ import org.apache.spark.sql.SparkSession;
 import org.imgpipe.SparkTestSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The pipeline on S3 through s3a:// (hadoop-aws) against S3Proxy on loopback, with the credentials
  * given in the pipeline config, which must appear in no output, log or written file.
  */
+@Tag("integration")
 class S3PipelineTest {
     private static final String BUCKET = "imgpipe";
     private static final String ACCESS_KEY = "AKIAIMGPIPETEST0001";

@@ -6,6 +6,7 @@ import org.apache.spark.sql.SparkSession;
 import org.imgpipe.SparkTestSession;
 import org.imgpipe.base.UserError;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@Tag("spark")
 class IngestorTest {
     private static final List<String> FOLDS = List.of("train1", "train2", "test");
     private static SparkSession spark;

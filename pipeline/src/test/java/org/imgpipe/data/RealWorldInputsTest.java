@@ -7,6 +7,7 @@ import org.imgpipe.SparkTestSession;
 import org.imgpipe.TestImages;
 import org.imgpipe.base.UserError;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Inputs modelled on public bug reports against Keras, PyTorch, Spark, Hadoop and ImageIO: each file
  * is used or listed with its reason, and none fails the job.
  */
+@Tag("spark")
 class RealWorldInputsTest {
     private static SparkSession spark;
     private static Configuration conf;

@@ -3,6 +3,7 @@ package org.imgpipe.eval;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.mllib.evaluation.MulticlassMetrics;
 import org.imgpipe.SparkTestSession;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import scala.Tuple2;
 
@@ -48,6 +49,25 @@ class ClassificationMetricsTest {
         double ce = -(Math.log(0.70f) + Math.log(0.30f) + Math.log(0.55f) + Math.log(0.85f) + Math.log(0.25f)
                 + Math.log(0.80f) + Math.log(0.45f) + Math.log(0.75f)) / 8;
         assertEquals(ce, acc.meanCrossEntropy(), 1e-6);
+    }
+
+    @Test
+    void anEmptyEvaluationHasNoAccuracyLossOrAucAndZeroForTheRest() {
+        EvalAccumulator empty = new EvalAccumulator(3, 100);
+        ClassificationMetrics m = ClassificationMetrics.of(empty, List.of("a", "b", "c"), empty.meanCrossEntropy());
+        assertEquals(0, m.count());
+        assertEquals(Double.NaN, m.accuracy());
+        assertEquals(Double.NaN, m.loss());
+        for (long[] row : m.confusion()) {
+            assertArrayEquals(new long[3], row);
+        }
+        for (int c = 0; c < 3; c++) {
+            assertEquals(new ClassificationMetrics.PerClass(0, 0, 0, 0), m.perClass().get(c));
+            assertEquals(Double.NaN, m.roc().get(c).auc());
+        }
+        assertArrayEquals(new double[6], new double[]{m.macroPrecision(), m.macroRecall(), m.macroF1(),
+                m.weightedPrecision(), m.weightedRecall(), m.weightedF1()});
+        assertEquals(0, m.confusedPairs().get(0).errors());
     }
 
     @Test
@@ -100,6 +120,7 @@ class ClassificationMetricsTest {
     }
 
     @Test
+    @Tag("spark")
     void agreesWithSparkMllibMulticlassMetrics() {
         ClassificationMetrics m = ClassificationMetrics.of(accumulate(100), List.of("a", "b", "c"), 0);
         List<Tuple2<Object, Object>> pairs = new ArrayList<>();

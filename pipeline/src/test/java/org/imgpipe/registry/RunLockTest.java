@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,7 +35,10 @@ class RunLockTest {
         Process p = new ProcessBuilder("true").start();
         p.waitFor();
         writeLock(dir, p.pid(), Instant.now());
-        RunLock.acquire(new Path(dir.resolve("retrain.lock").toUri()), DAY, conf).close();
+        try (RunLock ignored = RunLock.acquire(new Path(dir.resolve("retrain.lock").toUri()), DAY, conf)) {
+            assertEquals(ProcessHandle.current().pid(), holder(dir).pid(), "the lock file names the new holder");
+        }
+        assertFalse(Files.exists(dir.resolve("retrain.lock")));
     }
 
     @Test
@@ -42,8 +46,15 @@ class RunLockTest {
         Path file = new Path(dir.resolve("retrain.lock").toUri());
         writeLock(dir, ProcessHandle.current().pid(), Instant.now());
         assertThrows(RunLock.HeldException.class, () -> RunLock.acquire(file, DAY, conf));
-        writeLock(dir, ProcessHandle.current().pid(), Instant.now().minus(Duration.ofHours(25)));
-        RunLock.acquire(file, DAY, conf).close();
+        Instant old = Instant.now().minus(Duration.ofHours(25));
+        writeLock(dir, ProcessHandle.current().pid(), old);
+        try (RunLock ignored = RunLock.acquire(file, DAY, conf)) {
+            assertTrue(Instant.parse(holder(dir).started()).isAfter(old.plus(DAY)), "the lock was written anew");
+        }
+    }
+
+    private static RunLock.Holder holder(java.nio.file.Path dir) throws Exception {
+        return ModelRegistry.JSON.readValue(dir.resolve("retrain.lock").toFile(), RunLock.Holder.class);
     }
 
     private static void writeLock(java.nio.file.Path dir, long pid, Instant started) throws Exception {

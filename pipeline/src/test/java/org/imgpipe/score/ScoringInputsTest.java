@@ -11,6 +11,7 @@ import org.imgpipe.io.CsvFiles;
 import org.imgpipe.model.ModelS;
 import org.imgpipe.registry.ModelVersion;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Dumps of real-world files: every file scored or rejected with its reason, and the run commits. */
+@Tag("spark")
 class ScoringInputsTest {
     private static SparkSession spark;
 

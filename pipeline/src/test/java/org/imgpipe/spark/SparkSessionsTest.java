@@ -1,10 +1,12 @@
 package org.imgpipe.spark;
 
 import org.apache.spark.SparkConf;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+@Tag("spark")
 class SparkSessionsTest {
     private static final int CORES = Runtime.getRuntime().availableProcessors();
 

@@ -5,6 +5,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.imgpipe.SparkTestSession;
 import org.imgpipe.config.AugmentOptions;
 import org.imgpipe.data.LabeledImage;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.dataset.DataSet;
 
@@ -17,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /** Epoch minibatches with and without augmentation, on 12 examples of 2x2 pixels in 2 partitions. */
+@Tag("spark")
 class EpochShufflerTest {
     private static final AugmentOptions FLIP_AND_CONTRAST = new AugmentOptions(true, 0, 0, 0, 0, 0.5,
             AugmentOptions.FillMode.REFLECT);

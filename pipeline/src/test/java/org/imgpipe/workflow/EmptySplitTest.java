@@ -6,6 +6,7 @@ import org.imgpipe.SparkTestSession;
 import org.imgpipe.base.UserError;
 import org.imgpipe.config.PipelineConfig;
 import org.imgpipe.data.SampleDataGenerator;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  * A test fold with class folders but no images: retraining stops after ingest, before training,
  * naming the split, and nothing is registered or promoted.
  */
+@Tag("spark")
 class EmptySplitTest {
     @TempDir
     static java.nio.file.Path work;

@@ -11,6 +11,7 @@ import org.imgpipe.model.ModelStore;
 import org.imgpipe.train.EpochResult;
 import org.imgpipe.train.TrainingHistory;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Sample data -> ingest -> 2 epochs of distributed training in local[2] -> evaluation. */
+@Tag("spark")
 class PipelineEndToEndTest {
     @TempDir
     static Path work;

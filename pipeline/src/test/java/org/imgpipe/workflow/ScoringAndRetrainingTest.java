@@ -19,6 +19,7 @@ import org.imgpipe.registry.RunLock;
 import org.imgpipe.retrain.Decision;
 import org.imgpipe.score.BatchScorer;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,6 +46,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * broken files), reruns identically and incrementally; scheduled retraining promotes, keeps the
  * current model, and stays out while another run holds the lock.
  */
+@Tag("spark")
 class ScoringAndRetrainingTest {
     private static final int PER_CLASS = 6;
     @TempDir

@@ -6,6 +6,7 @@ import org.imgpipe.base.UserError;
 import org.imgpipe.config.PipelineConfig;
 import org.imgpipe.train.EpochResult;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * improvement after the first epoch (min-delta 10), so the learning rate drops after epoch 2
  * (patience 1) and training stops after epoch 3 (patience 2) of the 4 configured.
  */
+@Tag("spark")
 class TrainResumeTest {
     @TempDir
     static Path work;
