@@ -12,7 +12,7 @@ import org.imgpipe.config.PipelineConfig;
 import org.imgpipe.data.IngestReport;
 import org.imgpipe.data.SampleDataGenerator;
 import org.imgpipe.model.ModelStore;
-import org.imgpipe.train.EpochResult;
+import org.imgpipe.base.EpochResult;
 import org.imgpipe.workflow.EvaluateWorkflow;
 import org.imgpipe.workflow.IngestWorkflow;
 import org.imgpipe.workflow.TrainWorkflow;

@@ -1,17 +1,21 @@
 package org.imgpipe.config;
 
-import java.util.List;
+import org.imgpipe.base.EvaluationMetric;
 
-/** The promotion gate of scheduled retraining and its run lock. */
-public record RetrainOptions(String metric, double margin, int lockMaxAgeHours) {
-    /** Metrics the gate can compare; higher is better for each. */
-    public static final List<String> METRICS = List.of("accuracy", "macro_f1", "weighted_f1");
+import java.util.Arrays;
 
+/**
+ * The promotion gate of scheduled retraining and its run lock.
+ *
+ * @param metric          what the gate compares
+ * @param margin          how much lower than the current model's the candidate's metric may be, 0..1
+ * @param lockMaxAgeHours after how many hours a held run lock counts as abandoned
+ */
+public record RetrainOptions(EvaluationMetric metric, double margin, int lockMaxAgeHours) {
     static RetrainOptions from(Settings s) {
-        String metric = s.string("metric").trim();
-        if (!METRICS.contains(metric)) {
-            throw s.invalid("metric", metric, "must be one of " + METRICS);
-        }
+        String key = s.string("metric").trim();
+        EvaluationMetric metric = EvaluationMetric.of(key).orElseThrow(() -> s.invalid("metric", key,
+                "must be one of " + Arrays.toString(EvaluationMetric.values())));
         return new RetrainOptions(metric, s.doubleIn("margin", 0, 1), s.intAtLeast("lock-max-age-hours", 1));
     }
 }

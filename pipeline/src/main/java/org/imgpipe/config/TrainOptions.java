@@ -1,5 +1,7 @@
 package org.imgpipe.config;
 
+import org.imgpipe.base.EpochMetric;
+
 /**
  * The training run: optimizer, schedule callbacks, augmentation of the training images and the
  * distributed training master.
@@ -19,19 +21,19 @@ public record TrainOptions(int epochs, int batchSize, long seed, String modelDir
     }
 
     /** Keras ReduceLROnPlateau settings. */
-    public record PlateauOptions(String monitor, double factor, int patience, double minDelta, int cooldown,
+    public record PlateauOptions(EpochMetric monitor, double factor, int patience, double minDelta, int cooldown,
                                  double minLr) {
         static PlateauOptions from(Settings s) {
-            return new PlateauOptions(Monitor.check(s, "monitor"), s.doubleIn("factor", Double.MIN_VALUE, 0.999999),
+            return new PlateauOptions(monitored(s), s.doubleIn("factor", Double.MIN_VALUE, 0.999999),
                     s.intAtLeast("patience", 0), s.doubleIn("min-delta", 0, Double.MAX_VALUE),
                     s.intAtLeast("cooldown", 0), s.doubleIn("min-lr", 0, Double.MAX_VALUE));
         }
     }
 
     /** Keras EarlyStopping settings; patience 0 turns it off. */
-    public record EarlyStoppingOptions(String monitor, int patience, double minDelta) {
+    public record EarlyStoppingOptions(EpochMetric monitor, int patience, double minDelta) {
         static EarlyStoppingOptions from(Settings s) {
-            return new EarlyStoppingOptions(Monitor.check(s, "monitor"), s.intAtLeast("patience", 0),
+            return new EarlyStoppingOptions(monitored(s), s.intAtLeast("patience", 0),
                     s.doubleIn("min-delta", 0, Double.MAX_VALUE));
         }
     }
@@ -46,19 +48,10 @@ public record TrainOptions(int epochs, int batchSize, long seed, String modelDir
         }
     }
 
-    /** The metrics a callback may watch. */
-    static final class Monitor {
-        static final java.util.Set<String> NAMES = java.util.Set.of("val_loss", "val_accuracy", "loss", "accuracy");
-
-        private Monitor() {
-        }
-
-        static String check(Settings s, String key) {
-            String v = s.string(key);
-            if (!NAMES.contains(v)) {
-                throw s.invalid(key, v, "must be one of " + new java.util.TreeSet<>(NAMES));
-            }
-            return v;
-        }
+    /** The metric a callback watches, by its Keras name. */
+    static EpochMetric monitored(Settings s) {
+        String v = s.string("monitor");
+        return EpochMetric.of(v).orElseThrow(() -> s.invalid("monitor", v,
+                "must be one of " + java.util.Arrays.toString(EpochMetric.values())));
     }
 }

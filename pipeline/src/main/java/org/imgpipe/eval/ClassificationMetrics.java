@@ -1,5 +1,7 @@
 package org.imgpipe.eval;
 
+import org.imgpipe.base.EvaluationMetric;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -49,6 +51,18 @@ public record ClassificationMetrics(List<String> classNames, long count, double 
         }
         return new ClassificationMetrics(List.copyOf(classNames), acc.count(), loss, acc.accuracy(), cm, per, roc,
                 macro[0], macro[1], macro[2], weighted[0], weighted[1], weighted[2]);
+    }
+
+    /**
+     * @param metric an evaluation figure
+     * @return its value here
+     */
+    public double value(EvaluationMetric metric) {
+        return switch (metric) {
+            case ACCURACY -> accuracy;
+            case MACRO_F1 -> macroF1;
+            case WEIGHTED_F1 -> weightedF1;
+        };
     }
 
     /**

@@ -1,7 +1,8 @@
 package org.imgpipe.report;
 
+import org.imgpipe.base.EpochMetric;
 import org.imgpipe.eval.RocCurve;
-import org.imgpipe.train.EpochResult;
+import org.imgpipe.base.EpochResult;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.LegendItem;
@@ -91,18 +92,18 @@ public final class Charts {
      * vertical line after each epoch whose successor trained with a lower learning rate. Loss is drawn on
      * a logarithmic axis.
      *
-     * @param metric    {@code accuracy} or {@code loss} (the validation one is {@code val_} + metric)
+     * @param metric    a training metric, drawn with its validation counterpart
      * @param run       this run's epochs
      * @param reference the reference's epochs (NaN where it logged no value), or empty
      * @return PNG bytes, 720 x 420
      */
-    public static byte[] trainingCurve(String metric, List<EpochResult> run, List<EpochResult> reference) {
+    public static byte[] trainingCurve(EpochMetric metric, List<EpochResult> run, List<EpochResult> reference) {
         XYSeriesCollection ds = new XYSeriesCollection();
-        ds.addSeries(series("training", run, e -> e.metric(metric)));
-        ds.addSeries(series("validation", run, e -> e.metric("val_" + metric)));
-        ds.addSeries(series("training (reference)", reference, e -> e.metric(metric)));
-        ds.addSeries(series("validation (reference)", reference, e -> e.metric("val_" + metric)));
-        JFreeChart chart = ChartFactory.createXYLineChart("Training and validation " + metric, "epoch", metric, ds,
+        ds.addSeries(series("training", run, e -> e.value(metric)));
+        ds.addSeries(series("validation", run, e -> e.value(metric.validation())));
+        ds.addSeries(series("training (reference)", reference, e -> e.value(metric)));
+        ds.addSeries(series("validation (reference)", reference, e -> e.value(metric.validation())));
+        JFreeChart chart = ChartFactory.createXYLineChart("Training and validation " + metric.key(), "epoch", metric.key(), ds,
                 PlotOrientation.VERTICAL, true, false, false);
         XYPlot plot = chart.getXYPlot();
         XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, true);
@@ -113,8 +114,8 @@ public final class Charts {
         }
         plot.setRenderer(r);
         integerEpochs(plot);
-        if (metric.equals("loss")) {
-            plot.setRangeAxis(logAxis(metric));
+        if (metric == EpochMetric.LOSS) {
+            plot.setRangeAxis(logAxis(metric.key()));
         } else {
             ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
         }

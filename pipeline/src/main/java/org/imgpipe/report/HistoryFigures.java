@@ -1,6 +1,6 @@
 package org.imgpipe.report;
 
-import org.imgpipe.train.EpochResult;
+import org.imgpipe.base.EpochResult;
 
 import java.util.ArrayList;
 import java.util.Comparator;

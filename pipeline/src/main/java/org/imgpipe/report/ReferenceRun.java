@@ -3,7 +3,7 @@ package org.imgpipe.report;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.imgpipe.io.CsvFiles;
 import org.imgpipe.io.JsonFiles;
-import org.imgpipe.train.EpochResult;
+import org.imgpipe.base.EpochResult;
 
 import java.io.IOException;
 import java.io.InputStream;

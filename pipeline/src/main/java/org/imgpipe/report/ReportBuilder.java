@@ -1,5 +1,6 @@
 package org.imgpipe.report;
 
+import org.imgpipe.base.EpochMetric;
 import org.imgpipe.config.AugmentOptions;
 import org.imgpipe.data.ImageAugmenter;
 import org.imgpipe.data.IngestReport;
@@ -7,7 +8,7 @@ import org.imgpipe.data.LabeledImage;
 import org.imgpipe.eval.ClassificationMetrics;
 import org.imgpipe.eval.ConfidentMistakes;
 import org.imgpipe.eval.MetricsReport;
-import org.imgpipe.train.EpochResult;
+import org.imgpipe.base.EpochResult;
 import org.imgpipe.train.EpochShuffler;
 
 import java.util.ArrayList;
@@ -160,10 +161,10 @@ public final class ReportBuilder {
     private ReportDocument.Section trainingCurves(List<EpochResult> history) {
         List<ReportDocument.Block> b = new ArrayList<>();
         b.add(new ReportDocument.Figure("training-accuracy.png",
-                Charts.trainingCurve("accuracy", history, reference.history()),
+                Charts.trainingCurve(EpochMetric.ACCURACY, history, reference.history()),
                 "Accuracy per epoch; dashed: the reference notebook"));
         b.add(new ReportDocument.Figure("training-loss.png",
-                Charts.trainingCurve("loss", history, reference.history()),
+                Charts.trainingCurve(EpochMetric.LOSS, history, reference.history()),
                 "Loss per epoch (cross-entropy plus the L1/L2 penalty, as Keras reports it); dashed: the reference"));
         b.add(new ReportDocument.Text(drops("This run", HistoryFigures.lrDrops(history)) + " "
                 + drops("The reference", HistoryFigures.lrDrops(reference.history()))));

@@ -5,7 +5,7 @@ import org.imgpipe.data.IngestReport;
 import org.imgpipe.data.LabeledImage;
 import org.imgpipe.eval.MetricsReport;
 import org.imgpipe.runtime.RunEnvironment;
-import org.imgpipe.train.EpochResult;
+import org.imgpipe.base.EpochResult;
 
 import java.util.List;
 import java.util.Optional;

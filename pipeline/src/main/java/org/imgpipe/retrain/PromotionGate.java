@@ -1,12 +1,14 @@
 package org.imgpipe.retrain;
 
+import org.imgpipe.base.EvaluationMetric;
+
 import java.util.Map;
 
 /**
  * Decides whether a newly trained model replaces the current one: promote when the candidate's
  * metric on the evaluation split is at least the current model's minus the margin.
  */
-public record PromotionGate(String metric, double margin) {
+public record PromotionGate(EvaluationMetric metric, double margin) {
 
     /** The decision and why, in words for the decision record and the log. */
     public record Verdict(boolean promote, String reason) {
@@ -21,7 +23,7 @@ public record PromotionGate(String metric, double margin) {
     }
 
     private double value(Map<String, Double> metrics, String which) {
-        Double v = metrics.get(metric);
+        Double v = metrics.get(metric.key());
         if (v == null || v.isNaN()) {
             throw new IllegalArgumentException("the " + which + " model's evaluation has no " + metric);
         }

@@ -1,5 +1,7 @@
 package org.imgpipe.train;
 
+import org.imgpipe.base.EpochMetric;
+import org.imgpipe.base.EpochResult;
 import java.io.IOException;
 import java.util.Map;
 
@@ -15,7 +17,7 @@ public final class BestModelCheckpoint implements EpochListener, Resumable {
     private final Saver saver;
     private int bestEpoch;
 
-    public BestModelCheckpoint(String metric, Saver saver) {
+    public BestModelCheckpoint(EpochMetric metric, Saver saver) {
         this.monitor = new Monitor(metric, 0);
         this.saver = saver;
     }

@@ -1,5 +1,6 @@
 package org.imgpipe.train;
 
+import org.imgpipe.base.EpochResult;
 import org.imgpipe.config.TrainOptions.EarlyStoppingOptions;
 
 import java.util.Map;

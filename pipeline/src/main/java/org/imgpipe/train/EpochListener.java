@@ -1,5 +1,6 @@
 package org.imgpipe.train;
 
+import org.imgpipe.base.EpochResult;
 import java.io.IOException;
 
 /** Called by the epoch loop after each epoch, in registration order. */

@@ -1,25 +1,29 @@
 package org.imgpipe.train;
 
+import org.imgpipe.base.EpochMetric;
+
+import org.imgpipe.base.EpochResult;
+
 /**
  * Watches one metric for improvement the way Keras callbacks do in mode "auto": accuracies should
  * rise, losses fall, and a change counts only when it exceeds minDelta.
  */
 final class Monitor {
-    private final String metric;
+    private final EpochMetric metric;
     private final double minDelta;
     private final boolean higherIsBetter;
     private double best;
 
-    Monitor(String metric, double minDelta) {
+    Monitor(EpochMetric metric, double minDelta) {
         this.metric = metric;
         this.minDelta = minDelta;
-        this.higherIsBetter = metric.contains("acc");
+        this.higherIsBetter = metric.higherIsBetter();
         this.best = higherIsBetter ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
     }
 
     /** True (and remembers the value as the new best) when this epoch improved on the best so far. */
     boolean improved(EpochResult r) {
-        double v = r.metric(metric);
+        double v = r.value(metric);
         boolean better = higherIsBetter ? v > best + minDelta : v < best - minDelta;
         if (better) {
             best = v;
@@ -35,7 +39,7 @@ final class Monitor {
         best = value;
     }
 
-    String metric() {
+    EpochMetric metric() {
         return metric;
     }
 }

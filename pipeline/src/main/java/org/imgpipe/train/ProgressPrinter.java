@@ -1,5 +1,6 @@
 package org.imgpipe.train;
 
+import org.imgpipe.base.EpochResult;
 import java.io.PrintStream;
 
 /** One Keras-like console line per epoch, with an estimate of the time left. */

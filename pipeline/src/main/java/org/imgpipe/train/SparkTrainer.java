@@ -1,5 +1,6 @@
 package org.imgpipe.train;
 
+import org.imgpipe.base.EpochResult;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.graph.ComputationGraph;

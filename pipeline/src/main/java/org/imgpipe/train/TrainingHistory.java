@@ -1,5 +1,6 @@
 package org.imgpipe.train;
 
+import org.imgpipe.base.EpochResult;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import org.apache.hadoop.conf.Configuration;

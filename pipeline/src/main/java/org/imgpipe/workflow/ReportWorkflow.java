@@ -24,7 +24,7 @@ import org.imgpipe.report.ReportBuilder;
 import org.imgpipe.report.ReportDocument;
 import org.imgpipe.report.RunOutputs;
 import org.imgpipe.spark.JobPhase;
-import org.imgpipe.train.EpochResult;
+import org.imgpipe.base.EpochResult;
 import org.imgpipe.train.TrainingHistory;
 
 import java.io.IOException;

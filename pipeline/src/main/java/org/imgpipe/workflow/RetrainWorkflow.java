@@ -1,5 +1,6 @@
 package org.imgpipe.workflow;
 
+import org.imgpipe.base.EvaluationMetric;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
@@ -85,9 +86,9 @@ public final class RetrainWorkflow {
         ClassificationMetrics m = new EvaluateWorkflow(config, spark).evaluate(registry.modelFile(id),
                 new Path(new Path(new Path(ws.evalOutput(), "versions"), id), config.eval().split())).metrics();
         Map<String, Double> out = new LinkedHashMap<>();
-        out.put("accuracy", m.accuracy());
-        out.put("macro_f1", m.macroF1());
-        out.put("weighted_f1", m.weightedF1());
+        for (EvaluationMetric e : EvaluationMetric.values()) {
+            out.put(e.key(), m.value(e));
+        }
         out.put("loss", m.loss());
         out.put("count", (double) m.count());
         return out;
@@ -95,7 +96,7 @@ public final class RetrainWorkflow {
 
     private static Decision decision(String outcome, String reason, String candidate, String current, String split,
                                      RetrainOptions o, Map<String, Double> cand, Map<String, Double> cur) {
-        return new Decision(Instant.now().toString(), outcome, reason, candidate, current, split, o.metric(),
+        return new Decision(Instant.now().toString(), outcome, reason, candidate, current, split, o.metric().key(),
                 o.margin(), cand, cur);
     }
 }

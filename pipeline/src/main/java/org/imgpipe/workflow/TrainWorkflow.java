@@ -1,5 +1,6 @@
 package org.imgpipe.workflow;
 
+import org.imgpipe.base.EpochMetric;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
@@ -25,7 +26,7 @@ import org.imgpipe.spark.JobPhase;
 import org.imgpipe.train.BestModelCheckpoint;
 import org.imgpipe.train.EarlyStopping;
 import org.imgpipe.train.EpochListener;
-import org.imgpipe.train.EpochResult;
+import org.imgpipe.base.EpochResult;
 import org.imgpipe.train.ProgressPrinter;
 import org.imgpipe.train.ReduceLrOnPlateau;
 import org.imgpipe.train.ResumeCheckpoint;
@@ -96,7 +97,7 @@ public final class TrainWorkflow {
                 data.validationFold(), train.epochs(), train.master().batchSizePerWorker());
 
         TrainingHistory history = new TrainingHistory(ws.models(), conf);
-        BestModelCheckpoint best = new BestModelCheckpoint("val_loss",
+        BestModelCheckpoint best = new BestModelCheckpoint(EpochMetric.VAL_LOSS,
                 () -> ModelStore.save(graph, ws.bestModel(), conf, true));
         ReduceLrOnPlateau plateau = new ReduceLrOnPlateau(train.plateau());
         EarlyStopping earlyStopping = new EarlyStopping(train.earlyStopping());

@@ -1,5 +1,6 @@
 package org.imgpipe.config;
 
+import org.imgpipe.base.EpochMetric;
 import org.imgpipe.base.UserError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,8 +29,8 @@ class PipelineConfigTest {
         assertEquals(1e-3, t.learningRate());
         assertEquals(0.9, t.rho());
         assertEquals(1e-7, t.epsilon());
-        assertEquals(new TrainOptions.PlateauOptions("val_loss", 0.1, 4, 1e-4, 0, 0), t.plateau());
-        assertEquals(new TrainOptions.EarlyStoppingOptions("val_loss", 8, 0), t.earlyStopping());
+        assertEquals(new TrainOptions.PlateauOptions(EpochMetric.VAL_LOSS, 0.1, 4, 1e-4, 0, 0), t.plateau());
+        assertEquals(new TrainOptions.EarlyStoppingOptions(EpochMetric.VAL_LOSS, 8, 0), t.earlyStopping());
         assertTrue(t.master().saveUpdater());
         assertEquals("test", c.eval().split());
         assertEquals("work/models/best.zip", c.eval().model());

@@ -1,7 +1,9 @@
 package org.imgpipe.report;
 
+import org.imgpipe.base.EpochMetric;
+
 import org.imgpipe.eval.RocCurve;
-import org.imgpipe.train.EpochResult;
+import org.imgpipe.base.EpochResult;
 import org.junit.jupiter.api.Test;
 
 import javax.imageio.ImageIO;
@@ -34,7 +36,7 @@ class ChartsTest {
     void chartSizes() throws IOException {
         List<String> classes = List.of("a", "b");
         assertEquals(500, image(Charts.classDistribution("train1", classes, new long[]{3, 0})).getWidth());
-        BufferedImage curve = image(Charts.trainingCurve("accuracy", List.of(epoch(1, 1e-3)), List.of()));
+        BufferedImage curve = image(Charts.trainingCurve(EpochMetric.ACCURACY, List.of(epoch(1, 1e-3)), List.of()));
         assertEquals(720, curve.getWidth());
         assertEquals(420, curve.getHeight());
         assertEquals(320, image(Charts.epochSeconds(List.of())).getHeight());

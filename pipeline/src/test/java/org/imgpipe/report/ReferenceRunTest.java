@@ -1,6 +1,6 @@
 package org.imgpipe.report;
 
-import org.imgpipe.train.EpochResult;
+import org.imgpipe.base.EpochResult;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;

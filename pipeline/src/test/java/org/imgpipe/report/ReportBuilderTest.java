@@ -9,7 +9,7 @@ import org.imgpipe.eval.ConfidentMistakes;
 import org.imgpipe.eval.EvalAccumulator;
 import org.imgpipe.eval.MetricsReport;
 import org.imgpipe.runtime.RunEnvironment;
-import org.imgpipe.train.EpochResult;
+import org.imgpipe.base.EpochResult;
 import org.junit.jupiter.api.Test;
 
 import javax.imageio.ImageIO;

@@ -1,5 +1,7 @@
 package org.imgpipe.train;
 
+import org.imgpipe.base.EpochMetric;
+import org.imgpipe.base.EpochResult;
 import org.imgpipe.config.TrainOptions;
 import org.junit.jupiter.api.Test;
 
@@ -17,9 +19,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** LR-on-plateau, early stopping and checkpointing on scripted loss sequences with known outcomes. */
 class CallbacksTest {
     private static final TrainOptions.PlateauOptions PLATEAU =
-            new TrainOptions.PlateauOptions("val_loss", 0.1, 4, 1e-4, 0, 0);
+            new TrainOptions.PlateauOptions(EpochMetric.VAL_LOSS, 0.1, 4, 1e-4, 0, 0);
     private static final TrainOptions.EarlyStoppingOptions EARLY =
-            new TrainOptions.EarlyStoppingOptions("val_loss", 8, 0);
+            new TrainOptions.EarlyStoppingOptions(EpochMetric.VAL_LOSS, 8, 0);
 
     /** The reference notebook's per-epoch val_loss and learning rate (notebooks-export/reference). */
     private static List<double[]> referenceHistory() throws IOException {
@@ -56,7 +58,7 @@ class CallbacksTest {
 
     @Test
     void plateauHonoursMinDeltaCooldownAndMinLr() {
-        ReduceLrOnPlateau p = new ReduceLrOnPlateau(new TrainOptions.PlateauOptions("val_loss", 0.5, 2, 0.01, 1, 0.2));
+        ReduceLrOnPlateau p = new ReduceLrOnPlateau(new TrainOptions.PlateauOptions(EpochMetric.VAL_LOSS, 0.5, 2, 0.01, 1, 0.2));
         TrainingControl c = new TrainingControl(1.0);
         double[] losses = {1.0, 0.995, 0.999, 0.5, 0.6, 0.6, 0.6, 0.6, 0.6, 0.6};
         // Keras: the cooldown epoch still counts once its counter reaches 0, so epoch 8 reduces again (to minLr).
@@ -69,7 +71,7 @@ class CallbacksTest {
 
     @Test
     void earlyStoppingFiresAfterPatienceEpochsWithoutImprovement() {
-        EarlyStopping early = new EarlyStopping(new TrainOptions.EarlyStoppingOptions("val_loss", 3, 0));
+        EarlyStopping early = new EarlyStopping(new TrainOptions.EarlyStoppingOptions(EpochMetric.VAL_LOSS, 3, 0));
         TrainingControl c = new TrainingControl(1e-3);
         double[] losses = {2.0, 1.5, 1.6, 1.5, 1.7};
         for (int i = 0; i < losses.length; i++) {
@@ -81,7 +83,7 @@ class CallbacksTest {
 
     @Test
     void earlyStoppingWithPatienceZeroIsOff() {
-        EarlyStopping early = new EarlyStopping(new TrainOptions.EarlyStoppingOptions("val_loss", 0, 0));
+        EarlyStopping early = new EarlyStopping(new TrainOptions.EarlyStoppingOptions(EpochMetric.VAL_LOSS, 0, 0));
         TrainingControl c = new TrainingControl(1e-3);
         for (int i = 1; i <= 20; i++) {
             early.onEpochEnd(epoch(i, i, 1e-3), c);
@@ -91,7 +93,7 @@ class CallbacksTest {
 
     @Test
     void accuracyIsMonitoredUpwards() {
-        EarlyStopping early = new EarlyStopping(new TrainOptions.EarlyStoppingOptions("val_accuracy", 1, 0));
+        EarlyStopping early = new EarlyStopping(new TrainOptions.EarlyStoppingOptions(EpochMetric.VAL_ACCURACY, 1, 0));
         TrainingControl c = new TrainingControl(1e-3);
         early.onEpochEnd(new EpochResult(1, 0, 0, 0, 0.5, 0, 0), c);
         early.onEpochEnd(new EpochResult(2, 0, 0, 0, 0.6, 0, 0), c);
@@ -104,7 +106,7 @@ class CallbacksTest {
     void checkpointSavesOnlyOnImprovement() throws IOException {
         List<Integer> saved = new ArrayList<>();
         int[] epochNow = {0};
-        BestModelCheckpoint best = new BestModelCheckpoint("val_loss", () -> saved.add(epochNow[0]));
+        BestModelCheckpoint best = new BestModelCheckpoint(EpochMetric.VAL_LOSS, () -> saved.add(epochNow[0]));
         double[] losses = {2.0, 1.8, 1.9, 1.8, 1.2, 1.3};
         for (int i = 0; i < losses.length; i++) {
             epochNow[0] = i + 1;

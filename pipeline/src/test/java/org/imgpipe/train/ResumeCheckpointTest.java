@@ -1,5 +1,6 @@
 package org.imgpipe.train;
 
+import org.imgpipe.base.EpochResult;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.graph.ComputationGraph;

@@ -8,7 +8,7 @@ import org.imgpipe.base.UserError;
 import org.imgpipe.config.PipelineConfig;
 import org.imgpipe.data.IngestReport;
 import org.imgpipe.model.ModelStore;
-import org.imgpipe.train.EpochResult;
+import org.imgpipe.base.EpochResult;
 import org.imgpipe.train.TrainingHistory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;

@@ -4,7 +4,7 @@ import org.apache.spark.sql.SparkSession;
 import org.imgpipe.SparkTestSession;
 import org.imgpipe.base.UserError;
 import org.imgpipe.config.PipelineConfig;
-import org.imgpipe.train.EpochResult;
+import org.imgpipe.base.EpochResult;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
