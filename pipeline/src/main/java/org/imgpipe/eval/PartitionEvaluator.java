@@ -3,12 +3,9 @@ package org.imgpipe.eval;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.util.LongAccumulator;
-import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.imgpipe.data.Batches;
 import org.imgpipe.data.LabeledImage;
 import org.imgpipe.model.ExecutorModels;
-import org.imgpipe.runtime.NativeRuntime;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -45,22 +42,20 @@ final class PartitionEvaluator implements FlatMapFunction<Iterator<LabeledImage>
         if (!examples.hasNext()) {
             return Collections.singletonList(acc).iterator();
         }
-        NativeRuntime.useThreads(threadsPerTask);
-        ComputationGraph graph = ExecutorModels.borrow(model);
-        List<LabeledImage> batch = new ArrayList<>(batchSize);
-        while (examples.hasNext()) {
-            batch.add(examples.next());
-            if (batch.size() == batchSize || !examples.hasNext()) {
-                INDArray probs = graph.output(false, Batches.features(batch, imageSize))[0];
-                float[][] p = probs.toFloatMatrix();
-                for (int i = 0; i < batch.size(); i++) {
-                    acc.add(batch.get(i).label(), p[i], batch.get(i).pixels());
+        try (ExecutorModels.Lease lease = ExecutorModels.borrow(model, threadsPerTask)) {
+            List<LabeledImage> batch = new ArrayList<>(batchSize);
+            while (examples.hasNext()) {
+                batch.add(examples.next());
+                if (batch.size() == batchSize || !examples.hasNext()) {
+                    float[][] p = lease.probabilities(Batches.features(batch, imageSize));
+                    for (int i = 0; i < batch.size(); i++) {
+                        acc.add(batch.get(i).label(), p[i], batch.get(i).pixels());
+                    }
+                    evaluated.add(batch.size());
+                    batch.clear();
                 }
-                evaluated.add(batch.size());
-                batch.clear();
             }
         }
-        ExecutorModels.giveBack(model, graph);
         return Collections.singletonList(acc).iterator();
     }
 }

@@ -3,6 +3,8 @@ package org.imgpipe.model;
 import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
+import org.imgpipe.runtime.NativeRuntime;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -10,10 +12,12 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 
 /**
- * Deserialized copies of a broadcast model, kept per executor JVM so that each task does not
- * rebuild the network. A ComputationGraph is not safe for concurrent inference, so a task borrows a
- * copy for its partition and gives it back: an executor ends up with one copy per concurrent task.
- * Copies of an older broadcast (last epoch's model) are dropped when a newer one is given back.
+ * The one inference path of the executors (evaluation and scoring). Deserialized copies of a
+ * broadcast model are kept per executor JVM so that each task does not rebuild the network. A
+ * ComputationGraph is not safe for concurrent inference, so a task borrows a copy for its partition
+ * and gives it back when the lease closes, also when the task fails: an executor ends up with one
+ * copy per concurrent task. Copies of an older broadcast (last epoch's model) are dropped when a
+ * newer one is given back.
  */
 public final class ExecutorModels {
     private static long broadcastId = -1;
@@ -22,16 +26,51 @@ public final class ExecutorModels {
     private ExecutorModels() {
     }
 
-    public static ComputationGraph borrow(Broadcast<byte[]> model) throws IOException {
-        synchronized (IDLE) {
-            if (broadcastId == model.id() && !IDLE.isEmpty()) {
-                return IDLE.pop();
-            }
+    /** A task's use of one copy of the model; close it (try-with-resources) to give the copy back. */
+    public static final class Lease implements AutoCloseable {
+        private final Broadcast<byte[]> model;
+        private final ComputationGraph graph;
+
+        private Lease(Broadcast<byte[]> model, ComputationGraph graph) {
+            this.model = model;
+            this.graph = graph;
         }
-        return ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(model.value()), false);
+
+        /**
+         * @param features {@code [N, 3, S, S]} NCHW floats 0..255, S the model's image size
+         * @return {@code [N][K]} softmax probabilities, K the number of classes
+         */
+        public float[][] probabilities(INDArray features) {
+            return graph.output(false, features)[0].toFloatMatrix();
+        }
+
+        @Override
+        public void close() {
+            giveBack(model, graph);
+        }
     }
 
-    public static void giveBack(Broadcast<byte[]> model, ComputationGraph graph) {
+    /**
+     * Borrows this executor's idle copy of the model, or deserializes a new one, and sets the task's
+     * ND4J threads.
+     *
+     * @param model          the model as {@code ModelSerializer} bytes, broadcast by the driver
+     * @param threadsPerTask ND4J/oneDNN threads for this task (cores / concurrent tasks)
+     * @return the lease
+     * @throws IOException when the bytes are not a ComputationGraph
+     */
+    public static Lease borrow(Broadcast<byte[]> model, int threadsPerTask) throws IOException {
+        NativeRuntime.useThreads(threadsPerTask);
+        synchronized (IDLE) {
+            if (broadcastId == model.id() && !IDLE.isEmpty()) {
+                return new Lease(model, IDLE.pop());
+            }
+        }
+        return new Lease(model, ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(model.value()),
+                false));
+    }
+
+    private static void giveBack(Broadcast<byte[]> model, ComputationGraph graph) {
         synchronized (IDLE) {
             if (broadcastId != model.id()) {
                 IDLE.clear();

@@ -3,12 +3,10 @@ package org.imgpipe.score;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.util.LongAccumulator;
-import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.imgpipe.data.Batches;
 import org.imgpipe.data.ImageFileReader;
 import org.imgpipe.data.UndecodableImageException;
 import org.imgpipe.model.ExecutorModels;
-import org.imgpipe.runtime.NativeRuntime;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -40,29 +38,28 @@ final class PartitionScorer implements FlatMapFunction<Iterator<String>, ScoreRe
         if (!files.hasNext()) {
             return out.iterator();
         }
-        NativeRuntime.useThreads(threadsPerTask);
-        ComputationGraph graph = ExecutorModels.borrow(model);
-        List<String> paths = new ArrayList<>(batchSize);
-        List<byte[]> pixels = new ArrayList<>(batchSize);
-        while (files.hasNext()) {
-            String file = files.next();
-            processed.add(1);
-            try {
-                pixels.add(reader.read(file));
-                paths.add(file);
-            } catch (UndecodableImageException e) {
-                out.add(new ScoreResult(file, null, e.getMessage()));
-            }
-            if (paths.size() == batchSize || (!files.hasNext() && !paths.isEmpty())) {
-                float[][] p = graph.output(false, Batches.pixels(pixels, reader.imageSize()))[0].toFloatMatrix();
-                for (int i = 0; i < paths.size(); i++) {
-                    out.add(new ScoreResult(paths.get(i), p[i], null));
+        try (ExecutorModels.Lease lease = ExecutorModels.borrow(model, threadsPerTask)) {
+            List<String> paths = new ArrayList<>(batchSize);
+            List<byte[]> pixels = new ArrayList<>(batchSize);
+            while (files.hasNext()) {
+                String file = files.next();
+                processed.add(1);
+                try {
+                    pixels.add(reader.read(file));
+                    paths.add(file);
+                } catch (UndecodableImageException e) {
+                    out.add(new ScoreResult(file, null, e.getMessage()));
                 }
-                paths.clear();
-                pixels.clear();
+                if (paths.size() == batchSize || (!files.hasNext() && !paths.isEmpty())) {
+                    float[][] p = lease.probabilities(Batches.pixels(pixels, reader.imageSize()));
+                    for (int i = 0; i < paths.size(); i++) {
+                        out.add(new ScoreResult(paths.get(i), p[i], null));
+                    }
+                    paths.clear();
+                    pixels.clear();
+                }
             }
         }
-        ExecutorModels.giveBack(model, graph);
         return out.iterator();
     }
 }
