@@ -1,16 +1,24 @@
 package org.imgpipe.jobs;
 
-import org.imgpipe.bench.Benchmark;
 import org.imgpipe.base.ExitCodes;
+import org.imgpipe.bench.Benchmark;
+import org.imgpipe.bench.Peer;
 
-/** The throughput benchmark behind scripts/bench.sh ({@code --quick} for a short run). */
+import java.nio.file.Path;
+
+/**
+ * The throughput benchmark behind scripts/bench.sh: {@code --quick} for a short run, {@code --peer}
+ * to measure Model S in PyTorch in turns with the project ({@code $PYTHON}, default python3).
+ */
 public final class BenchJob {
     private BenchJob() {
     }
 
     public static void main(String[] args) {
         JobRunner.exit("bench", args, (config, a) -> {
-            new Benchmark(a.hasFlag("--quick"), System.out).run();
+            Peer peer = a.hasFlag("--peer") ? new Peer(System.getenv().getOrDefault("PYTHON", "python3"),
+                    Path.of("scripts", "torch_model_s.py"), Runtime.getRuntime().availableProcessors()) : null;
+            new Benchmark(a.hasFlag("--quick"), peer, System.out).run();
             return ExitCodes.OK;
         });
     }

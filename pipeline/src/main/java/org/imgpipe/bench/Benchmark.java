@@ -50,18 +50,27 @@ import java.util.Random;
 public final class Benchmark {
     private static final int BATCH = 32;
     private static final int INFER_BATCH = 256;
+    /** Steps each training repeat takes before its clock starts (first-call allocations, primitive caches). */
+    private static final int UNTIMED_STEPS = 2;
     /** conf/cifar10-augment.conf's recipe: mirror left-right, pad 4 and crop, edges reflected. */
     private static final AugmentOptions CIFAR10_AUGMENT = new AugmentOptions(true, 0, 4, 0, 0, 0,
             AugmentOptions.FillMode.REFLECT);
 
     private final boolean quick;
+    private final Peer peer;
     private final PrintStream out;
     private final Map<String, Object> medians = new LinkedHashMap<>();
     private final ModelS.Spec spec = ModelS.Spec.reference();
     private final List<LabeledImage> examples;
 
-    public Benchmark(boolean quick, PrintStream out) {
+    /**
+     * @param quick a run of a few minutes (fewer images and repeats)
+     * @param peer  the PyTorch peer to measure in turns with the project, or null for none
+     * @param out   where the figures and the BENCH line go
+     */
+    public Benchmark(boolean quick, Peer peer, PrintStream out) {
         this.quick = quick;
+        this.peer = peer;
         this.out = out;
         Random rnd = new Random(1);
         SampleDataGenerator gen = new SampleDataGenerator(32, 1, 1);
@@ -80,9 +89,25 @@ public final class Benchmark {
         // Untimed: the JIT compiles the Java loops of the fast path during the first few hundred steps,
         // which would otherwise count against whichever figure runs first.
         trainPlain(build(true), quick ? 20 : 60);
-        figure("train_img_s_plain", repeats, () -> trainPlain(build(true), quick ? 10 : 40));
+        int trainSteps = quick ? 10 : 40;
+        int inferBatches = quick ? 4 : 16;
+        Peer.Availability torch = peer == null ? null : peer.check();
+        if (torch != null && !torch.available()) {
+            out.println("peer skipped: " + torch.reason());
+        }
+        if (torch != null && torch.available()) {
+            alternating("train_img_s_plain", "train_img_s_torch", repeats,
+                    () -> trainPlain(build(true), trainSteps), () -> peer.train(trainSteps, UNTIMED_STEPS, BATCH));
+        } else {
+            figure("train_img_s_plain", repeats, () -> trainPlain(build(true), trainSteps));
+        }
         figure("train_img_s_stock_dl4j", quick ? 2 : 3, () -> trainPlain(build(false), quick ? 3 : 8));
-        figure("infer_img_s", repeats, () -> infer(build(true), quick ? 4 : 16));
+        if (torch != null && torch.available()) {
+            alternating("infer_img_s", "infer_img_s_torch", repeats, () -> infer(build(true), inferBatches),
+                    () -> peer.infer(inferBatches, 1, INFER_BATCH));
+        } else {
+            figure("infer_img_s", repeats, () -> infer(build(true), inferBatches));
+        }
         java.nio.file.Path tmp = Files.createTempDirectory("imgpipe-bench");
         try (SparkSession spark = SparkSessions.create(new SparkOptions("local[2]", "imgpipe-bench"))) {
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -105,6 +130,12 @@ public final class Benchmark {
                 plain / (double) medians.get("train_img_s_stock_dl4j"), spark / plain,
                 (double) medians.get("train_img_s_spark_local2_augment") / spark,
                 (double) medians.get("score_img_s") / (double) medians.get("infer_img_s"));
+        if (medians.containsKey("train_img_s_torch")) {
+            medians.put("train_vs_torch", ratio("train_img_s_plain", "train_img_s_torch"));
+            medians.put("infer_vs_torch", ratio("infer_img_s", "infer_img_s_torch"));
+            out.printf("project/PyTorch: training %.2fx, inference %.2fx%n", medians.get("train_vs_torch"),
+                    medians.get("infer_vs_torch"));
+        }
         out.println("BENCH " + new ObjectMapper().writeValueAsString(medians));
         return medians;
     }
@@ -150,14 +181,19 @@ public final class Benchmark {
     }
 
     /** The i-th minibatch of 32, built the way the Spark path builds them. */
+    private double ratio(String a, String b) {
+        return Math.round((double) medians.get(a) / (double) medians.get(b) * 1000) / 1000.0;
+    }
+
     private DataSet minibatch(int i) {
         int from = (i * BATCH) % (examples.size() - BATCH);
         return Batches.dataSet(examples.subList(from, from + BATCH), 32, 10);
     }
 
     private double trainPlain(ComputationGraph graph, int steps) {
-        graph.fit(minibatch(0));
-        graph.fit(minibatch(1));
+        for (int i = 0; i < UNTIMED_STEPS; i++) {
+            graph.fit(minibatch(i));
+        }
         long start = System.nanoTime();
         for (int i = 0; i < steps; i++) {
             graph.fit(minibatch(i));

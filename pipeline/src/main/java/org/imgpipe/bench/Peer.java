@@ -1,0 +1,98 @@
+package org.imgpipe.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Model S in PyTorch on the CPU ({@code scripts/torch_model_s.py}), measured one repeat per Python
+ * process: the process's start and PyTorch's import are outside the timed steps, which the script
+ * clocks itself.
+ */
+public final class Peer {
+    /** The script's exit code when PyTorch cannot be imported. */
+    static final int NO_TORCH = 3;
+    private static final long TIMEOUT_MINUTES = 10;
+
+    private final String python;
+    private final Path script;
+    private final int threads;
+
+    /**
+     * @param python  the Python 3 interpreter to run, e.g. {@code python3}
+     * @param script  {@code scripts/torch_model_s.py}
+     * @param threads intra-op threads, the project's ND4J thread count
+     */
+    public Peer(String python, Path script, int threads) {
+        this.python = python;
+        this.script = script;
+        this.threads = threads;
+    }
+
+    /** Whether the peer can run, and if not why, in one line. */
+    public record Availability(boolean available, String reason) {
+    }
+
+    /** @return whether the script exists and PyTorch imports, with the reason when not */
+    public Availability check() {
+        if (!Files.isRegularFile(script)) {
+            return new Availability(false, script + " not found (run from the checkout's root)");
+        }
+        try {
+            run("infer", 1, 0, 8);
+            return new Availability(true, "");
+        } catch (IOException e) {
+            return new Availability(false, e.getMessage());
+        }
+    }
+
+    /**
+     * @param steps  timed training steps
+     * @param warmup untimed steps before them
+     * @param batch  images per step
+     * @return training images/s
+     * @throws IOException when the script fails
+     */
+    public double train(int steps, int warmup, int batch) throws IOException {
+        return run("train", steps, warmup, batch);
+    }
+
+    /**
+     * @param batches timed forward passes
+     * @param warmup  untimed passes before them
+     * @param batch   images per pass
+     * @return inference images/s
+     * @throws IOException when the script fails
+     */
+    public double infer(int batches, int warmup, int batch) throws IOException {
+        return run("infer", batches, warmup, batch);
+    }
+
+    private double run(String figure, int steps, int warmup, int batch) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(python, script.toString(), figure, "--threads",
+                Integer.toString(threads), "--steps", Integer.toString(steps), "--warmup", Integer.toString(warmup),
+                "--batch", Integer.toString(batch)));
+        Process p = new ProcessBuilder(cmd).start();
+        try {
+            if (!p.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                throw new IOException(String.join(" ", cmd) + " took over " + TIMEOUT_MINUTES + " minutes");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+        String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        String stderr = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        if (p.exitValue() != 0) {
+            String last = stderr.isEmpty() ? "exit " + p.exitValue() : stderr.substring(stderr.lastIndexOf('\n') + 1);
+            throw new IOException(p.exitValue() == NO_TORCH ? last : String.join(" ", cmd) + ": " + last);
+        }
+        String[] words = stdout.split("\\s+");
+        return Double.parseDouble(words[words.length - 1]);
+    }
+}
