@@ -14,6 +14,11 @@ public final class BenchJob {
     private BenchJob() {
     }
 
+    /**
+     * Runs the bench job: {@code [--quick] [--peer] [--config FILE] [-Dkey=value ...]}; exits with ExitCodes.
+     *
+     * @param args the command-line arguments
+     */
     public static void main(String[] args) {
         JobRunner.exit("bench", args, (config, a) -> {
             Peer peer = a.hasFlag("--peer") ? new Peer(System.getenv().getOrDefault("PYTHON", "python3"),

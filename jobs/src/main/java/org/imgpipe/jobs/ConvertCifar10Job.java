@@ -15,6 +15,12 @@ public final class ConvertCifar10Job {
     private ConvertCifar10Job() {
     }
 
+    /**
+     * Runs the convert-cifar10 job: {@code BATCH_FOLDER OUTPUT_ROOT [--config FILE] [-Dkey=value ...]}; exits with
+     * ExitCodes (a user error when the two folders are not given).
+     *
+     * @param args the command-line arguments
+     */
     public static void main(String[] args) {
         JobRunner.exit("convert-cifar10", args, (config, a) -> {
             if (a.rest().size() != 2) {

@@ -9,6 +9,12 @@ public final class EvaluateJob {
     private EvaluateJob() {
     }
 
+    /**
+     * Runs the evaluate job: {@code [--config FILE] [-Dkey=value ...]}; prints {@code metrics: <path>} and exits
+     * with ExitCodes.
+     *
+     * @param args the command-line arguments
+     */
     public static void main(String[] args) {
         JobRunner.exitWithSpark("evaluate", args, (config, spark) -> {
             System.out.println("metrics: " + Locations.display(new EvaluateWorkflow(config, spark).run().metricsFile()));

@@ -8,6 +8,11 @@ public final class IngestJob {
     private IngestJob() {
     }
 
+    /**
+     * Runs the ingest job: {@code [--config FILE] [-Dkey=value ...]}; exits with ExitCodes.
+     *
+     * @param args the command-line arguments
+     */
     public static void main(String[] args) {
         JobRunner.exitWithSpark("ingest", args, (config, spark) -> {
             new IngestWorkflow(config, spark).run();

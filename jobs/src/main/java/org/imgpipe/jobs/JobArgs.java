@@ -23,6 +23,13 @@ public final class JobArgs {
         this.rest = Collections.unmodifiableList(rest);
     }
 
+    /**
+     * Parses a job's arguments when it has no options of its own.
+     *
+     * @param argv the command-line arguments as {@code main} got them
+     * @return the config file, overrides and remaining words
+     * @throws UserError when {@code --config} has no file or a {@code -D} argument is not {@code -Dkey=value}
+     */
     public static JobArgs parse(String... argv) {
         return parse(List.of(), argv);
     }
@@ -81,6 +88,12 @@ public final class JobArgs {
         return configFile;
     }
 
+    /**
+     * The {@code -Dkey=value} overrides and the values of the job's own options, in the order first given (a
+     * later value for the same key wins).
+     *
+     * @return an unmodifiable map from config key to its value as written
+     */
     public Map<String, String> overrides() {
         return overrides;
     }
@@ -90,6 +103,12 @@ public final class JobArgs {
         return rest;
     }
 
+    /**
+     * Whether a word such as {@code --quick} was given; only looks at {@link #rest()}, not at job options.
+     *
+     * @param flag the exact word, dashes included
+     * @return true when it is among the remaining arguments
+     */
     public boolean hasFlag(String flag) {
         return rest.contains(flag);
     }

@@ -31,6 +31,17 @@ public final class JobRunner {
     private JobRunner() {
     }
 
+    /**
+     * Checks the JVM's file-name charset, prepares ND4J ({@code NativeRuntime.prepare()}), parses the arguments,
+     * loads the config and runs the job; catches every exception, so {@code main} can exit with the result.
+     *
+     * @param jobName the job's name, prefixed to the error line
+     * @param argv the command-line arguments
+     * @param options the job's own options, which become config overrides
+     * @param job the job body
+     * @return the body's exit code, {@code ExitCodes.USER_ERROR} for a {@code UserError} (bad locale, arguments
+     *     or config included) or {@code ExitCodes.FAILURE} for any other exception
+     */
     public static int run(String jobName, String[] argv, List<JobOption> options, Job job) {
         try {
             FileNameEncoding.requireUtf8();

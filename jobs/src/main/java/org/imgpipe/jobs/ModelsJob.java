@@ -12,6 +12,12 @@ public final class ModelsJob {
     private ModelsJob() {
     }
 
+    /**
+     * Runs the models job: {@code list | promote ID | rollback [--config FILE] [-Dkey=value ...]}; exits with
+     * ExitCodes (a user error for any other words).
+     *
+     * @param args the command-line arguments
+     */
     public static void main(String[] args) {
         JobRunner.exit("models", args, (config, a) -> {
             Configuration conf = SparkSessions.hadoopConfiguration(config);

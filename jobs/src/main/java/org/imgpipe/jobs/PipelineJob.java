@@ -16,6 +16,12 @@ public final class PipelineJob {
     private PipelineJob() {
     }
 
+    /**
+     * Runs the pipeline job (ingest, train, evaluate, report): {@code [--config FILE] [-Dkey=value ...]}; exits with
+     * ExitCodes.
+     *
+     * @param args the command-line arguments
+     */
     public static void main(String[] args) {
         JobRunner.exitWithSpark("pipeline", args, (config, spark) -> {
             Fonts.require();

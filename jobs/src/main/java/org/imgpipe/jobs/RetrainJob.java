@@ -11,6 +11,12 @@ public final class RetrainJob {
     private RetrainJob() {
     }
 
+    /**
+     * Runs the retrain job: {@code [--config FILE] [-Dkey=value ...]}; exits with ExitCodes ({@code OK} promoted,
+     * {@code KEPT_CURRENT} not promoted, {@code LOCKED} skipped).
+     *
+     * @param args the command-line arguments
+     */
     public static void main(String[] args) {
         JobRunner.exitWithSpark("retrain", args, (config, spark) -> new RetrainWorkflow(config, spark).run()
                 .map(d -> d.promoted() ? ExitCodes.OK : ExitCodes.KEPT_CURRENT)

@@ -21,6 +21,12 @@ public final class ScoreJob {
     private ScoreJob() {
     }
 
+    /**
+     * Runs the score job: {@code --input DIR_OR_GLOB --output DIR [--model-version ID] [--incremental]
+     * [--config FILE] [-Dkey=value ...]}; prints {@code results: <run folder>} and exits with ExitCodes.
+     *
+     * @param args the command-line arguments
+     */
     public static void main(String[] args) {
         JobRunner.exitWithSpark("score", args, OPTIONS, (config, spark) -> {
             System.out.println("results: " + Locations.display(

@@ -15,6 +15,11 @@ public final class TrainJob {
     private TrainJob() {
     }
 
+    /**
+     * Runs the train job: {@code [--resume] [--config FILE] [-Dkey=value ...]}; exits with ExitCodes.
+     *
+     * @param args the command-line arguments
+     */
     public static void main(String[] args) {
         JobRunner.exitWithSpark("train", args, OPTIONS, (config, spark) -> {
             new TrainWorkflow(config, spark).run();

@@ -5,10 +5,15 @@ package org.imgpipe.base;
  * one-line message without a stack trace and exit with {@link ExitCodes#USER_ERROR}.
  */
 public class UserError extends RuntimeException {
+    /** @param message the one line the job prints: what is wrong and how to fix it */
     public UserError(String message) {
         super(message);
     }
 
+    /**
+     * @param message the one line the job prints: what is wrong and how to fix it
+     * @param cause the underlying exception, kept for debugging (jobs do not print it)
+     */
     public UserError(String message, Throwable cause) {
         super(message, cause);
     }

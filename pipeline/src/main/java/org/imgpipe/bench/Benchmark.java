@@ -80,6 +80,14 @@ public final class Benchmark {
         }
     }
 
+    /**
+     * Runs every measurement, repeated (3 times with {@code quick}, else 5; fewer for stock DL4J), prints each
+     * figure's median, min and max and ends with the {@code BENCH {json}} line.
+     *
+     * @return the medians by figure name in images/s (e.g. {@code train_img_s_plain}), plus {@code cores} and,
+     *     with the PyTorch peer, the project/PyTorch ratios {@code train_vs_torch} and {@code infer_vs_torch}
+     * @throws Exception when a measurement fails
+     */
     public Map<String, Object> run() throws Exception {
         int repeats = quick ? 3 : 5;
         out.printf("Benchmark (%s): %d cores, nd4j build '%s', oneDNN helpers %s%n", quick ? "quick" : "full",

@@ -79,6 +79,7 @@ public final class AugmentOptions implements Serializable {
         return horizontalFlip || translation > 0 || padCrop > 0 || rotation > 0 || zoom > 0 || contrast > 0;
     }
 
+    /** @return whether images are mirrored left-right with probability 1/2 (Keras' RandomFlip("horizontal")) */
     public boolean horizontalFlip() {
         return horizontalFlip;
     }
@@ -108,6 +109,7 @@ public final class AugmentOptions implements Serializable {
         return contrast;
     }
 
+    /** @return what shifts, rotations and zooms show outside the image (Keras' {@code fill_mode}) */
     public FillMode fillMode() {
         return fillMode;
     }

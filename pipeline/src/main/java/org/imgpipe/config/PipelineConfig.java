@@ -134,14 +134,28 @@ public final class PipelineConfig {
         return ConfigValueFactory.fromAnyRef(raw);
     }
 
+    /**
+     * The merged and resolved HOCON tree, validated but unconverted; for code that needs a key no typed
+     * accessor covers.
+     *
+     * @return the Typesafe Config
+     */
     public Config raw() {
         return config;
     }
 
+    /**
+     * @return the {@code pipeline.data} settings: data root, folds, image size, pixel limit and sample data
+     * @throws UserError when a value is empty or out of range (e.g. no training fold, image size below 1)
+     */
     public DataOptions data() {
         return DataOptions.from(section("data"));
     }
 
+    /**
+     * @return {@code pipeline.work.dir}, the folder (any Hadoop file system) for decoded data, models, reports and
+     *     metrics, as written (not resolved)
+     */
     public String workDir() {
         return section("work").string("dir");
     }
@@ -150,18 +164,34 @@ public final class PipelineConfig {
         return new Settings(config.getConfig(ROOT + "." + name), ROOT + "." + name);
     }
 
+    /**
+     * @return the {@code pipeline.ingest} settings
+     * @throws UserError when a value is empty or out of range
+     */
     public IngestOptions ingest() {
         return IngestOptions.from(section("ingest"));
     }
 
+    /**
+     * @return the {@code pipeline.model} settings (batch-norm momentum)
+     * @throws UserError when the momentum is outside 0..0.999999
+     */
     public ModelOptions model() {
         return ModelOptions.from(section("model"));
     }
 
+    /**
+     * @return the {@code pipeline.train} settings, augmentation and training master included
+     * @throws UserError when a value is empty, out of range or not one of its allowed names (fill mode, monitor)
+     */
     public TrainOptions train() {
         return TrainOptions.from(section("train"));
     }
 
+    /**
+     * @return the {@code pipeline.eval} settings
+     * @throws UserError when a value is empty or out of range
+     */
     public EvalOptions eval() {
         return EvalOptions.from(section("eval"));
     }
@@ -171,18 +201,34 @@ public final class PipelineConfig {
         return ReportOptions.from(section("report"));
     }
 
+    /**
+     * @return {@code pipeline.registry.dir}, the model registry's root (any Hadoop file system), as written
+     * @throws UserError when it is empty
+     */
     public String registryDir() {
         return section("registry").nonEmpty("dir");
     }
 
+    /**
+     * @return the {@code pipeline.score} settings
+     * @throws UserError when a value is empty or out of range
+     */
     public ScoreOptions score() {
         return ScoreOptions.from(section("score"));
     }
 
+    /**
+     * @return the {@code pipeline.retrain} settings
+     * @throws UserError when the metric is unknown or a value is out of range
+     */
     public RetrainOptions retrain() {
         return RetrainOptions.from(section("retrain"));
     }
 
+    /**
+     * @return the {@code pipeline.spark} settings (master, application name)
+     * @throws UserError when a value is empty or out of range
+     */
     public SparkOptions spark() {
         return SparkOptions.from(section("spark"));
     }

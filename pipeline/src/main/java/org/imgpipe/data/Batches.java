@@ -14,6 +14,12 @@ public final class Batches {
     private Batches() {
     }
 
+    /**
+     * @param batch the examples, each {@code imageSize * imageSize * 3} HWC bytes
+     * @param imageSize the side of the square images, in pixels
+     * @return {@code [N, 3, imageSize, imageSize]} NCHW floats 0..255 (the model rescales them)
+     * @throws IllegalArgumentException when an image has another number of bytes
+     */
     public static INDArray features(List<LabeledImage> batch, int imageSize) {
         return pixels(batch.stream().map(LabeledImage::pixels).toList(), imageSize);
     }
@@ -38,6 +44,11 @@ public final class Batches {
         return Nd4j.create(buf, new long[]{batch.size(), 3, imageSize, imageSize}, 'c');
     }
 
+    /**
+     * @param batch the examples
+     * @param numClasses K, the number of classes
+     * @return {@code [N, K]} one-hot float labels
+     */
     public static INDArray oneHot(List<LabeledImage> batch, int numClasses) {
         INDArray labels = Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, batch.size(), numClasses);
         for (int i = 0; i < batch.size(); i++) {
@@ -46,6 +57,15 @@ public final class Batches {
         return labels;
     }
 
+    /**
+     * One minibatch for DL4J: {@link #features} and {@link #oneHot} together.
+     *
+     * @param batch the examples
+     * @param imageSize the side of the square images, in pixels
+     * @param numClasses K, the number of classes
+     * @return features {@code [N, 3, imageSize, imageSize]} and labels {@code [N, K]}
+     * @throws IllegalArgumentException when an image has the wrong number of bytes
+     */
     public static DataSet dataSet(List<LabeledImage> batch, int imageSize, int numClasses) {
         return new DataSet(features(batch, imageSize), oneHot(batch, numClasses));
     }

@@ -22,6 +22,17 @@ import java.util.TreeSet;
  */
 public record DatasetLayout(Path root, List<String> classNames, Map<String, Path> folds, List<String> strayFiles) {
 
+    /**
+     * Lists the fold and class folders under a data root (not the images in them) and checks them.
+     *
+     * @param root the data root, on any Hadoop file system
+     * @param foldNames the folds to find under it, e.g. {@code train1 ... test}
+     * @param conf the Hadoop configuration for {@code root}'s file system
+     * @return the layout, with class names sorted and entries beside the class folders listed as stray
+     * @throws UserError when the root is not a folder, a fold is missing or has no class folders, or the folds'
+     *     class folders differ
+     * @throws IOException when the file system cannot be listed
+     */
     public static DatasetLayout scan(Path root, List<String> foldNames, Configuration conf) throws IOException {
         FileSystem fs = root.getFileSystem(conf);
         if (!fs.exists(root) || !fs.getFileStatus(root).isDirectory()) {

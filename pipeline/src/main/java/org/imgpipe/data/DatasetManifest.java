@@ -23,10 +23,15 @@ public record DatasetManifest(String sourceRoot, int imageSize, List<String> cla
     public static final String FILE = "_manifest.json";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
+    /** @return K, the number of classes (the length of {@code classNames}) */
     public int numClasses() {
         return classNames.size();
     }
 
+    /**
+     * @param fold a fold name
+     * @return its decoded images over all classes, 0 for a fold that was not ingested
+     */
     public long count(String fold) {
         long[] c = counts.get(fold);
         return c == null ? 0 : java.util.Arrays.stream(c).sum();
@@ -54,6 +59,12 @@ public record DatasetManifest(String sourceRoot, int imageSize, List<String> cla
         AtomicFiles.write(new Path(dir, FILE), conf, out -> JSON.writeValue(out, this));
     }
 
+    /**
+     * @param dir the decoded folder, on any Hadoop file system
+     * @param conf the Hadoop configuration for {@code dir}'s file system
+     * @return the manifest stored in it ({@value #FILE})
+     * @throws UserError when the manifest is missing (ingest has not run) or cannot be read
+     */
     public static DatasetManifest read(Path dir, Configuration conf) {
         Path file = new Path(dir, FILE);
         try (InputStream in = file.getFileSystem(conf).open(file)) {

@@ -36,10 +36,19 @@ public final class DecodedStore {
         this.manifest = manifest;
     }
 
+    /**
+     * Opens the decoded folder an ingest wrote, reading its manifest now; the Parquet is read lazily per fold.
+     *
+     * @param spark the session to read with
+     * @param dir the decoded folder, on any Hadoop file system
+     * @return the store
+     * @throws UserError when the folder has no manifest (ingest has not run) or it cannot be read
+     */
     public static DecodedStore open(SparkSession spark, Path dir) {
         return new DecodedStore(spark, dir, DatasetManifest.read(dir, spark.sparkContext().hadoopConfiguration()));
     }
 
+    /** @return the manifest: class names, image size, counts and fingerprints per fold */
     public DatasetManifest manifest() {
         return manifest;
     }

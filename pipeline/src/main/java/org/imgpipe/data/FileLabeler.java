@@ -16,6 +16,11 @@ public record FileLabeler(Map<String, String> foldPrefixes, List<String> classNa
     public record FileLabel(String fold, int label) implements Serializable {
     }
 
+    /**
+     * @param file an image path (URI or plain path) under one of the folds
+     * @return its fold and the index of the class folder right below the fold
+     * @throws IllegalArgumentException when the file lies under no fold's known class folder
+     */
     public FileLabel labelOf(String file) {
         String p = new Path(file).toUri().getPath();
         for (Map.Entry<String, String> fold : foldPrefixes.entrySet()) {

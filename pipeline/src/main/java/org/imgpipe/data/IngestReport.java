@@ -20,6 +20,7 @@ public record IngestReport(String sourceRoot, String decodedDir, List<String> cl
     /** The report's JSON file name inside the ingest report folder. */
     public static final String JSON_FILE = "ingest-report.json";
 
+    /** @return the images decoded, over all folds and classes */
     public long decoded() {
         return counts.values().stream().mapToLong(c -> java.util.Arrays.stream(c).sum()).sum();
     }

@@ -45,6 +45,15 @@ public final class Ingestor {
         this.maxPixels = maxPixels;
     }
 
+    /**
+     * Lists, decodes and resizes every image of the layout's folds on the executors, writes the Parquet and the
+     * manifest aside and then replaces {@code decodedDir} with them.
+     *
+     * @param layout the checked fold and class folders
+     * @param decodedDir the decoded folder to write or replace, on any Hadoop file system
+     * @return the counts per fold and class, the skipped files with reasons, and the time taken in seconds
+     * @throws IOException when listing, writing or the final rename fails
+     */
     public IngestReport ingest(DatasetLayout layout, Path decodedDir) throws IOException {
         long start = System.nanoTime();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());

@@ -10,15 +10,21 @@ public final class LabeledImage implements Serializable {
     private final int label;
     private final byte[] pixels;
 
+    /**
+     * @param label the class index, 0-based in sorted class-folder order
+     * @param pixels row-major HWC RGB uint8, {@code size * size * 3} bytes (kept, not copied)
+     */
     public LabeledImage(int label, byte[] pixels) {
         this.label = label;
         this.pixels = pixels;
     }
 
+    /** @return the class index */
     public int label() {
         return label;
     }
 
+    /** @return the pixels, row-major HWC RGB uint8 (the array itself, not a copy) */
     public byte[] pixels() {
         return pixels;
     }

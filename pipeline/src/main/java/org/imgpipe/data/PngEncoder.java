@@ -10,6 +10,13 @@ public final class PngEncoder {
     private PngEncoder() {
     }
 
+    /**
+     * @param rgb the pixels, row-major HWC RGB uint8, {@code height * width * 3} bytes
+     * @param height the image height in pixels
+     * @param width the image width in pixels
+     * @return the PNG file's bytes
+     * @throws IOException when ImageIO fails to encode
+     */
     public static byte[] encode(byte[] rgb, int height, int width) throws IOException {
         BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         for (int y = 0, i = 0; y < height; y++) {

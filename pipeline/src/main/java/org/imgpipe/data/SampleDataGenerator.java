@@ -24,6 +24,11 @@ public final class SampleDataGenerator {
     private final int imagesPerClass;
     private final long seed;
 
+    /**
+     * @param size the side of the square images, in pixels
+     * @param imagesPerClass the images of each class written to every fold
+     * @param seed the seed of the images' random content; the same seed gives the same data set
+     */
     public SampleDataGenerator(int size, int imagesPerClass, long seed) {
         this.size = size;
         this.imagesPerClass = imagesPerClass;

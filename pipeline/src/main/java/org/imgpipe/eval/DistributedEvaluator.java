@@ -21,6 +21,12 @@ public final class DistributedEvaluator {
     private final int batchSize;
     private final int rocBins;
 
+    /**
+     * @param jsc the Spark context to run in
+     * @param imageSize the side of the square images, in pixels
+     * @param batchSize examples per forward pass on an executor
+     * @param rocBins equal-width probability bins of the ROC histograms ({@code pipeline.eval.roc-thresholds})
+     */
     public DistributedEvaluator(JavaSparkContext jsc, int imageSize, int batchSize, int rocBins) {
         this.jsc = jsc;
         this.imageSize = imageSize;

@@ -102,14 +102,17 @@ public final class EvalAccumulator implements Serializable {
         return this;
     }
 
+    /** @return K, the number of classes */
     public int numClasses() {
         return numClasses;
     }
 
+    /** @return the number of equal-width probability bins of the ROC histograms */
     public int bins() {
         return bins;
     }
 
+    /** @return the examples added, merged ones included */
     public long count() {
         return count;
     }
@@ -119,6 +122,7 @@ public final class EvalAccumulator implements Serializable {
         return count == 0 ? Double.NaN : crossEntropySum / count;
     }
 
+    /** @return the fraction of examples whose argmax class is the true one, NaN when none was added */
     public double accuracy() {
         long correct = 0;
         for (int c = 0; c < numClasses; c++) {

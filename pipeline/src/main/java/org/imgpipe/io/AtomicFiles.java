@@ -27,6 +27,15 @@ public final class AtomicFiles {
     private AtomicFiles() {
     }
 
+    /**
+     * Writes a file atomically: to a temporary sibling first, then renamed over the target (see
+     * {@link #replace}); the temporary file is deleted whatever happens.
+     *
+     * @param target the file to write or replace, on any Hadoop file system
+     * @param conf the Hadoop configuration for {@code target}'s file system
+     * @param writer writes the content to the stream it is given (which it need not close)
+     * @throws IOException when creating, writing or renaming fails, or the writer throws it
+     */
     public static void write(Path target, Configuration conf, Writer writer) throws IOException {
         FileSystem fs = target.getFileSystem(conf);
         Path tmp = tempSibling(target);
@@ -40,6 +49,14 @@ public final class AtomicFiles {
         }
     }
 
+    /**
+     * As {@link #write}, for text.
+     *
+     * @param target the file to write or replace, on any Hadoop file system
+     * @param conf the Hadoop configuration for {@code target}'s file system
+     * @param content the text, written as UTF-8
+     * @throws IOException when creating, writing or renaming fails
+     */
     public static void writeString(Path target, Configuration conf, String content) throws IOException {
         write(target, conf, out -> out.write(content.getBytes(StandardCharsets.UTF_8)));
     }

@@ -76,10 +76,28 @@ public final class ModelS {
         }
     }
 
+    /**
+     * The network's input type: square RGB images in {@link #FORMAT}, i.e. minibatches of shape
+     * {@code [N, 3, imageSize, imageSize]} (NCHW floats 0..255).
+     *
+     * @param imageSize the side of the square images, in pixels
+     * @return DL4J's convolutional input type for that size
+     */
     public static InputType inputType(int imageSize) {
         return InputType.convolutional(imageSize, imageSize, CHANNELS, FORMAT);
     }
 
+    /**
+     * The Model S graph, layer for layer as in the Keras notebook: rescaling by 1/255, two blocks of two 3x3
+     * "valid" convolutions (32, 64, then 128, 128 filters, ReLU, each followed by batch norm) and a 2x2 max pool,
+     * flatten, dropout 0.5, dense 512 (ReLU) and a softmax output trained with cross-entropy (MCXENT); RMSProp,
+     * Glorot-uniform weights and L1/L2 penalties converted from Keras' definitions (see the class comment).
+     * Input {@code [N, 3, S, S]} NCHW floats 0..255, output {@code [N][numClasses]} probabilities.
+     *
+     * @param spec the image size, class count, seed and optimizer and batch-norm settings
+     * @return the configuration; the fast RMSProp, ReLU and penalties are chosen when
+     *     {@code NativeRuntime.fastPathEnabled()}, the stock DL4J ones otherwise
+     */
     public static ComputationGraphConfiguration configuration(Spec spec) {
         long side = ((spec.imageSize() - 4) / 2 - 4) / 2;
         return new NeuralNetConfiguration.Builder()
@@ -119,6 +137,12 @@ public final class ModelS {
                 .build();
     }
 
+    /**
+     * A new, initialized Model S with fresh weights drawn from {@code spec.seed()}.
+     *
+     * @param spec the hyper-parameters, as for {@link #configuration(Spec)}
+     * @return the initialized graph
+     */
     public static ComputationGraph build(Spec spec) {
         ComputationGraph graph = new ComputationGraph(configuration(spec));
         graph.init();

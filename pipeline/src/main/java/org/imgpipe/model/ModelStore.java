@@ -20,11 +20,28 @@ public final class ModelStore {
     private ModelStore() {
     }
 
+    /**
+     * Saves a model with {@code ModelSerializer} atomically (temporary file, then rename).
+     *
+     * @param graph the model
+     * @param target the .zip to write or replace, on any Hadoop file system
+     * @param conf the Hadoop configuration for {@code target}'s file system
+     * @param withUpdater whether to include the updater (RMSProp) state, which resuming training needs
+     * @throws IOException when the file cannot be written or renamed
+     */
     public static void save(ComputationGraph graph, Path target, Configuration conf, boolean withUpdater)
             throws IOException {
         AtomicFiles.write(target, conf, out -> ModelSerializer.writeModel(graph, out, withUpdater));
     }
 
+    /**
+     * Loads a model saved by {@link #save}, without its updater state (enough for inference).
+     *
+     * @param file the model's .zip, on any Hadoop file system
+     * @param conf the Hadoop configuration for {@code file}'s file system
+     * @return the restored graph
+     * @throws UserError when the file does not exist or cannot be read as a DL4J model
+     */
     public static ComputationGraph load(Path file, Configuration conf) {
         try (InputStream in = file.getFileSystem(conf).open(file)) {
             return ModelSerializer.restoreComputationGraph(in, false);

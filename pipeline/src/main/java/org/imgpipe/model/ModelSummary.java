@@ -26,6 +26,14 @@ public final class ModelSummary {
         this.nonTrainable = nonTrainable;
     }
 
+    /**
+     * Builds the summary Keras' {@code model.summary()} prints, in the graph's topological order. Batch-norm
+     * layers count half their parameters (the moving mean and variance) as non-trainable, as Keras does.
+     *
+     * @param graph an initialized model
+     * @param input the network's input type, from which each layer's output shape is inferred
+     * @return the summary
+     */
     public static ModelSummary of(ComputationGraph graph, InputType input) {
         ComputationGraphConfiguration conf = graph.getConfiguration();
         Map<String, InputType> types = conf.getLayerActivationTypes(input);
@@ -60,18 +68,40 @@ public final class ModelSummary {
         return new long[]{t.arrayElementsPerExample()};
     }
 
+    /**
+     * The rows, one per vertex (input, layers and other vertices) in topological order.
+     *
+     * @return the rows
+     */
     public List<Row> rows() {
         return rows;
     }
 
+    /**
+     * The number of parameters in the graph, trainable or not.
+     *
+     * @return Keras' "Total params"
+     */
     public long totalParams() {
         return total;
     }
 
+    /**
+     * The batch-norm moving means and variances, which backprop does not update.
+     *
+     * @return Keras' "Non-trainable params"
+     */
     public long nonTrainableParams() {
         return nonTrainable;
     }
 
+    /**
+     * Looks up one vertex's row.
+     *
+     * @param name the vertex name, e.g. {@code conv2d_1}
+     * @return its row
+     * @throws IllegalArgumentException when the graph has no vertex of that name
+     */
     public Row row(String name) {
         return rows.stream().filter(r -> r.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no layer " + name));

@@ -45,11 +45,18 @@ public final class ModelRegistry {
     private final Path root;
     private final Configuration conf;
 
+    /**
+     * Opens a registry; nothing is read or created until a method needs it.
+     *
+     * @param root the registry's folder ({@code pipeline.registry.dir}), on any Hadoop file system
+     * @param conf the Hadoop configuration for {@code root}'s file system
+     */
     public ModelRegistry(Path root, Configuration conf) {
         this.root = root;
         this.conf = conf;
     }
 
+    /** @return the registry's folder */
     public Path root() {
         return root;
     }
@@ -95,6 +102,14 @@ public final class ModelRegistry {
         return out;
     }
 
+    /**
+     * Reads one version's {@code version.json}.
+     *
+     * @param id the version id, e.g. {@code 20260101-120000-ab12}
+     * @return the version
+     * @throws UserError when the id is blank, contains {@code /} or names no version
+     * @throws IOException when the file cannot be read or parsed
+     */
     public ModelVersion version(String id) throws IOException {
         Path file = new Path(versionDir(id), VERSION);
         try (InputStream in = file.getFileSystem(conf).open(file)) {
@@ -105,14 +120,30 @@ public final class ModelRegistry {
         }
     }
 
+    /**
+     * The path of a version's {@code model.zip} (the best-val_loss model); whether it exists is not checked.
+     *
+     * @param id the version id
+     * @return {@code versions/ID/model.zip} under the root
+     * @throws UserError when the id is blank or contains {@code /}
+     */
     public Path modelFile(String id) {
         return new Path(versionDir(id), MODEL);
     }
 
+    /**
+     * @return the id the pointer names as current, empty when no version was ever promoted
+     * @throws IOException when {@code current.json} exists but cannot be read or parsed
+     */
     public Optional<String> currentId() throws IOException {
         return Optional.ofNullable(pointer().current());
     }
 
+    /**
+     * @return the current version (the one scoring uses), empty when no version was ever promoted
+     * @throws UserError when the pointer names a version that does not exist
+     * @throws IOException when the pointer or the version cannot be read or parsed
+     */
     public Optional<ModelVersion> current() throws IOException {
         String id = pointer().current();
         return id == null ? Optional.empty() : Optional.of(version(id));

@@ -14,11 +14,25 @@ public final class RegistryCommand {
     private final ModelRegistry registry;
     private final PrintStream out;
 
+    /**
+     * @param registry the registry the command reads and changes
+     * @param out where the listing and the new current version are printed
+     */
     public RegistryCommand(ModelRegistry registry, PrintStream out) {
         this.registry = registry;
         this.out = out;
     }
 
+    /**
+     * Runs one sub-command: {@code list} prints a table of versions (id, creation time, val_loss, val_accuracy,
+     * data fingerprint; {@code *} marks the current one), {@code promote ID} and {@code rollback} move the pointer
+     * and print the new current id.
+     *
+     * @param words the words after {@code models}
+     * @throws UserError when the words are not one of the three forms, the id names no version or there is
+     *     nothing to roll back to
+     * @throws IOException when the registry cannot be read or written
+     */
     public void run(List<String> words) throws IOException {
         String verb = words.isEmpty() ? "" : words.get(0);
         switch (verb) {

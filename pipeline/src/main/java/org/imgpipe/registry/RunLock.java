@@ -50,6 +50,17 @@ public final class RunLock implements AutoCloseable {
         this.file = file;
     }
 
+    /**
+     * Takes the lock, taking over an abandoned one (its holder a dead process on this host, taken more than
+     * {@code maxAge} ago, or its file empty or cut); {@link #close()} releases it.
+     *
+     * @param file the lock file, on any Hadoop file system; its parent folder is created
+     * @param maxAge the age after which any lock counts as abandoned, its holder alive or not
+     * @param conf the Hadoop configuration for {@code file}'s file system
+     * @return the held lock
+     * @throws HeldException when a live run holds the lock, or another run took over the abandoned one first
+     * @throws IOException when the lock file cannot be created or read
+     */
     public static RunLock acquire(Path file, Duration maxAge, Configuration conf) throws IOException, HeldException {
         FileSystem fs = file.getFileSystem(conf);
         if (tryCreate(fs, file)) {

@@ -9,6 +9,7 @@ public record Decision(String time, String outcome, String reason, String candid
     public static final String PROMOTED = "promoted";
     public static final String KEPT_CURRENT = "kept-current";
 
+    /** @return whether the candidate was promoted (outcome {@value #PROMOTED}) */
     public boolean promoted() {
         return PROMOTED.equals(outcome);
     }

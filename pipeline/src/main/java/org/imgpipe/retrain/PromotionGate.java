@@ -14,6 +14,12 @@ public record PromotionGate(EvaluationMetric metric, double margin) {
     public record Verdict(boolean promote, String reason) {
     }
 
+    /**
+     * @param candidate the new model's evaluation metrics by key (e.g. {@code accuracy}, {@code macro_f1})
+     * @param current the current model's metrics on the same split
+     * @return promote when candidate &gt;= current - margin, with the comparison in words
+     * @throws IllegalArgumentException when either map lacks the gate's metric or has NaN for it
+     */
     public Verdict decide(Map<String, Double> candidate, Map<String, Double> current) {
         double c = value(candidate, "candidate");
         double cur = value(current, "current");

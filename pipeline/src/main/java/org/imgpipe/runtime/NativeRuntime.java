@@ -110,6 +110,13 @@ public final class NativeRuntime {
         }
     }
 
+    /**
+     * A Spark task's equal share of the cores, for {@link #useThreads(int)}.
+     *
+     * @param cores the cores of the JVM (or executor)
+     * @param concurrentTasks the tasks that run at once in it; values below 1 count as 1
+     * @return {@code cores / concurrentTasks}, at least 1
+     */
     public static int threadsPerTask(int cores, int concurrentTasks) {
         return Math.max(1, cores / Math.max(1, concurrentTasks));
     }

@@ -78,6 +78,18 @@ public final class BatchScorer {
                           long alreadyScored, double seconds) {
     }
 
+    /**
+     * Scores every image the input names and commits a new {@code run-<UTC time>} folder under the output folder.
+     *
+     * @param input a folder or a glob, searched recursively for images
+     * @param outputDir the folder that holds the runs, on any Hadoop file system
+     * @param version the registry version the model is, for its class names, image size and id
+     * @param model the model, broadcast to the executors
+     * @param incremental whether to skip files that an earlier run in {@code outputDir} scored with this version
+     * @return the counts (scored, rejected, already scored), the run folder and the time taken in seconds
+     * @throws org.imgpipe.base.UserError when the input matches nothing
+     * @throws IOException when the input cannot be listed or the results cannot be written or renamed into place
+     */
     public Summary score(String input, Path outputDir, ModelVersion version, ComputationGraph model,
                          boolean incremental) throws IOException {
         Instant start = Instant.now();

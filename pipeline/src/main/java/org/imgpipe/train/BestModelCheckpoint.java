@@ -17,6 +17,10 @@ public final class BestModelCheckpoint implements EpochListener, Resumable {
     private final Saver saver;
     private int bestEpoch;
 
+    /**
+     * @param metric the metric to monitor (e.g. val_loss); any improvement counts (Keras' min_delta 0)
+     * @param saver writes the model whenever the metric improves
+     */
     public BestModelCheckpoint(EpochMetric metric, Saver saver) {
         this.monitor = new Monitor(metric, 0);
         this.saver = saver;
@@ -30,10 +34,12 @@ public final class BestModelCheckpoint implements EpochListener, Resumable {
         }
     }
 
+    /** @return the 1-based epoch of the best value so far, 0 before any epoch */
     public int bestEpoch() {
         return bestEpoch;
     }
 
+    /** @return the best value of the monitored metric so far, an infinity (the worst one) before any epoch */
     public double best() {
         return monitor.best();
     }

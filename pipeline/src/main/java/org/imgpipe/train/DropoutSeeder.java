@@ -18,6 +18,10 @@ public final class DropoutSeeder implements TrainingHook {
     private final long seed;
     private final int epoch;
 
+    /**
+     * @param seed the run's seed ({@code pipeline.train.seed})
+     * @param epoch the 1-based epoch whose minibatches this hook sees
+     */
     public DropoutSeeder(long seed, int epoch) {
         this.seed = seed;
         this.epoch = epoch;

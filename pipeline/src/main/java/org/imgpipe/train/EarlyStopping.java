@@ -11,6 +11,10 @@ public final class EarlyStopping implements EpochListener, Resumable {
     private final Monitor monitor;
     private int wait;
 
+    /**
+     * @param options the monitored metric, {@code min-delta} (the least change that counts as an improvement) and
+     *     {@code patience} in epochs
+     */
     public EarlyStopping(EarlyStoppingOptions options) {
         this.patience = options.patience();
         this.monitor = new Monitor(options.monitor(), options.minDelta());

@@ -9,6 +9,10 @@ public final class ProgressPrinter implements EpochListener {
     private final PrintStream out;
     private double totalSeconds;
 
+    /**
+     * @param epochs the run's total epochs ({@code pipeline.train.epochs}), for "Epoch e/E" and the ETA
+     * @param out where the lines go
+     */
     public ProgressPrinter(int epochs, PrintStream out) {
         this.epochs = epochs;
         this.out = out;

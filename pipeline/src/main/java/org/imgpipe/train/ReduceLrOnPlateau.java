@@ -16,6 +16,10 @@ public final class ReduceLrOnPlateau implements EpochListener, Resumable {
     private int wait;
     private int cooldownLeft;
 
+    /**
+     * @param options the monitored metric, {@code factor}, {@code patience} and {@code cooldown} in epochs,
+     *     {@code min-delta} and {@code min-lr}, as Keras' ReduceLROnPlateau arguments
+     */
     public ReduceLrOnPlateau(PlateauOptions options) {
         this.options = options;
         this.monitor = new Monitor(options.monitor(), options.minDelta());

@@ -54,6 +54,14 @@ public final class ResumeCheckpoint implements EpochListener {
     private final TrainingHistory history;
     private final List<Resumable> parts;
 
+    /**
+     * @param file the checkpoint zip to replace after every epoch, on any Hadoop file system
+     * @param conf the Hadoop configuration for {@code file}'s file system
+     * @param graph the model being trained (saved with its updater state)
+     * @param run the settings a resume must not change, config key to value
+     * @param history the run's history, saved with the checkpoint
+     * @param parts the listeners whose counters are saved and restored
+     */
     public ResumeCheckpoint(Path file, Configuration conf, ComputationGraph graph, Map<String, String> run,
                             TrainingHistory history, List<Resumable> parts) {
         this.file = file;
@@ -113,6 +121,15 @@ public final class ResumeCheckpoint implements EpochListener {
         return state.epoch() + 1;
     }
 
+    /**
+     * Reads a checkpoint written by {@link #onEpochEnd}: the model with its RMSProp state, and the state.
+     *
+     * @param file the checkpoint zip, on any Hadoop file system
+     * @param conf the Hadoop configuration for {@code file}'s file system
+     * @return the model and the state to pass to {@link #restore}
+     * @throws UserError when the file does not exist, is not a zip or lacks the state or the model
+     * @throws IOException when the file cannot be read or its model or state cannot be parsed
+     */
     public static Snapshot read(Path file, Configuration conf) throws IOException {
         byte[] state = null;
         byte[] model = null;

@@ -34,12 +34,24 @@ public final class SparkTrainer {
     private final DistributedEvaluator evaluator;
     private final List<EpochListener> listeners = new ArrayList<>();
 
+    /**
+     * @param jsc the Spark context training and validation run in
+     * @param options epochs, seed, augmentation and the parameter-averaging master's settings
+     * @param evaluator computes the validation loss and accuracy on the executors after every epoch
+     */
     public SparkTrainer(JavaSparkContext jsc, TrainOptions options, DistributedEvaluator evaluator) {
         this.jsc = jsc;
         this.options = options;
         this.evaluator = evaluator;
     }
 
+    /**
+     * Adds a callback that runs at every epoch's end, after those added before it (so a checkpoint added last
+     * sees the others' decisions).
+     *
+     * @param listener the callback
+     * @return this trainer, for chaining
+     */
     public SparkTrainer addListener(EpochListener listener) {
         listeners.add(listener);
         return this;

@@ -21,6 +21,10 @@ public final class TrainingHistory implements EpochListener {
     private final Configuration conf;
     private final List<EpochResult> epochs = new ArrayList<>();
 
+    /**
+     * @param dir the folder for history.json and history.csv, on any Hadoop file system
+     * @param conf the Hadoop configuration for {@code dir}'s file system
+     */
     public TrainingHistory(Path dir, Configuration conf) {
         this.dir = dir;
         this.conf = conf;
@@ -40,6 +44,7 @@ public final class TrainingHistory implements EpochListener {
         epochs.addAll(completed);
     }
 
+    /** @return a copy of the epochs so far, oldest first */
     public List<EpochResult> epochs() {
         return List.copyOf(epochs);
     }

@@ -34,6 +34,13 @@ public final class TrainingMetricsCollector implements TrainingHook, TrainingLis
     private final int threadsPerTask;
     private transient INDArray labels;
 
+    /**
+     * Registers the accumulators ({@code train.examples}, {@code train.correct}, {@code train.lossSum}) with Spark.
+     *
+     * @param jsc the Spark context training runs in
+     * @param penultimate the name of the layer that feeds the output layer
+     * @param output the name of the output layer, whose {@code W} and {@code b} give the logits
+     */
     public TrainingMetricsCollector(JavaSparkContext jsc, String penultimate, String output) {
         this.threadsPerTask = SparkSessions.threadsPerTask(jsc.getConf());
         this.penultimate = penultimate;
@@ -50,14 +57,20 @@ public final class TrainingMetricsCollector implements TrainingHook, TrainingLis
         lossSum.reset();
     }
 
+    /** @return the training examples fitted since the last {@link #reset()}, summed over the workers */
     public long examples() {
         return examples.value();
     }
 
+    /**
+     * @return the example-weighted mean of the minibatch scores (cross-entropy plus penalty, as DL4J's
+     *     {@code Model.score()}) since the last {@link #reset()}, NaN before any example
+     */
     public double meanLoss() {
         return examples.value() == 0 ? Double.NaN : lossSum.value() / examples.value();
     }
 
+    /** @return the fraction of training examples whose argmax matched the label since {@link #reset()}, NaN if none */
     public double accuracy() {
         return examples.value() == 0 ? Double.NaN : (double) correct.value() / examples.value();
     }

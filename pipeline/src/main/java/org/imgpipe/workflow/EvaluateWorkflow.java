@@ -26,6 +26,10 @@ public final class EvaluateWorkflow {
     private final PipelineConfig config;
     private final SparkSession spark;
 
+    /**
+     * @param config the run's configuration ({@code pipeline.eval})
+     * @param spark the session evaluation runs in
+     */
     public EvaluateWorkflow(PipelineConfig config, SparkSession spark) {
         this.config = config;
         this.spark = spark;

@@ -21,11 +21,24 @@ public final class IngestWorkflow {
     private final PipelineConfig config;
     private final SparkSession spark;
 
+    /**
+     * @param config the run's configuration ({@code pipeline.data}, {@code pipeline.ingest})
+     * @param spark the session decoding runs in
+     */
     public IngestWorkflow(PipelineConfig config, SparkSession spark) {
         this.config = config;
         this.spark = spark;
     }
 
+    /**
+     * Ingests the configured folds (generating the sample data first when {@code pipeline.data.root} is empty and
+     * it does not exist yet), writes the report and prints the class counts and up to 20 skipped files.
+     *
+     * @return the counts per fold and class and the skipped files
+     * @throws org.imgpipe.base.UserError when an output folder is not writable or the data root, its folds or
+     *     their class folders are missing or inconsistent
+     * @throws IOException when the file system cannot be listed, read or written
+     */
     public IngestReport run() throws IOException {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         Workspace ws = Workspace.of(config, conf);

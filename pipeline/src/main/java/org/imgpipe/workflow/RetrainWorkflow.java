@@ -30,6 +30,10 @@ public final class RetrainWorkflow {
     private final PipelineConfig config;
     private final SparkSession spark;
 
+    /**
+     * @param config the run's configuration ({@code pipeline.retrain} and everything ingest, train and evaluate use)
+     * @param spark the session the steps run in
+     */
     public RetrainWorkflow(PipelineConfig config, SparkSession spark) {
         this.config = config;
         this.spark = spark;

@@ -19,11 +19,24 @@ public final class ScoreWorkflow {
     private final PipelineConfig config;
     private final SparkSession spark;
 
+    /**
+     * @param config the run's configuration ({@code pipeline.score}, the registry)
+     * @param spark the session scoring runs in
+     */
     public ScoreWorkflow(PipelineConfig config, SparkSession spark) {
         this.config = config;
         this.spark = spark;
     }
 
+    /**
+     * Scores the images of {@code pipeline.score.input} with {@code pipeline.score.model-version} (the current
+     * version when empty) and prints a one-line summary.
+     *
+     * @return the counts and the committed run folder
+     * @throws UserError when the output folder is not writable, the registry has no current version and none is
+     *     named, the version or its model cannot be found or read, or the input matches nothing
+     * @throws IOException when the registry or the input cannot be read or the results cannot be written
+     */
     public BatchScorer.Summary run() throws IOException {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         Workspace ws = Workspace.of(config, conf);

@@ -49,6 +49,10 @@ public final class TrainWorkflow {
     private final SparkSession spark;
     private final List<EpochListener> extraListeners = new ArrayList<>();
 
+    /**
+     * @param config the run's configuration ({@code pipeline.data}, {@code pipeline.model}, {@code pipeline.train})
+     * @param spark the session training runs in
+     */
     public TrainWorkflow(PipelineConfig config, SparkSession spark) {
         this.config = config;
         this.spark = spark;
@@ -65,6 +69,16 @@ public final class TrainWorkflow {
                          Workspace workspace, ModelVersion version) {
     }
 
+    /**
+     * Trains a new Model S (or, with {@code pipeline.train.resume}, goes on from the checkpoint), saves the final
+     * model, registers the best-val_loss model as a registry version and makes it current when the registry had
+     * none.
+     *
+     * @return the history, the best epoch and its val_loss, why training stopped early (or null) and the version
+     * @throws UserError when an output folder is not writable, the data was not ingested or at another image size,
+     *     a training or validation fold has no images, or the checkpoint is missing or from other settings
+     * @throws IOException when data, models or history cannot be read or written
+     */
     public Result run() throws IOException {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Configuration conf = jsc.hadoopConfiguration();

@@ -38,6 +38,7 @@ public record Workspace(Path workDir, Path sampleData, Path decoded, Path ingest
                 Locations.resolve(config.report().outputDir(), conf));
     }
 
+    /** @return {@code best.zip} in the model folder: the lowest-val_loss epoch's model, with its updater state */
     public Path bestModel() {
         return new Path(models, "best.zip");
     }
@@ -52,6 +53,7 @@ public record Workspace(Path workDir, Path sampleData, Path decoded, Path ingest
         return new Path(models, RunRecord.FILE);
     }
 
+    /** @return {@code final.zip} in the model folder: the last trained epoch's model, with its updater state */
     public Path finalModel() {
         return new Path(models, "final.zip");
     }

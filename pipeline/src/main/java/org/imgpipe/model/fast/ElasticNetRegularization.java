@@ -22,6 +22,12 @@ public final class ElasticNetRegularization implements Regularization {
     @JsonProperty("l2")
     private final double l2;
 
+    /**
+     * A combined penalty with DL4J's coefficients (pass twice the Keras l2, as {@code ModelS} does).
+     *
+     * @param l1 the L1 coefficient, as for {@link L1Regularization}
+     * @param l2 the L2 coefficient, as for {@link L2Regularization} (penalty 0.5 * l2 * sum w^2)
+     */
     public ElasticNetRegularization(@JsonProperty("l1") double l1, @JsonProperty("l2") double l2) {
         this.l1 = l1;
         this.l2 = l2;

@@ -24,6 +24,15 @@ public class FastBatchNormalizationLayer extends BatchNormalization {
         }
     }
 
+    /**
+     * Creates the layer as DL4J's does, then installs the Java helper when
+     * {@code NativeRuntime.fastPathEnabled()}; called by {@link FastBatchNormalization} when a model is built
+     * or loaded.
+     *
+     * @param conf the layer's configuration
+     * @param dataType the network's data type
+     * @throws IllegalStateException when the helper cannot be set by reflection
+     */
     public FastBatchNormalizationLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
         if (NativeRuntime.fastPathEnabled()) {

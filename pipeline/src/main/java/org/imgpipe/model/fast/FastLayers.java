@@ -16,6 +16,13 @@ public final class FastLayers {
     private FastLayers() {
     }
 
+    /**
+     * The fast equivalent of a stock batch-norm configuration, with every setting copied.
+     *
+     * @param stock DL4J's batch-norm configuration
+     * @return the same settings as a {@link FastBatchNormalization}
+     * @throws IllegalStateException when DL4J's JSON mapping cannot copy the configuration
+     */
     public static FastBatchNormalization batchNormalization(BatchNormalization stock) {
         return copyAs(stock, FastBatchNormalization.class);
     }

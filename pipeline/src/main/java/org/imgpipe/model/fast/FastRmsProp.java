@@ -14,6 +14,13 @@ public class FastRmsProp extends RmsProp {
     public FastRmsProp() {
     }
 
+    /**
+     * RMSProp with DL4J's (and Keras') parameters.
+     *
+     * @param learningRate the step size
+     * @param rmsDecay the moving average's decay of squared gradients (Keras' {@code rho})
+     * @param epsilon added to the root mean square before dividing
+     */
     public FastRmsProp(double learningRate, double rmsDecay, double epsilon) {
         super(learningRate, rmsDecay, epsilon);
     }
