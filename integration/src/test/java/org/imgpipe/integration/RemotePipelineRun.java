@@ -8,6 +8,7 @@ import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.spark.sql.SparkSession;
+import org.imgpipe.workflow.RunContext;
 import org.imgpipe.config.PipelineConfig;
 import org.imgpipe.data.IngestReport;
 import org.imgpipe.data.SampleDataGenerator;
@@ -69,9 +70,9 @@ final class RemotePipelineRun {
         new SampleDataGenerator(32, IMAGES_PER_CLASS, 7).generate(new Path(base + "/data"), FOLDS, conf);
 
         try (OutputCapture capture = new OutputCapture()) {
-            IngestReport ingest = new IngestWorkflow(config, spark).run();
-            TrainWorkflow.Result trained = new TrainWorkflow(config, spark).run();
-            EvaluateWorkflow.Result evaluated = new EvaluateWorkflow(config, spark).run();
+            IngestReport ingest = new IngestWorkflow(RunContext.of(config, spark)).run();
+            TrainWorkflow.Result trained = new TrainWorkflow(RunContext.of(config, spark)).run();
+            EvaluateWorkflow.Result evaluated = new EvaluateWorkflow(RunContext.of(config, spark)).run();
             return new RemotePipelineRun(ingest, trained, evaluated, capture.text());
         }
     }

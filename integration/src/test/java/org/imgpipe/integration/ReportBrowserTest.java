@@ -1,6 +1,7 @@
 package org.imgpipe.integration;
 
 import org.apache.spark.sql.SparkSession;
+import org.imgpipe.workflow.RunContext;
 import org.imgpipe.SparkTestSession;
 import org.imgpipe.config.PipelineConfig;
 import org.imgpipe.workflow.EvaluateWorkflow;
@@ -54,13 +55,13 @@ class ReportBrowserTest {
                 "pipeline.train.batch-size", 16,
                 "pipeline.model.batch-norm-momentum", 0.9));
         PipelineConfig config = PipelineConfig.of(settings);
-        new IngestWorkflow(config, spark).run();
-        new TrainWorkflow(config, spark).run();
-        new EvaluateWorkflow(config, spark).run();
-        full = Path.of(new ReportWorkflow(config, spark).run().toUri());
+        new IngestWorkflow(RunContext.of(config, spark)).run();
+        new TrainWorkflow(RunContext.of(config, spark)).run();
+        new EvaluateWorkflow(RunContext.of(config, spark)).run();
+        full = Path.of(new ReportWorkflow(RunContext.of(config, spark)).run().toUri());
         settings.put("pipeline.eval.split", "train5");
         settings.put("pipeline.report.output-dir", work.resolve("report-without-evaluation").toUri().toString());
-        withoutEvaluation = Path.of(new ReportWorkflow(PipelineConfig.of(settings), spark).run().toUri());
+        withoutEvaluation = Path.of(new ReportWorkflow(RunContext.of(PipelineConfig.of(settings), spark)).run().toUri());
     }
 
     @AfterAll

@@ -16,8 +16,8 @@ public final class EvaluateJob {
      * @param args the command-line arguments
      */
     public static void main(String[] args) {
-        JobRunner.exitWithSpark("evaluate", args, (config, spark) -> {
-            System.out.println("metrics: " + Locations.display(new EvaluateWorkflow(config, spark).run().metricsFile()));
+        JobRunner.exitWithSpark("evaluate", args, run -> {
+            System.out.println("metrics: " + Locations.display(new EvaluateWorkflow(run).run().metricsFile()));
             return ExitCodes.OK;
         });
     }

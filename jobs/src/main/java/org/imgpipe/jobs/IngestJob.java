@@ -14,8 +14,8 @@ public final class IngestJob {
      * @param args the command-line arguments
      */
     public static void main(String[] args) {
-        JobRunner.exitWithSpark("ingest", args, (config, spark) -> {
-            new IngestWorkflow(config, spark).run();
+        JobRunner.exitWithSpark("ingest", args, run -> {
+            new IngestWorkflow(run).run();
             return ExitCodes.OK;
         });
     }

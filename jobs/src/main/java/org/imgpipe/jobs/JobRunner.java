@@ -7,6 +7,7 @@ import org.imgpipe.config.PipelineConfig;
 import org.imgpipe.io.FileNameEncoding;
 import org.imgpipe.runtime.NativeRuntime;
 import org.imgpipe.spark.SparkSessions;
+import org.imgpipe.workflow.RunContext;
 
 import java.util.List;
 
@@ -25,7 +26,7 @@ public final class JobRunner {
     /** The body of a job that runs in a Spark session; returns its exit code. */
     @FunctionalInterface
     public interface SparkJob {
-        int run(PipelineConfig config, SparkSession spark) throws Exception;
+        int run(RunContext run) throws Exception;
     }
 
     private JobRunner() {
@@ -72,7 +73,7 @@ public final class JobRunner {
     public static void exitWithSpark(String jobName, String[] argv, List<JobOption> options, SparkJob job) {
         System.exit(run(jobName, argv, options, (config, args) -> {
             try (SparkSession spark = SparkSessions.create(config.spark())) {
-                return job.run(config, spark);
+                return job.run(RunContext.of(config, spark));
             }
         }));
     }

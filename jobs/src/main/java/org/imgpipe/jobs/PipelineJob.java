@@ -23,13 +23,13 @@ public final class PipelineJob {
      * @param args the command-line arguments
      */
     public static void main(String[] args) {
-        JobRunner.exitWithSpark("pipeline", args, (config, spark) -> {
+        JobRunner.exitWithSpark("pipeline", args, run -> {
             Fonts.require();
-            new IngestWorkflow(config, spark).run();
-            new EvaluateWorkflow(config, spark).requireSplit();
-            new TrainWorkflow(config, spark).run();
-            String metrics = Locations.display(new EvaluateWorkflow(config, spark).run().metricsFile());
-            System.out.println("report: " + Locations.display(new ReportWorkflow(config, spark).run()));
+            new IngestWorkflow(run).run();
+            new EvaluateWorkflow(run).requireSplit();
+            new TrainWorkflow(run).run();
+            String metrics = Locations.display(new EvaluateWorkflow(run).run().metricsFile());
+            System.out.println("report: " + Locations.display(new ReportWorkflow(run).run()));
             System.out.println("metrics: " + metrics);
             return ExitCodes.OK;
         });

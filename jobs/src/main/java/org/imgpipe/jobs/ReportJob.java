@@ -15,8 +15,8 @@ public final class ReportJob {
 
     /** @param args {@code [--config FILE] [-Dkey=value ...]} */
     public static void main(String[] args) {
-        JobRunner.exitWithSpark("report", args, (config, spark) -> {
-            System.out.println("report: " + Locations.display(new ReportWorkflow(config, spark).run()));
+        JobRunner.exitWithSpark("report", args, run -> {
+            System.out.println("report: " + Locations.display(new ReportWorkflow(run).run()));
             return ExitCodes.OK;
         });
     }

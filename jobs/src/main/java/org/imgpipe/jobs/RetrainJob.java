@@ -18,7 +18,7 @@ public final class RetrainJob {
      * @param args the command-line arguments
      */
     public static void main(String[] args) {
-        JobRunner.exitWithSpark("retrain", args, (config, spark) -> new RetrainWorkflow(config, spark).run()
+        JobRunner.exitWithSpark("retrain", args, run -> new RetrainWorkflow(run).run()
                 .map(d -> d.promoted() ? ExitCodes.OK : ExitCodes.KEPT_CURRENT)
                 .orElse(ExitCodes.LOCKED));
     }

@@ -28,9 +28,9 @@ public final class ScoreJob {
      * @param args the command-line arguments
      */
     public static void main(String[] args) {
-        JobRunner.exitWithSpark("score", args, OPTIONS, (config, spark) -> {
+        JobRunner.exitWithSpark("score", args, OPTIONS, run -> {
             System.out.println("results: " + Locations.display(
-                    new Path(new ScoreWorkflow(config, spark).run().runDir())));
+                    new Path(new ScoreWorkflow(run).run().runDir())));
             return ExitCodes.OK;
         });
     }

@@ -21,8 +21,8 @@ public final class TrainJob {
      * @param args the command-line arguments
      */
     public static void main(String[] args) {
-        JobRunner.exitWithSpark("train", args, OPTIONS, (config, spark) -> {
-            new TrainWorkflow(config, spark).run();
+        JobRunner.exitWithSpark("train", args, OPTIONS, run -> {
+            new TrainWorkflow(run).run();
             return ExitCodes.OK;
         });
     }

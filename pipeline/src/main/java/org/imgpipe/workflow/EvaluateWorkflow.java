@@ -23,16 +23,17 @@ import java.io.IOException;
  * metrics.json, the confusion matrix and the ROC points under the evaluation folder of that split.
  */
 public final class EvaluateWorkflow {
+    private final RunContext run;
     private final PipelineConfig config;
     private final SparkSession spark;
 
     /**
-     * @param config the run's configuration ({@code pipeline.eval})
-     * @param spark the session evaluation runs in
+     * @param run the run's context: configuration, session, Hadoop configuration, locations
      */
-    public EvaluateWorkflow(PipelineConfig config, SparkSession spark) {
-        this.config = config;
-        this.spark = spark;
+    public EvaluateWorkflow(RunContext run) {
+        this.run = run;
+        this.config = run.config();
+        this.spark = run.spark();
     }
 
     /** The metrics and where metrics.json was written. */
@@ -45,22 +46,21 @@ public final class EvaluateWorkflow {
      * @throws UserError naming the split when it has none
      */
     public void requireSplit() {
-        Configuration conf = spark.sparkContext().hadoopConfiguration();
-        DatasetManifest.read(Workspace.of(config, conf).decoded(), conf)
+        DatasetManifest.read(run.workspace().decoded(), run.hadoop())
                 .requireImages(config.eval().split(), "pipeline.eval.split");
     }
 
     /** Evaluates pipeline.eval.model on pipeline.eval.split. */
     public Result run() throws IOException {
-        Workspace ws = Workspace.of(config, spark.sparkContext().hadoopConfiguration());
+        Workspace ws = run.workspace();
         return evaluate(ws.evalModel(), new Path(ws.evalOutput(), config.eval().split()));
     }
 
     /** Evaluates a model file on pipeline.eval.split and writes the reports into outputDir. */
     public Result evaluate(Path modelFile, Path outputDir) throws IOException {
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        Configuration conf = jsc.hadoopConfiguration();
-        Workspace ws = Workspace.of(config, conf);
+        JavaSparkContext jsc = run.jsc();
+        Configuration conf = run.hadoop();
+        Workspace ws = run.workspace();
         EvalOptions eval = config.eval();
         Locations.requireWritable(outputDir, "pipeline.eval.output-dir", conf);
         DecodedStore store = DecodedStore.open(spark, ws.decoded());

@@ -18,16 +18,17 @@ import java.io.IOException;
  * the executors into the work area, and print and save the per-split class counts.
  */
 public final class IngestWorkflow {
+    private final RunContext run;
     private final PipelineConfig config;
     private final SparkSession spark;
 
     /**
-     * @param config the run's configuration ({@code pipeline.data}, {@code pipeline.ingest})
-     * @param spark the session decoding runs in
+     * @param run the run's context: configuration, session, Hadoop configuration, locations
      */
-    public IngestWorkflow(PipelineConfig config, SparkSession spark) {
-        this.config = config;
-        this.spark = spark;
+    public IngestWorkflow(RunContext run) {
+        this.run = run;
+        this.config = run.config();
+        this.spark = run.spark();
     }
 
     /**
@@ -40,8 +41,8 @@ public final class IngestWorkflow {
      * @throws IOException when the file system cannot be listed, read or written
      */
     public IngestReport run() throws IOException {
-        Configuration conf = spark.sparkContext().hadoopConfiguration();
-        Workspace ws = Workspace.of(config, conf);
+        Configuration conf = run.hadoop();
+        Workspace ws = run.workspace();
         DataOptions data = config.data();
         Locations.requireWritable(ws.decoded().getParent(), "pipeline.ingest.output-dir", conf);
         Locations.requireWritable(ws.ingestReports(), "pipeline.ingest.report-dir", conf);

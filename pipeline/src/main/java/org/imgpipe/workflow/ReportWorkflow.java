@@ -44,16 +44,17 @@ public final class ReportWorkflow {
     /** The Markdown report, beside its PNGs. */
     public static final String MARKDOWN_FILE = "report.md";
 
+    private final RunContext run;
     private final PipelineConfig config;
     private final SparkSession spark;
 
     /**
-     * @param config the run's configuration (its work directory locates the outputs)
-     * @param spark  the session used to read the decoded images for the sample grid
+     * @param run the run's context: configuration, session, Hadoop configuration, locations
      */
-    public ReportWorkflow(PipelineConfig config, SparkSession spark) {
-        this.config = config;
-        this.spark = spark;
+    public ReportWorkflow(RunContext run) {
+        this.run = run;
+        this.config = run.config();
+        this.spark = run.spark();
     }
 
     /**
@@ -63,8 +64,8 @@ public final class ReportWorkflow {
      * @throws IOException when an output exists but cannot be read, or the report cannot be written
      */
     public Path run() throws IOException {
-        Configuration conf = spark.sparkContext().hadoopConfiguration();
-        Workspace ws = Workspace.of(config, conf);
+        Configuration conf = run.hadoop();
+        Workspace ws = run.workspace();
         Locations.requireWritable(ws.report(), "pipeline.report.output-dir", conf);
         Fonts.require();
         JobPhase.set(spark.sparkContext(), "report");

@@ -27,22 +27,23 @@ import java.util.Optional;
  */
 public final class RetrainWorkflow {
     static final String LOCK_FILE = "retrain.lock";
+    private final RunContext run;
     private final PipelineConfig config;
     private final SparkSession spark;
 
     /**
-     * @param config the run's configuration ({@code pipeline.retrain} and everything ingest, train and evaluate use)
-     * @param spark the session the steps run in
+     * @param run the run's context: configuration, session, Hadoop configuration, locations
      */
-    public RetrainWorkflow(PipelineConfig config, SparkSession spark) {
-        this.config = config;
-        this.spark = spark;
+    public RetrainWorkflow(RunContext run) {
+        this.run = run;
+        this.config = run.config();
+        this.spark = run.spark();
     }
 
     /** Runs one retraining; the decision, or empty when another run holds the lock. */
     public Optional<Decision> run() throws IOException {
-        Configuration conf = spark.sparkContext().hadoopConfiguration();
-        Workspace ws = Workspace.of(config, conf);
+        Configuration conf = run.hadoop();
+        Workspace ws = run.workspace();
         RetrainOptions options = config.retrain();
         Locations.requireWritable(ws.registry(), "pipeline.registry.dir", conf);
         try (RunLock lock = RunLock.acquire(new Path(ws.registry(), LOCK_FILE),
@@ -57,10 +58,10 @@ public final class RetrainWorkflow {
     private Decision retrain(Workspace ws, RetrainOptions options, Configuration conf) throws IOException {
         ModelRegistry registry = new ModelRegistry(ws.registry(), conf);
         Optional<String> current = registry.currentId();
-        new IngestWorkflow(config, spark).run();
+        new IngestWorkflow(run).run();
         // Before training: a model must not be registered, let alone promoted, that cannot be evaluated.
-        new EvaluateWorkflow(config, spark).requireSplit();
-        String candidate = new TrainWorkflow(config, spark).run().version().id();
+        new EvaluateWorkflow(run).requireSplit();
+        String candidate = new TrainWorkflow(run).run().version().id();
         String split = config.eval().split();
         Map<String, Double> candidateMetrics = evaluate(registry, candidate, ws);
         registry.attach(candidate, "evaluation-" + split + ".json",
@@ -87,7 +88,7 @@ public final class RetrainWorkflow {
     }
 
     private Map<String, Double> evaluate(ModelRegistry registry, String id, Workspace ws) throws IOException {
-        ClassificationMetrics m = new EvaluateWorkflow(config, spark).evaluate(registry.modelFile(id),
+        ClassificationMetrics m = new EvaluateWorkflow(run).evaluate(registry.modelFile(id),
                 new Path(new Path(new Path(ws.evalOutput(), "versions"), id), config.eval().split())).metrics();
         Map<String, Double> out = new LinkedHashMap<>();
         for (EvaluationMetric e : EvaluationMetric.values()) {

@@ -16,16 +16,17 @@ import java.io.IOException;
 
 /** Score: classify every image under the input with a registry version (the current one by default). */
 public final class ScoreWorkflow {
+    private final RunContext run;
     private final PipelineConfig config;
     private final SparkSession spark;
 
     /**
-     * @param config the run's configuration ({@code pipeline.score}, the registry)
-     * @param spark the session scoring runs in
+     * @param run the run's context: configuration, session, Hadoop configuration, locations
      */
-    public ScoreWorkflow(PipelineConfig config, SparkSession spark) {
-        this.config = config;
-        this.spark = spark;
+    public ScoreWorkflow(RunContext run) {
+        this.run = run;
+        this.config = run.config();
+        this.spark = run.spark();
     }
 
     /**
@@ -38,8 +39,8 @@ public final class ScoreWorkflow {
      * @throws IOException when the registry or the input cannot be read or the results cannot be written
      */
     public BatchScorer.Summary run() throws IOException {
-        Configuration conf = spark.sparkContext().hadoopConfiguration();
-        Workspace ws = Workspace.of(config, conf);
+        Configuration conf = run.hadoop();
+        Workspace ws = run.workspace();
         ScoreOptions score = config.score();
         Path output = Locations.resolve(score.outputDir(), conf);
         Locations.requireWritable(output, "pipeline.score.output-dir", conf);

@@ -45,17 +45,18 @@ import java.util.Map;
  * validate every epoch, keep the best-val_loss checkpoint, the final model and the history.
  */
 public final class TrainWorkflow {
+    private final RunContext run;
     private final PipelineConfig config;
     private final SparkSession spark;
     private final List<EpochListener> extraListeners = new ArrayList<>();
 
     /**
-     * @param config the run's configuration ({@code pipeline.data}, {@code pipeline.model}, {@code pipeline.train})
-     * @param spark the session training runs in
+     * @param run the run's context: configuration, session, Hadoop configuration, locations
      */
-    public TrainWorkflow(PipelineConfig config, SparkSession spark) {
-        this.config = config;
-        this.spark = spark;
+    public TrainWorkflow(RunContext run) {
+        this.run = run;
+        this.config = run.config();
+        this.spark = run.spark();
     }
 
     /** Adds a listener after the built-in ones and before the resume checkpoint (for embedding). */
@@ -80,9 +81,9 @@ public final class TrainWorkflow {
      * @throws IOException when data, models or history cannot be read or written
      */
     public Result run() throws IOException {
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        Configuration conf = jsc.hadoopConfiguration();
-        Workspace ws = Workspace.of(config, conf);
+        JavaSparkContext jsc = run.jsc();
+        Configuration conf = run.hadoop();
+        Workspace ws = run.workspace();
         JobPhase.set(jsc.sc(), "train");
         DataOptions data = config.data();
         TrainOptions train = config.train();

@@ -22,11 +22,10 @@ public record Workspace(Path workDir, Path sampleData, Path decoded, Path ingest
                         Path evalOutput, Path evalModel, Path registry, Path report) {
 
     /**
-     * Resolves the config's locations, after applying its {@code pipeline.hadoop} settings to the
-     * job's Hadoop configuration (they may set fs.defaultFS, and the file systems need them).
+     * Resolves the config's locations against a Hadoop configuration that already holds the config's
+     * {@code pipeline.hadoop} settings (they may set fs.defaultFS); {@link RunContext#of} applies them.
      */
     public static Workspace of(PipelineConfig config, Configuration conf) {
-        config.applyHadoopSettings(conf);
         Path work = Locations.resolve(config.workDir(), conf);
         return new Workspace(work, new Path(work, "sample-data"),
                 Locations.resolve(config.ingest().outputDir(), conf),

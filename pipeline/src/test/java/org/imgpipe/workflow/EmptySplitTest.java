@@ -42,7 +42,7 @@ class EmptySplitTest {
         }
         PipelineConfig config = PipelineConfig.of(Map.of("pipeline.work.dir", work.resolve("work").toUri().toString(),
                 "pipeline.data.root", data.toUri().toString(), "pipeline.train.epochs", 1));
-        UserError e = assertThrows(UserError.class, () -> new RetrainWorkflow(config, spark).run());
+        UserError e = assertThrows(UserError.class, () -> new RetrainWorkflow(RunContext.of(config, spark)).run());
         assertEquals("split 'test' (pipeline.eval.split) has no images: add images to it or name another split, "
                 + "and rerun ingest", e.getMessage());
         assertFalse(Files.exists(work.resolve("work/models/best.zip")), "no training happened");

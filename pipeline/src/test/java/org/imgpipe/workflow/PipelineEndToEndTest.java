@@ -45,8 +45,8 @@ class PipelineEndToEndTest {
                 "pipeline.model.batch-norm-momentum", 0.9,
                 "pipeline.train.batch-size", 16,
                 "pipeline.train.master.averaging-frequency", 2));
-        ingest = new IngestWorkflow(config, spark).run();
-        trained = new TrainWorkflow(config, spark).run();
+        ingest = new IngestWorkflow(RunContext.of(config, spark)).run();
+        trained = new TrainWorkflow(RunContext.of(config, spark)).run();
     }
 
     @Test
@@ -83,7 +83,7 @@ class PipelineEndToEndTest {
 
     @Test
     void evaluationWritesTheMetricsOfTheBestModel() throws Exception {
-        EvaluateWorkflow.Result r = new EvaluateWorkflow(config, spark).run();
+        EvaluateWorkflow.Result r = new EvaluateWorkflow(RunContext.of(config, spark)).run();
         assertEquals(160, r.metrics().count());
         JsonNode m = new ObjectMapper().readTree(work.resolve("eval/test/metrics.json").toFile());
         for (String key : List.of("accuracy", "macro_precision", "macro_recall", "macro_f1", "weighted_precision",
@@ -107,7 +107,7 @@ class PipelineEndToEndTest {
 
     @Test
     void everySparkJobIsInAGroupNamingItsPhase() throws Exception {
-        new EvaluateWorkflow(config, spark).run();
+        new EvaluateWorkflow(RunContext.of(config, spark)).run();
         var tracker = spark.sparkContext().statusTracker();
         for (String phase : List.of("ingest", "epoch 1/2 fit", "epoch 1/2 validate", "epoch 2/2 fit",
                 "epoch 2/2 validate", "evaluate test")) {
@@ -118,8 +118,8 @@ class PipelineEndToEndTest {
 
     @Test
     void theReportIsDrawnFromTheRunsOutputs() throws Exception {
-        new EvaluateWorkflow(config, spark).run();
-        org.apache.hadoop.fs.Path html = new ReportWorkflow(config, spark).run();
+        new EvaluateWorkflow(RunContext.of(config, spark)).run();
+        org.apache.hadoop.fs.Path html = new ReportWorkflow(RunContext.of(config, spark)).run();
         Path dir = Path.of(html.toUri()).getParent();
         assertEquals(work.resolve("report"), dir);
         String md = Files.readString(dir.resolve("report.md"));
@@ -155,7 +155,7 @@ class PipelineEndToEndTest {
         Path blocker = Files.writeString(work.resolve("a-file"), "not a folder");
         PipelineConfig c = PipelineConfig.of(Map.of("pipeline.work.dir", work.toUri().toString(),
                 "pipeline.eval.output-dir", blocker.toUri() + "/eval"));
-        UserError e = assertThrows(UserError.class, () -> new EvaluateWorkflow(c, spark).run());
+        UserError e = assertThrows(UserError.class, () -> new EvaluateWorkflow(RunContext.of(c, spark)).run());
         assertTrue(e.getMessage().startsWith("cannot write to file:" + blocker + "/eval"), e.getMessage());
         assertTrue(e.getMessage().endsWith("set pipeline.eval.output-dir to a writable location"), e.getMessage());
     }
@@ -165,7 +165,7 @@ class PipelineEndToEndTest {
         Path bogus = Files.writeString(work.resolve("not-a-model.zip"), "hello");
         PipelineConfig c = PipelineConfig.of(Map.of("pipeline.work.dir", work.toUri().toString(),
                 "pipeline.eval.model", bogus.toUri().toString()));
-        UserError e = assertThrows(UserError.class, () -> new EvaluateWorkflow(c, spark).run());
+        UserError e = assertThrows(UserError.class, () -> new EvaluateWorkflow(RunContext.of(c, spark)).run());
         assertTrue(e.getMessage().startsWith(bogus.toUri().toString().replace("file:///", "file:/")
                 + " is not a saved model"), e.getMessage());
     }

@@ -73,11 +73,11 @@ class ScoringAndRetrainingTest {
                 "pipeline.score.input", work.resolve("dump").toUri().toString(),
                 "pipeline.score.output-dir", work.resolve("scores").toUri().toString()));
         PipelineConfig config = PipelineConfig.of(settings);
-        new IngestWorkflow(config, spark).run();
-        trained = new TrainWorkflow(config, spark).run().version();
+        new IngestWorkflow(RunContext.of(config, spark)).run();
+        trained = new TrainWorkflow(RunContext.of(config, spark)).run().version();
         writeDump(work.resolve("dump"));
-        first = new ScoreWorkflow(config, spark).run();
-        rerun = new ScoreWorkflow(config, spark).run();
+        first = new ScoreWorkflow(RunContext.of(config, spark)).run();
+        rerun = new ScoreWorkflow(RunContext.of(config, spark)).run();
     }
 
     private static void writeDump(Path dump) throws Exception {
@@ -193,7 +193,7 @@ class ScoringAndRetrainingTest {
         Files.write(added, PngEncoder.encode(new SampleDataGenerator(32, 1, 1).image(3, new Random(5)), 32, 32));
         Map<String, Object> s = new HashMap<>(settings);
         s.put("pipeline.score.incremental", true);
-        BatchScorer.Summary inc = new ScoreWorkflow(PipelineConfig.of(s), spark).run();
+        BatchScorer.Summary inc = new ScoreWorkflow(RunContext.of(PipelineConfig.of(s), spark)).run();
         assertEquals(1, inc.scored());
         assertEquals(10 * PER_CLASS + 1, inc.alreadyScored());
         assertEquals(List.of(added.toUri().toString().replace("file:///", "file:/")),
@@ -209,13 +209,13 @@ class ScoringAndRetrainingTest {
 
         try (RunLock held = RunLock.acquire(new org.apache.hadoop.fs.Path(registry.root(), RetrainWorkflow.LOCK_FILE),
                 Duration.ofHours(1), conf)) {
-            assertEquals(Optional.empty(), new RetrainWorkflow(PipelineConfig.of(s), spark).run());
+            assertEquals(Optional.empty(), new RetrainWorkflow(RunContext.of(PipelineConfig.of(s), spark)).run());
         }
         assertEquals(1, registry.versions().size(), "a locked-out run trains nothing");
 
         // A learning rate of 10 wrecks the model: the gate keeps the current one.
         s.put("pipeline.train.rmsprop.learning-rate", 10);
-        Decision kept = new RetrainWorkflow(PipelineConfig.of(s), spark).run().orElseThrow();
+        Decision kept = new RetrainWorkflow(RunContext.of(PipelineConfig.of(s), spark)).run().orElseThrow();
         assertEquals(Decision.KEPT_CURRENT, kept.outcome(), kept.reason());
         assertEquals(trained.id(), kept.current());
         assertTrue(kept.candidateMetrics().get("accuracy") < kept.currentMetrics().get("accuracy"));
@@ -224,7 +224,7 @@ class ScoringAndRetrainingTest {
         // A margin of 1 lets any model through.
         s.put("pipeline.train.rmsprop.learning-rate", 1e-3);
         s.put("pipeline.retrain.margin", 1.0);
-        Decision promoted = new RetrainWorkflow(PipelineConfig.of(s), spark).run().orElseThrow();
+        Decision promoted = new RetrainWorkflow(RunContext.of(PipelineConfig.of(s), spark)).run().orElseThrow();
         assertEquals(Decision.PROMOTED, promoted.outcome());
         assertEquals(promoted.candidate(), registry.currentId().orElseThrow());
         assertEquals(3, registry.versions().size());

@@ -60,8 +60,8 @@ class TrainResumeTest {
     @BeforeAll
     static void trainUninterrupted() throws Exception {
         spark = SparkTestSession.get();
-        new IngestWorkflow(config("a", Map.of()), spark).run();
-        uninterrupted = new TrainWorkflow(config("a", Map.of()), spark).run().history();
+        new IngestWorkflow(RunContext.of(config("a", Map.of()), spark)).run();
+        uninterrupted = new TrainWorkflow(RunContext.of(config("a", Map.of()), spark)).run().history();
     }
 
     @Test
@@ -70,7 +70,7 @@ class TrainResumeTest {
         assertEquals(List.of(1e-3, 1e-3, 1e-4), uninterrupted.stream().map(EpochResult::lr).toList());
 
         RuntimeException crash = assertThrows(RuntimeException.class, () ->
-                new TrainWorkflow(config("b", Map.of()), spark).addListener((r, control) -> {
+                new TrainWorkflow(RunContext.of(config("b", Map.of()), spark)).addListener((r, control) -> {
                     if (r.epoch() == 3) {
                         throw new IllegalStateException("simulated driver crash");
                     }
@@ -78,7 +78,7 @@ class TrainResumeTest {
         assertEquals("simulated driver crash", crash.getMessage());
         assertTrue(Files.exists(work.resolve("b/checkpoint.zip")));
 
-        TrainWorkflow.Result resumed = new TrainWorkflow(config("b", Map.of("pipeline.train.resume", true)), spark)
+        TrainWorkflow.Result resumed = new TrainWorkflow(RunContext.of(config("b", Map.of("pipeline.train.resume", true)), spark))
                 .run();
         List<EpochResult> h = resumed.history();
         assertEquals(uninterrupted.size(), h.size());
@@ -99,16 +99,16 @@ class TrainResumeTest {
 
     @Test
     void resumeRefusesOtherSettingsNamingTheKey() {
-        UserError e = assertThrows(UserError.class, () -> new TrainWorkflow(
-                config("a", Map.of("pipeline.train.resume", true, "pipeline.train.seed", 7)), spark).run());
+        UserError e = assertThrows(UserError.class, () -> new TrainWorkflow(RunContext.of(
+                config("a", Map.of("pipeline.train.resume", true, "pipeline.train.seed", 7)), spark)).run());
         assertTrue(e.getMessage().contains("pipeline.train.seed was 42 for the checkpoint and is 7 now"),
                 e.getMessage());
     }
 
     @Test
     void resumeRefusesOtherAugmentation() {
-        UserError e = assertThrows(UserError.class, () -> new TrainWorkflow(
-                config("a", Map.of("pipeline.train.resume", true, "pipeline.train.augment.pad-crop", 4)), spark).run());
+        UserError e = assertThrows(UserError.class, () -> new TrainWorkflow(RunContext.of(
+                config("a", Map.of("pipeline.train.resume", true, "pipeline.train.augment.pad-crop", 4)), spark)).run());
         assertTrue(e.getMessage().contains("pipeline.train.augment was horizontal-flip=true, translation=0.0, "
                 + "pad-crop=2, rotation=0.0, zoom=0.0, contrast=0.2, fill-mode=reflect for the checkpoint and is "
                 + "horizontal-flip=true, translation=0.0, pad-crop=4,"), e.getMessage());
@@ -116,8 +116,8 @@ class TrainResumeTest {
 
     @Test
     void resumeWithoutCheckpointSaysSo() {
-        UserError e = assertThrows(UserError.class, () -> new TrainWorkflow(
-                config("none", Map.of("pipeline.train.resume", true)), spark).run());
+        UserError e = assertThrows(UserError.class, () -> new TrainWorkflow(RunContext.of(
+                config("none", Map.of("pipeline.train.resume", true)), spark)).run());
         assertTrue(e.getMessage().startsWith("no checkpoint to resume from at "), e.getMessage());
         assertFalse(Files.exists(work.resolve("none/final.zip")));
     }
