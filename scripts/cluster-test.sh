@@ -22,9 +22,11 @@ check() {  # check "what" command...
   if "$@"; then echo "PASS $what"; else echo "FAIL $what"; failures=$((failures + 1)); fi
 }
 
-submit() {  # submit LOG JOB args...: runs a job on the cluster, output in $TMP/LOG.log; returns its exit code
+# submit LOG [spark-submit options] JOB [job arguments]: runs a job on the cluster with the sample
+# profile, output in $TMP/LOG.log; returns its exit code.
+submit() {
   local log="$TMP/$1.log"; shift
-  "$ROOT/scripts/submit.sh" "$1" --master "$MASTER" --executor-memory 2g "${@:2}" \
+  "$ROOT/scripts/submit.sh" --master "$MASTER" --executor-memory 2g "$@" \
     --config "$ROOT/conf/sample.conf" -Dpipeline.work.dir="$WORK" >"$log" 2>&1
 }
 
@@ -49,8 +51,8 @@ check "metrics.json holds the test accuracy" grep -q '"accuracy"' "$WORK/eval/te
 # Cluster deploy mode: a worker runs the driver. Spark 3.5's standalone client exits 0 whatever the
 # driver's fate, so the check is on the output.
 rm "$WORK/eval/test/metrics.json"
-submit evaluate-cluster-mode evaluate --deploy-mode cluster --driver-memory 1g \
-  --conf spark.standalone.submit.waitAppCompletion=true
+submit evaluate-cluster-mode --deploy-mode cluster --driver-memory 1g \
+  --conf spark.standalone.submit.waitAppCompletion=true evaluate
 check "evaluate with the driver on a worker (--deploy-mode cluster) writes metrics.json" \
   grep -q '"accuracy"' "$WORK/eval/test/metrics.json"
 mkdir -p "$TMP/dump" && cp -r "$WORK/sample-data/test/000_red_disc" "$TMP/dump/" && echo junk > "$TMP/dump/junk.png"

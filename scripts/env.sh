@@ -11,40 +11,45 @@ SHADED_JAR="$ROOT/jobs/target/imgpipe-jobs-$VERSION-spark.jar"
 JOBS_JAR="$ROOT/jobs/target/imgpipe-jobs-$VERSION.jar"
 CLASSPATH_FILE="$ROOT/jobs/target/classpath.txt"
 
-# Spark 3.5 on Java 17 (org.apache.spark.launcher.JavaModuleOptions); spark-submit adds these itself
-# to the JVMs it starts, plain java launches need them.
-SPARK_JAVA_OPTS="-XX:+IgnoreUnrecognizedVMOptions --add-opens=java.base/java.lang=ALL-UNNAMED \
---add-opens=java.base/java.lang.invoke=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED \
---add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED \
---add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED \
---add-opens=java.base/java.util.concurrent=ALL-UNNAMED --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED \
---add-opens=java.base/jdk.internal.ref=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED \
---add-opens=java.base/sun.nio.cs=ALL-UNNAMED --add-opens=java.base/sun.security.action=ALL-UNNAMED \
---add-opens=java.base/sun.util.calendar=ALL-UNNAMED --add-opens=java.security.jgss/sun.security.krb5=ALL-UNNAMED \
--Djdk.reflect.useDirectMethodHandle=false"
-# ND4J works off-heap; its limit follows -Xmx unless set. No NTP lookups for training statistics.
-DL4J_JAVA_OPTS="-Dorg.bytedeco.javacpp.maxbytes=${ND4J_MAXBYTES:-8g} \
--Dorg.deeplearning4j.spark.time.TimeSource=org.deeplearning4j.spark.time.SystemClockTimeSource \
--Dlog4j2.configurationFile=$ROOT/conf/log4j2.properties"
+# Spark settings live in conf/spark-defaults.conf (submit.sh passes it to spark-submit). Plain java
+# launches take its driver JVM options (Java 17's --add-opens list, ND4J, dl4j-spark), the log
+# configuration, and ND4J_MAXBYTES when set.
+spark_default() {
+  sed -n "s/^$1[[:space:]]\{1,\}//p" "$ROOT/conf/spark-defaults.conf"
+}
+SPARK_JAVA_OPTS="$(spark_default spark.driver.defaultJavaOptions)"
+DL4J_JAVA_OPTS="-Dlog4j2.configurationFile=$ROOT/conf/log4j2.properties\
+${ND4J_MAXBYTES:+ -Dorg.bytedeco.javacpp.maxbytes=$ND4J_MAXBYTES}"
 
-# Builds the jobs (shaded jar and the full local classpath) when any source is newer than the jar.
+# Whether the jobs' jar and classpath are missing or older than a source.
+build_stale() {
+  [[ ! -f "$SHADED_JAR" || ! -f "$CLASSPATH_FILE" ]] || \
+    [[ -n "$(find "$ROOT/pom.xml" "$ROOT/pipeline" "$ROOT/jobs" "$ROOT/conf/application.conf" "$ROOT/conf/spark-defaults.conf" \
+             -newer "$SHADED_JAR" -type f \( -name '*.java' -o -name 'pom.xml' -o -name '*.conf' \) \
+             -not -path '*/target/*' -not -path '*/src/test/*' 2>/dev/null | head -1)" ]]
+}
+
+# Builds the jobs: the shaded jar and the full local classpath (scripts/build.sh).
+build() {
+  echo "Building (mvn package)..." >&2
+  # In one reactor run, so the jobs module resolves the pipeline module it depends on; each module
+  # writes the file and the jobs module, built last, wins.
+  (cd "$ROOT" && mvn -B -ntp -q -DskipTests package dependency:build-classpath \
+    -Dmdep.includeScope=compile -Dmdep.outputFile="$CLASSPATH_FILE") >&2
+}
+
+# For the development scripts (run-local, bench, the local cluster): builds when stale.
 build_if_needed() {
-  if [[ ! -f "$SHADED_JAR" || ! -f "$CLASSPATH_FILE" ]] || \
-     [[ -n "$(find "$ROOT/pom.xml" "$ROOT/pipeline" "$ROOT/jobs" "$ROOT/conf/application.conf" \
-              -newer "$SHADED_JAR" -type f \( -name '*.java' -o -name 'pom.xml' -o -name '*.conf' \) \
-              -not -path '*/target/*' 2>/dev/null | head -1)" ]]; then
-    echo "Building (mvn package)..." >&2
-    # In one reactor run, so the jobs module resolves the pipeline module it depends on; each module
-    # writes the file and the jobs module, built last, wins.
-    (cd "$ROOT" && mvn -B -ntp -q -DskipTests package dependency:build-classpath \
-      -Dmdep.includeScope=compile -Dmdep.outputFile="$CLASSPATH_FILE") >&2
-  fi
+  if build_stale; then build; fi
 }
 
 # Spark and everything else, for running jobs without spark-submit.
 local_classpath() {
   echo "$JOBS_JAR:$(cat "$CLASSPATH_FILE")"
 }
+
+# The jobs, one list: name and main class.
+JOBS="ingest train evaluate report pipeline score retrain models bench convert-cifar10"
 
 # Maps a job name to its main class.
 job_class() {
@@ -59,7 +64,7 @@ job_class() {
     models) echo org.imgpipe.jobs.ModelsJob ;;
     bench) echo org.imgpipe.jobs.BenchJob ;;
     convert-cifar10) echo org.imgpipe.jobs.ConvertCifar10Job ;;
-    *) echo "unknown job '$1' (ingest, train, evaluate, report, pipeline, score, retrain, models, convert-cifar10)" >&2
+    *) echo "unknown job '$1' (one of: $JOBS)" >&2
        return 2 ;;
   esac
 }

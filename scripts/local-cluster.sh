@@ -4,7 +4,7 @@
 # Master spark://127.0.0.1:$SPARK_MASTER_PORT (7077; UI on 8080), $WORKERS workers (2) with
 # $WORKER_CORES cores (1) and $WORKER_MEMORY (3g) each. Pids, logs and the workers' folders live in
 # $IMGPIPE_CLUSTER_DIR (work/local-cluster). Submit to it with
-#   scripts/submit.sh train --master spark://127.0.0.1:7077 ...
+#   scripts/submit.sh --master spark://127.0.0.1:7077 train ...
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 DIR="${IMGPIPE_CLUSTER_DIR:-$ROOT/work/local-cluster}"

@@ -14,12 +14,12 @@ from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOpe
 
 JAR = "/opt/imgpipe/jobs/target/imgpipe-jobs-0.1.0-SNAPSHOT-spark.jar"
 CONFIG = "/etc/imgpipe/prod.conf"
+# The Spark settings every job needs (Kryo, JVM options for Java 17 and ND4J), the file submit.sh uses.
+PROPERTIES = "/opt/imgpipe/conf/spark-defaults.conf"
+# This deployment's own: ND4J's off-heap memory must fit in the overhead (a later -D wins).
 SPARK_CONF = {
-    "spark.serializer": "org.apache.spark.serializer.KryoSerializer",
-    "spark.kryo.registrator": "org.nd4j.kryo.Nd4jRegistrator",
     "spark.executor.memoryOverhead": "4g",
-    "spark.driver.extraJavaOptions": "-Dorg.bytedeco.javacpp.maxbytes=6g",
-    "spark.executor.extraJavaOptions": "-Dorg.bytedeco.javacpp.maxbytes=6g",
+    "spark.executor.extraJavaOptions": "-Dorg.bytedeco.javacpp.maxbytes=3g",
 }
 KEPT_CURRENT, LOCKED = 3, 4
 
@@ -50,6 +50,7 @@ with DAG(
         task_id="retrain",
         application=JAR,
         java_class="org.imgpipe.jobs.RetrainJob",
+        properties_file=PROPERTIES,
         conf=SPARK_CONF,
         application_args=["--config", CONFIG],
     )
@@ -57,6 +58,7 @@ with DAG(
         task_id="score_new_images",
         application=JAR,
         java_class="org.imgpipe.jobs.ScoreJob",
+        properties_file=PROPERTIES,
         conf=SPARK_CONF,
         application_args=["--config", CONFIG,
                           "--input", "hdfs:///dumps/{{ ds }}",

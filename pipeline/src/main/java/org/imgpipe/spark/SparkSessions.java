@@ -8,6 +8,14 @@ import org.imgpipe.config.PipelineConfig;
 import org.imgpipe.config.SparkOptions;
 import org.imgpipe.runtime.NativeRuntime;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -16,6 +24,7 @@ import java.util.regex.Pattern;
  * pipeline's config only fills in what is missing.
  */
 public final class SparkSessions {
+    static final String DEFAULTS_RESOURCE = "imgpipe/spark-defaults.conf";
     private static final Pattern LOCAL = Pattern.compile("local(?:\\[(\\*|\\d+)(?:,\\d+)?])?");
 
     private SparkSessions() {
@@ -34,9 +43,7 @@ public final class SparkSessions {
         SparkConf conf = new SparkConf();
         conf.setIfMissing("spark.master", options.master());
         conf.setIfMissing("spark.app.name", options.appName());
-        conf.setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
-        conf.setIfMissing("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator");
-        conf.setIfMissing("spark.ui.showConsoleProgress", "false");
+        projectDefaults().forEach(conf::setIfMissing);
         String executorOpts = conf.get("spark.executor.extraJavaOptions", "");
         if (!executorOpts.contains(NativeRuntime.HELPERS_PROPERTY)) {
             conf.set("spark.executor.extraJavaOptions", (executorOpts + " " + NativeRuntime.executorJavaOptions()).trim());
@@ -51,6 +58,28 @@ public final class SparkSessions {
         NativeRuntime.useThreads(isLocal(effective) ? threadsPerTask(effective)
                 : Runtime.getRuntime().availableProcessors());
         return session;
+    }
+
+    /**
+     * conf/spark-defaults.conf as packaged in the library: the settings spark-submit gets from
+     * scripts/submit.sh, for sessions started without it (local runs, tests).
+     *
+     * @return key to value
+     * @throws IllegalStateException when the resource is missing from the jar (a broken build)
+     */
+    static Map<String, String> projectDefaults() {
+        Properties p = new Properties();
+        try (InputStream in = SparkSessions.class.getClassLoader().getResourceAsStream(DEFAULTS_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(DEFAULTS_RESOURCE + " is missing from the classpath");
+            }
+            p.load(new InputStreamReader(in, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, String> out = new TreeMap<>();
+        p.stringPropertyNames().forEach(k -> out.put(k, p.getProperty(k).trim()));
+        return out;
     }
 
     /**

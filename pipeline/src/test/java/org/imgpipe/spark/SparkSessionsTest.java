@@ -1,12 +1,11 @@
 package org.imgpipe.spark;
 
 import org.apache.spark.SparkConf;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-@Tag("spark")
 class SparkSessionsTest {
     private static final int CORES = Runtime.getRuntime().availableProcessors();
 
@@ -25,6 +24,21 @@ class SparkSessionsTest {
         assertEquals(Math.max(1, CORES / 2), threads("local[2]"));
         assertEquals(1, threads("local[*]"));
         assertEquals(Math.max(1, CORES / 4), threads("local[4,3]"));
+    }
+
+    @Test
+    void sessionsWithoutSparkSubmitGetConfSparkDefaults() {
+        java.util.Map<String, String> d = SparkSessions.projectDefaults();
+        assertEquals("org.apache.spark.serializer.KryoSerializer", d.get("spark.serializer"));
+        assertEquals("org.nd4j.kryo.Nd4jRegistrator", d.get("spark.kryo.registrator"));
+        assertEquals("C.UTF-8", d.get("spark.executorEnv.LC_ALL"));
+        for (String side : new String[]{"driver", "executor"}) {
+            String opts = d.get("spark." + side + ".defaultJavaOptions");
+            assertTrue(opts.startsWith("-XX:+IgnoreUnrecognizedVMOptions --add-opens=java.base/java.lang=ALL-UNNAMED "),
+                    opts);
+            assertTrue(opts.endsWith("-Dorg.deeplearning4j.spark.time.TimeSource="
+                    + "org.deeplearning4j.spark.time.SystemClockTimeSource"), opts);
+        }
     }
 
     @Test
