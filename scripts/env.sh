@@ -48,25 +48,23 @@ local_classpath() {
   echo "$JOBS_JAR:$(cat "$CLASSPATH_FILE")"
 }
 
-# The jobs, one list: name and main class.
-JOBS="ingest train evaluate report pipeline score retrain models bench convert-cifar10"
+# The jobs, the one list: name -> main class.
+declare -A JOB_CLASSES=(
+  [ingest]=org.imgpipe.jobs.IngestJob [train]=org.imgpipe.jobs.TrainJob
+  [evaluate]=org.imgpipe.jobs.EvaluateJob [report]=org.imgpipe.jobs.ReportJob
+  [pipeline]=org.imgpipe.jobs.PipelineJob [score]=org.imgpipe.jobs.ScoreJob
+  [retrain]=org.imgpipe.jobs.RetrainJob [models]=org.imgpipe.jobs.ModelsJob
+  [bench]=org.imgpipe.jobs.BenchJob [convert-cifar10]=org.imgpipe.jobs.ConvertCifar10Job
+)
 
 # Maps a job name to its main class.
 job_class() {
-  case "$1" in
-    ingest) echo org.imgpipe.jobs.IngestJob ;;
-    train) echo org.imgpipe.jobs.TrainJob ;;
-    evaluate) echo org.imgpipe.jobs.EvaluateJob ;;
-    report) echo org.imgpipe.jobs.ReportJob ;;
-    pipeline) echo org.imgpipe.jobs.PipelineJob ;;
-    score) echo org.imgpipe.jobs.ScoreJob ;;
-    retrain) echo org.imgpipe.jobs.RetrainJob ;;
-    models) echo org.imgpipe.jobs.ModelsJob ;;
-    bench) echo org.imgpipe.jobs.BenchJob ;;
-    convert-cifar10) echo org.imgpipe.jobs.ConvertCifar10Job ;;
-    *) echo "unknown job '$1' (one of: $JOBS)" >&2
-       return 2 ;;
-  esac
+  if [[ -n "${JOB_CLASSES[$1]:-}" ]]; then
+    echo "${JOB_CLASSES[$1]}"
+  else
+    echo "unknown job '$1' (one of: $(printf '%s\n' "${!JOB_CLASSES[@]}" | sort | tr '\n' ' '))" >&2
+    return 2
+  fi
 }
 
 # Runs a job class in local mode with the full classpath and prints its output, the lines matching

@@ -6,7 +6,7 @@
 # job unchanged: [--config FILE] [-Dkey=value ...] [the job's own options and words], e.g.
 #   scripts/submit.sh --master yarn score --input 'hdfs:///dumps/2026-11-*' --output hdfs:///scores
 #   scripts/submit.sh models list | promote ID | rollback
-# JOB: ingest, train, evaluate, report, pipeline, score, retrain, models, bench, convert-cifar10.
+# JOB: one of scripts/env.sh's JOB_CLASSES (ingest, train, evaluate, report, pipeline, score, retrain, ...).
 # Spark settings come from conf/spark-defaults.conf (after $SPARK_HOME/conf/spark-defaults.conf's
 # lines; your --conf wins over both, and your JVM options are added to the project's, not replacing
 # them). Uses $SPARK_HOME/bin/spark-submit when SPARK_HOME is set, else the project's own Spark jars.
