@@ -21,12 +21,19 @@ SPARK_JAVA_OPTS="$(spark_default spark.driver.defaultJavaOptions)"
 DL4J_JAVA_OPTS="-Dlog4j2.configurationFile=$ROOT/conf/log4j2.properties\
 ${ND4J_MAXBYTES:+ -Dorg.bytedeco.javacpp.maxbytes=$ND4J_MAXBYTES}"
 
-# Whether the jobs' jar and classpath are missing or older than a source.
-build_stale() {
-  [[ ! -f "$SHADED_JAR" || ! -f "$CLASSPATH_FILE" ]] || \
-    [[ -n "$(find "$ROOT/pom.xml" "$ROOT/pipeline" "$ROOT/jobs" "$ROOT/conf/application.conf" "$ROOT/conf/spark-defaults.conf" \
+# Whether the shaded jar is missing or older than a source it is built from. conf/spark-defaults.conf
+# does not count: spark-submit reads it from the checkout (scripts/submit.sh), not from the jar.
+jar_stale() {
+  [[ ! -f "$SHADED_JAR" ]] || \
+    [[ -n "$(find "$ROOT/pom.xml" "$ROOT/pipeline" "$ROOT/jobs" "$ROOT/conf/application.conf" \
              -newer "$SHADED_JAR" -type f \( -name '*.java' -o -name 'pom.xml' -o -name '*.conf' \) \
              -not -path '*/target/*' -not -path '*/src/test/*' 2>/dev/null | head -1)" ]]
+}
+
+# Whether a build is due for plain java launches: the jar, the classpath file, or the packaged
+# copy of conf/spark-defaults.conf (which sessions started without spark-submit read).
+build_stale() {
+  jar_stale || [[ ! -f "$CLASSPATH_FILE" || "$ROOT/conf/spark-defaults.conf" -nt "$SHADED_JAR" ]]
 }
 
 # Builds the jobs: the shaded jar and the full local classpath (scripts/build.sh).
@@ -48,23 +55,20 @@ local_classpath() {
   echo "$JOBS_JAR:$(cat "$CLASSPATH_FILE")"
 }
 
-# The jobs, the one list: name -> main class.
-declare -A JOB_CLASSES=(
-  [ingest]=org.imgpipe.jobs.IngestJob [train]=org.imgpipe.jobs.TrainJob
-  [evaluate]=org.imgpipe.jobs.EvaluateJob [report]=org.imgpipe.jobs.ReportJob
-  [pipeline]=org.imgpipe.jobs.PipelineJob [score]=org.imgpipe.jobs.ScoreJob
-  [retrain]=org.imgpipe.jobs.RetrainJob [models]=org.imgpipe.jobs.ModelsJob
-  [bench]=org.imgpipe.jobs.BenchJob [convert-cifar10]=org.imgpipe.jobs.ConvertCifar10Job
-)
+# The jobs, the one list: name=main class (a plain list: bash 3.2, macOS's, has no maps).
+JOB_CLASSES="ingest=org.imgpipe.jobs.IngestJob train=org.imgpipe.jobs.TrainJob
+evaluate=org.imgpipe.jobs.EvaluateJob report=org.imgpipe.jobs.ReportJob pipeline=org.imgpipe.jobs.PipelineJob
+score=org.imgpipe.jobs.ScoreJob retrain=org.imgpipe.jobs.RetrainJob models=org.imgpipe.jobs.ModelsJob
+bench=org.imgpipe.jobs.BenchJob convert-cifar10=org.imgpipe.jobs.ConvertCifar10Job"
 
 # Maps a job name to its main class.
 job_class() {
-  if [[ -n "${JOB_CLASSES[$1]:-}" ]]; then
-    echo "${JOB_CLASSES[$1]}"
-  else
-    echo "unknown job '$1' (one of: $(printf '%s\n' "${!JOB_CLASSES[@]}" | sort | tr '\n' ' '))" >&2
-    return 2
-  fi
+  local entry
+  for entry in $JOB_CLASSES; do
+    if [[ "${entry%%=*}" == "$1" ]]; then echo "${entry#*=}"; return 0; fi
+  done
+  echo "unknown job '$1' (one of: $(for entry in $JOB_CLASSES; do printf '%s ' "${entry%%=*}"; done))" >&2
+  return 2
 }
 
 # Runs a job class in local mode with the full classpath and prints its output, the lines matching

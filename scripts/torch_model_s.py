@@ -3,9 +3,10 @@
 
 The same network as org.imgpipe.model.ModelS (Rescaling 1/255, four 3x3 valid convolutions with
 ReLU and batch norm, two 2x2 max-pools, dropout 0.5, dense 512 ReLU, dense 10; 1,886,282
-parameters), the same optimizer (RMSProp lr 1e-3, rho 0.9, eps 1e-7) and the same Keras-style
-L1/L2 penalties added to the loss each step, on the same kind of input (batches of 32 NCHW float
-images in 0..255). One call measures one figure once and prints one line: `<figure> <images/s>`.
+parameters with the batch norms' moving statistics), the same optimizer settings (RMSProp lr 1e-3,
+rho 0.9, eps 1e-7; PyTorch adds eps outside the square root, Keras and DL4J inside: no matter for
+speed) and the same Keras-style L1/L2 penalties added to the loss each step, on the same kind of
+input (batches of 32 NCHW float images in 0..255). One call measures one figure once and prints one line: `<figure> <images/s>`.
 
 Usage: torch_model_s.py train|infer --threads N [--steps S] [--warmup W] [--batch B]
 Exit 3 with a one-line reason on stderr when PyTorch cannot be imported.

@@ -14,10 +14,27 @@ from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOpe
 
 JAR = "/opt/imgpipe/jobs/target/imgpipe-jobs-0.1.0-SNAPSHOT-spark.jar"
 CONFIG = "/etc/imgpipe/prod.conf"
-# The Spark settings every job needs (Kryo, JVM options for Java 17 and ND4J), the file submit.sh uses.
+# The Spark settings every job needs (Kryo, JVM options for Java 17 and ND4J): the file submit.sh uses,
+# given as --conf so that the cluster's own spark-defaults.conf still applies (--properties-file would
+# replace it in Spark 3.5).
 PROPERTIES = "/opt/imgpipe/conf/spark-defaults.conf"
-# This deployment's own: ND4J's off-heap memory must fit in the overhead (a later -D wins).
+
+
+def spark_defaults(path):
+    """The key/value lines of a Spark properties file."""
+    conf = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.strip()
+            if line and not line.startswith("#"):
+                key, _, value = line.partition(" ")
+                conf[key] = value.strip()
+    return conf
+
+
+# This deployment's own on top: ND4J's off-heap memory must fit in the overhead (a later -D wins).
 SPARK_CONF = {
+    **spark_defaults(PROPERTIES),
     "spark.executor.memoryOverhead": "4g",
     "spark.executor.extraJavaOptions": "-Dorg.bytedeco.javacpp.maxbytes=3g",
 }
@@ -50,7 +67,6 @@ with DAG(
         task_id="retrain",
         application=JAR,
         java_class="org.imgpipe.jobs.RetrainJob",
-        properties_file=PROPERTIES,
         conf=SPARK_CONF,
         application_args=["--config", CONFIG],
     )
@@ -58,7 +74,6 @@ with DAG(
         task_id="score_new_images",
         application=JAR,
         java_class="org.imgpipe.jobs.ScoreJob",
-        properties_file=PROPERTIES,
         conf=SPARK_CONF,
         application_args=["--config", CONFIG,
                           "--input", "hdfs:///dumps/{{ ds }}",

@@ -162,13 +162,21 @@ public final class Benchmark {
         report(name, v);
     }
 
-    /** Two figures measured in turns (a, b, a, b, ...), so that both see the same state of a noisy machine. */
+    /**
+     * Two figures measured in turns, a b b a a b ..., so that both see the same state of a noisy machine
+     * and neither always runs right after the other (whose JIT or GC threads may still be busy).
+     */
     private void alternating(String nameA, String nameB, int repeats, Measurement a, Measurement b) throws Exception {
         double[] va = new double[repeats];
         double[] vb = new double[repeats];
         for (int i = 0; i < repeats; i++) {
-            va[i] = a.imagesPerSecond();
-            vb[i] = b.imagesPerSecond();
+            if (i % 2 == 0) {
+                va[i] = a.imagesPerSecond();
+                vb[i] = b.imagesPerSecond();
+            } else {
+                vb[i] = b.imagesPerSecond();
+                va[i] = a.imagesPerSecond();
+            }
         }
         report(nameA, va);
         report(nameB, vb);
@@ -188,11 +196,12 @@ public final class Benchmark {
         return NativeRuntime.withHelpers(fastPath, () -> ModelS.build(spec));
     }
 
-    /** The i-th minibatch of 32, built the way the Spark path builds them. */
+    /** The median of figure a over figure b's, to 3 decimals. */
     private double ratio(String a, String b) {
         return Math.round((double) medians.get(a) / (double) medians.get(b) * 1000) / 1000.0;
     }
 
+    /** The i-th minibatch of 32, built the way the Spark path builds them. */
     private DataSet minibatch(int i) {
         int from = (i * BATCH) % (examples.size() - BATCH);
         return Batches.dataSet(examples.subList(from, from + BATCH), 32, 10);

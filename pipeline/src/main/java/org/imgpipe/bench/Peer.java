@@ -76,23 +76,39 @@ public final class Peer {
         List<String> cmd = new ArrayList<>(List.of(python, script.toString(), figure, "--threads",
                 Integer.toString(threads), "--steps", Integer.toString(steps), "--warmup", Integer.toString(warmup),
                 "--batch", Integer.toString(batch)));
-        Process p = new ProcessBuilder(cmd).start();
+        // stderr to a file: a chatty child must not block on a full pipe while stdout is read.
+        Path errors = Files.createTempFile("imgpipe-peer", ".err");
         try {
-            if (!p.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
-                p.destroyForcibly();
-                throw new IOException(String.join(" ", cmd) + " took over " + TIMEOUT_MINUTES + " minutes");
+            Process p = new ProcessBuilder(cmd).redirectError(errors.toFile()).start();
+            String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            try {
+                if (!p.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+                    p.destroyForcibly();
+                    throw new IOException(String.join(" ", cmd) + " took over " + TIMEOUT_MINUTES + " minutes");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
+            String stderr = Files.readString(errors, StandardCharsets.UTF_8).trim();
+            if (p.exitValue() != 0) {
+                String last = stderr.isEmpty() ? "exit " + p.exitValue()
+                        : stderr.substring(stderr.lastIndexOf('\n') + 1);
+                throw new IOException(p.exitValue() == NO_TORCH ? last : String.join(" ", cmd) + ": " + last);
+            }
+            return rate(stdout, cmd);
+        } finally {
+            Files.deleteIfExists(errors);
         }
-        String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        String stderr = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        if (p.exitValue() != 0) {
-            String last = stderr.isEmpty() ? "exit " + p.exitValue() : stderr.substring(stderr.lastIndexOf('\n') + 1);
-            throw new IOException(p.exitValue() == NO_TORCH ? last : String.join(" ", cmd) + ": " + last);
-        }
+    }
+
+    /** The images/s at the end of the script's one line, {@code <figure> <images/s>}. */
+    private static double rate(String stdout, List<String> cmd) throws IOException {
         String[] words = stdout.split("\\s+");
-        return Double.parseDouble(words[words.length - 1]);
+        try {
+            return Double.parseDouble(words[words.length - 1]);
+        } catch (NumberFormatException e) {
+            throw new IOException(String.join(" ", cmd) + " printed no rate: " + stdout, e);
+        }
     }
 }
