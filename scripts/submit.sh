@@ -74,7 +74,7 @@ fi
 # cluster's lines first, then the project's (later lines win), with the JVM options of both kept.
 cluster_defaults="${SPARK_CONF_DIR:-${SPARK_HOME:-/nonexistent}/conf}/spark-defaults.conf"
 cluster_default() {  # a key's value in the cluster's file, or nothing
-  [[ -f "$cluster_defaults" ]] && sed -n "s/^$1[[:space:]=]\{1,\}//p" "$cluster_defaults" | tail -1
+  if [[ -f "$cluster_defaults" ]]; then sed -n "s/^$1[[:space:]=]\{1,\}//p" "$cluster_defaults" | tail -1; fi
 }
 driver_opts="$(cluster_default spark.driver.defaultJavaOptions) $(spark_default spark.driver.defaultJavaOptions)"
 executor_opts="$(cluster_default spark.executor.defaultJavaOptions) $(spark_default spark.executor.defaultJavaOptions)"
