@@ -14,8 +14,11 @@ CLASSPATH_FILE="$ROOT/jobs/target/classpath.txt"
 # Spark settings live in conf/spark-defaults.conf (submit.sh passes it to spark-submit). Plain java
 # launches take its driver JVM options (Java 17's --add-opens list, ND4J, dl4j-spark), the log
 # configuration, and ND4J_MAXBYTES when set.
-spark_default() {
-  sed -n "s/^$1[[:space:]]\{1,\}//p" "$ROOT/conf/spark-defaults.conf"
+property() {  # property FILE KEY: the key's value in a Spark properties file (the last, if set twice), or nothing
+  if [[ -f "$1" ]]; then sed -n "s/^$2[[:space:]=]\{1,\}//p" "$1" | tail -1; fi
+}
+spark_default() {  # spark_default KEY: the key's value in conf/spark-defaults.conf
+  property "$ROOT/conf/spark-defaults.conf" "$1"
 }
 SPARK_JAVA_OPTS="$(spark_default spark.driver.defaultJavaOptions)"
 DL4J_JAVA_OPTS="-Dlog4j2.configurationFile=$ROOT/conf/log4j2.properties\

@@ -73,9 +73,7 @@ fi
 # spark-submit reads one properties file, and --properties-file stands in for the cluster's: the
 # cluster's lines first, then the project's (later lines win), with the JVM options of both kept.
 cluster_defaults="${SPARK_CONF_DIR:-${SPARK_HOME:-/nonexistent}/conf}/spark-defaults.conf"
-cluster_default() {  # a key's value in the cluster's file, or nothing
-  if [[ -f "$cluster_defaults" ]]; then sed -n "s/^$1[[:space:]=]\{1,\}//p" "$cluster_defaults" | tail -1; fi
-}
+cluster_default() { property "$cluster_defaults" "$1"; }
 driver_opts="$(cluster_default spark.driver.defaultJavaOptions) $(spark_default spark.driver.defaultJavaOptions)"
 executor_opts="$(cluster_default spark.executor.defaultJavaOptions) $(spark_default spark.executor.defaultJavaOptions)"
 # The log configuration is a file on this machine: only a driver started here can read it.

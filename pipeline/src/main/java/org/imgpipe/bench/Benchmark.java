@@ -52,9 +52,8 @@ public final class Benchmark {
     private static final int INFER_BATCH = 256;
     /** Steps each training repeat takes before its clock starts (first-call allocations, primitive caches). */
     private static final int UNTIMED_STEPS = 2;
-    /** conf/cifar10-augment.conf's recipe: mirror left-right, pad 4 and crop, edges reflected. */
-    private static final AugmentOptions CIFAR10_AUGMENT = new AugmentOptions(true, 0, 4, 0, 0, 0,
-            AugmentOptions.FillMode.REFLECT);
+    /** The augmentation profile whose cost the benchmark measures (read from the checkout's root). */
+    private static final String AUGMENT_PROFILE = "conf/cifar10-augment.conf";
 
     private final boolean quick;
     private final Peer peer;
@@ -103,27 +102,22 @@ public final class Benchmark {
         if (torch != null && !torch.available()) {
             out.println("peer skipped: " + torch.reason());
         }
-        if (torch != null && torch.available()) {
-            alternating("train_img_s_plain", "train_img_s_torch", repeats,
-                    () -> trainPlain(build(true), trainSteps), () -> peer.train(trainSteps, UNTIMED_STEPS, BATCH));
-        } else {
-            figure("train_img_s_plain", repeats, () -> trainPlain(build(true), trainSteps));
-        }
+        boolean withPeer = torch != null && torch.available();
+        againstPeer(withPeer, "train_img_s_plain", "train_img_s_torch", repeats,
+                () -> trainPlain(build(true), trainSteps),
+                () -> peer.train(trainSteps, UNTIMED_STEPS, BATCH));
         figure("train_img_s_stock_dl4j", quick ? 2 : 3, () -> trainPlain(build(false), quick ? 3 : 8));
-        if (torch != null && torch.available()) {
-            alternating("infer_img_s", "infer_img_s_torch", repeats, () -> infer(build(true), inferBatches),
-                    () -> peer.infer(inferBatches, 1, INFER_BATCH));
-        } else {
-            figure("infer_img_s", repeats, () -> infer(build(true), inferBatches));
-        }
+        againstPeer(withPeer, "infer_img_s", "infer_img_s_torch", repeats, () -> infer(build(true), inferBatches),
+                () -> peer.infer(inferBatches, 1, INFER_BATCH));
         java.nio.file.Path tmp = Files.createTempDirectory("imgpipe-bench");
         try (SparkSession spark = SparkSessions.create(new SparkOptions("local[2]", "imgpipe-bench"))) {
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             JavaRDD<LabeledImage> rdd = jsc.parallelize(examples, 2).persist(StorageLevel.MEMORY_ONLY());
             rdd.count();
+            AugmentOptions augment = PipelineConfig.load(AUGMENT_PROFILE, Map.of()).train().augment();
             alternating("train_img_s_spark_local2", "train_img_s_spark_local2_augment", repeats,
                     () -> trainSpark(jsc, rdd, build(true), AugmentOptions.none()),
-                    () -> trainSpark(jsc, rdd, build(true), CIFAR10_AUGMENT));
+                    () -> trainSpark(jsc, rdd, build(true), augment));
             figure("eval_img_s", repeats, () -> evaluate(jsc, rdd, build(true)));
             figure("ingest_img_s", repeats, () -> ingest(spark, tmp));
             figure("score_img_s", repeats, () -> score(spark, tmp, build(true)));
@@ -160,6 +154,16 @@ public final class Benchmark {
             v[i] = m.imagesPerSecond();
         }
         report(name, v);
+    }
+
+    /** A project figure, and with the peer the peer's figure as well, measured in turns. */
+    private void againstPeer(boolean withPeer, String name, String peerName, int repeats, Measurement project,
+                             Measurement torch) throws Exception {
+        if (withPeer) {
+            alternating(name, peerName, repeats, project, torch);
+        } else {
+            figure(name, repeats, project);
+        }
     }
 
     /**

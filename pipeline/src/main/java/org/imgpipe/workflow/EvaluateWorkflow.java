@@ -3,10 +3,8 @@ package org.imgpipe.workflow;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.imgpipe.config.EvalOptions;
-import org.imgpipe.config.PipelineConfig;
 import org.imgpipe.data.DatasetManifest;
 import org.imgpipe.data.DecodedStore;
 import org.imgpipe.eval.ClassificationMetrics;
@@ -24,16 +22,12 @@ import java.io.IOException;
  */
 public final class EvaluateWorkflow {
     private final RunContext run;
-    private final PipelineConfig config;
-    private final SparkSession spark;
 
     /**
      * @param run the run's context: configuration, session, Hadoop configuration, locations
      */
     public EvaluateWorkflow(RunContext run) {
         this.run = run;
-        this.config = run.config();
-        this.spark = run.spark();
     }
 
     /** The metrics and where metrics.json was written. */
@@ -47,13 +41,13 @@ public final class EvaluateWorkflow {
      */
     public void requireSplit() {
         DatasetManifest.read(run.workspace().decoded(), run.hadoop())
-                .requireImages(config.eval().split(), "pipeline.eval.split");
+                .requireImages(run.config().eval().split(), "pipeline.eval.split");
     }
 
     /** Evaluates pipeline.eval.model on pipeline.eval.split. */
     public Result run() throws IOException {
         Workspace ws = run.workspace();
-        return evaluate(ws.evalModel(), new Path(ws.evalOutput(), config.eval().split()));
+        return evaluate(ws.evalModel(), new Path(ws.evalOutput(), run.config().eval().split()));
     }
 
     /** Evaluates a model file on pipeline.eval.split and writes the reports into outputDir. */
@@ -61,9 +55,9 @@ public final class EvaluateWorkflow {
         JavaSparkContext jsc = run.jsc();
         Configuration conf = run.hadoop();
         Workspace ws = run.workspace();
-        EvalOptions eval = config.eval();
+        EvalOptions eval = run.config().eval();
         Locations.requireWritable(outputDir, "pipeline.eval.output-dir", conf);
-        DecodedStore store = DecodedStore.open(spark, ws.decoded());
+        DecodedStore store = DecodedStore.open(run.spark(), ws.decoded());
         store.manifest().requireImages(eval.split(), "pipeline.eval.split");
         ComputationGraph graph = ModelStore.load(modelFile, conf);
         String phase = "evaluate " + eval.split();

@@ -2,9 +2,7 @@ package org.imgpipe.workflow;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.SparkSession;
 import org.imgpipe.config.DataOptions;
-import org.imgpipe.config.PipelineConfig;
 import org.imgpipe.data.DatasetLayout;
 import org.imgpipe.data.IngestReport;
 import org.imgpipe.data.Ingestor;
@@ -19,16 +17,12 @@ import java.io.IOException;
  */
 public final class IngestWorkflow {
     private final RunContext run;
-    private final PipelineConfig config;
-    private final SparkSession spark;
 
     /**
      * @param run the run's context: configuration, session, Hadoop configuration, locations
      */
     public IngestWorkflow(RunContext run) {
         this.run = run;
-        this.config = run.config();
-        this.spark = run.spark();
     }
 
     /**
@@ -43,13 +37,13 @@ public final class IngestWorkflow {
     public IngestReport run() throws IOException {
         Configuration conf = run.hadoop();
         Workspace ws = run.workspace();
-        DataOptions data = config.data();
+        DataOptions data = run.config().data();
         Locations.requireWritable(ws.decoded().getParent(), "pipeline.ingest.output-dir", conf);
         Locations.requireWritable(ws.ingestReports(), "pipeline.ingest.report-dir", conf);
         Path root = data.usesSampleData() ? sampleData(ws, data, conf) : Locations.resolve(data.root(), conf);
         DatasetLayout layout = DatasetLayout.scan(root, data.allFolds(), conf);
-        IngestReport report = new Ingestor(spark, data.imageSize(), config.ingest().partitions(), data.maxPixels())
-                .ingest(layout, ws.decoded());
+        IngestReport report = new Ingestor(run.spark(), data.imageSize(), run.config().ingest().partitions(),
+                data.maxPixels()).ingest(layout, ws.decoded());
         report.write(ws.ingestReports(), conf);
         System.out.printf("Ingested %,d images of %d classes from %s in %.1fs into %s%n", report.decoded(),
                 layout.classNames().size(), root, report.seconds(), ws.decoded());

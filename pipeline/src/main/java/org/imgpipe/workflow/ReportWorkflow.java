@@ -3,9 +3,7 @@ package org.imgpipe.workflow;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.SparkSession;
 import org.imgpipe.config.DataOptions;
-import org.imgpipe.config.PipelineConfig;
 import org.imgpipe.data.DatasetManifest;
 import org.imgpipe.data.DecodedStore;
 import org.imgpipe.data.IngestReport;
@@ -45,16 +43,12 @@ public final class ReportWorkflow {
     public static final String MARKDOWN_FILE = "report.md";
 
     private final RunContext run;
-    private final PipelineConfig config;
-    private final SparkSession spark;
 
     /**
      * @param run the run's context: configuration, session, Hadoop configuration, locations
      */
     public ReportWorkflow(RunContext run) {
         this.run = run;
-        this.config = run.config();
-        this.spark = run.spark();
     }
 
     /**
@@ -68,7 +62,7 @@ public final class ReportWorkflow {
         Workspace ws = run.workspace();
         Locations.requireWritable(ws.report(), "pipeline.report.output-dir", conf);
         Fonts.require();
-        JobPhase.set(spark.sparkContext(), "report");
+        JobPhase.set(run.spark().sparkContext(), "report");
         ReportDocument doc = new ReportBuilder(ReferenceRun.load()).build(outputs(ws, conf));
         Path staging = AtomicFiles.tempSibling(ws.report());
         FileSystem fs = staging.getFileSystem(conf);
@@ -92,7 +86,7 @@ public final class ReportWorkflow {
     }
 
     private RunOutputs outputs(Workspace ws, Configuration conf) throws IOException {
-        DataOptions data = config.data();
+        DataOptions data = run.config().data();
         FileSystem fs = ws.workDir().getFileSystem(conf);
         Optional<IngestReport> ingest = JsonFiles.readIfExists(new Path(ws.ingestReports(), IngestReport.JSON_FILE),
                 conf, IngestReport.class);
@@ -103,29 +97,30 @@ public final class ReportWorkflow {
         List<String> classNames = manifest.map(DatasetManifest::classNames)
                 .or(() -> ingest.map(IngestReport::classNames)).orElse(List.of());
         String sampleFold = data.trainFolds().get(0);
-        int perClass = config.report().samplesPerClass();
+        int perClass = run.config().report().samplesPerClass();
         Optional<RunOutputs.Samples> samples = manifest.filter(m -> m.count(sampleFold) > 0)
                 .map(m -> new RunOutputs.Samples(sampleFold, m.imageSize(), perClass,
-                        DecodedStore.open(spark, ws.decoded()).firstPerClass(sampleFold, perClass)));
+                        DecodedStore.open(run.spark(), ws.decoded()).firstPerClass(sampleFold, perClass)));
         long trainImages = manifest.map(m -> data.trainFolds().stream().mapToLong(m::count).sum()).orElse(0L);
         long validationImages = manifest.map(m -> m.count(data.validationFold())).orElse(0L);
-        String split = config.eval().split();
-        return new RunOutputs(Locations.display(ws.workDir()), classNames, ingest, samples, config.train().augment(),
+        String split = run.config().eval().split();
+        return new RunOutputs(Locations.display(ws.workDir()), classNames, ingest, samples,
+                run.config().train().augment(),
                 modelSummary(ws, fs, conf, manifest), history, trainImages, validationImages,
                 Optional.ofNullable(MetricsReport.read(new Path(ws.evalOutput(), split), conf)), split,
-                RunRecord.read(ws.runRecord(), conf), RunRecord.capture(config, spark.sparkContext()));
+                RunRecord.read(ws.runRecord(), conf), RunRecord.capture(run.config(), run.spark().sparkContext()));
     }
 
     /** The trained model's summary, else the summary of the model training would build, else none. */
     private Optional<String> modelSummary(Workspace ws, FileSystem fs, Configuration conf,
                                           Optional<DatasetManifest> manifest) throws IOException {
-        int size = config.data().imageSize();
+        int size = run.config().data().imageSize();
         for (Path model : List.of(ws.bestModel(), ws.finalModel())) {
             if (fs.exists(model)) {
                 return Optional.of(ModelSummary.of(ModelStore.load(model, conf), ModelS.inputType(size)).toString());
             }
         }
-        return manifest.map(m -> ModelSummary.of(ModelS.build(TrainWorkflow.modelSpec(config, m.numClasses())),
+        return manifest.map(m -> ModelSummary.of(ModelS.build(TrainWorkflow.modelSpec(run.config(), m.numClasses())),
                 ModelS.inputType(size)).toString());
     }
 

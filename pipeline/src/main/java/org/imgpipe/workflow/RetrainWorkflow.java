@@ -3,8 +3,6 @@ package org.imgpipe.workflow;
 import org.imgpipe.base.EvaluationMetric;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.SparkSession;
-import org.imgpipe.config.PipelineConfig;
 import org.imgpipe.config.RetrainOptions;
 import org.imgpipe.eval.ClassificationMetrics;
 import org.imgpipe.io.Locations;
@@ -28,23 +26,19 @@ import java.util.Optional;
 public final class RetrainWorkflow {
     static final String LOCK_FILE = "retrain.lock";
     private final RunContext run;
-    private final PipelineConfig config;
-    private final SparkSession spark;
 
     /**
      * @param run the run's context: configuration, session, Hadoop configuration, locations
      */
     public RetrainWorkflow(RunContext run) {
         this.run = run;
-        this.config = run.config();
-        this.spark = run.spark();
     }
 
     /** Runs one retraining; the decision, or empty when another run holds the lock. */
     public Optional<Decision> run() throws IOException {
         Configuration conf = run.hadoop();
         Workspace ws = run.workspace();
-        RetrainOptions options = config.retrain();
+        RetrainOptions options = run.config().retrain();
         Locations.requireWritable(ws.registry(), "pipeline.registry.dir", conf);
         try (RunLock lock = RunLock.acquire(new Path(ws.registry(), LOCK_FILE),
                 Duration.ofHours(options.lockMaxAgeHours()), conf)) {
@@ -62,7 +56,7 @@ public final class RetrainWorkflow {
         // Before training: a model must not be registered, let alone promoted, that cannot be evaluated.
         new EvaluateWorkflow(run).requireSplit();
         String candidate = new TrainWorkflow(run).run().version().id();
-        String split = config.eval().split();
+        String split = run.config().eval().split();
         Map<String, Double> candidateMetrics = evaluate(registry, candidate, ws);
         registry.attach(candidate, "evaluation-" + split + ".json",
                 ModelRegistry.json(candidateMetrics));
@@ -89,7 +83,7 @@ public final class RetrainWorkflow {
 
     private Map<String, Double> evaluate(ModelRegistry registry, String id, Workspace ws) throws IOException {
         ClassificationMetrics m = new EvaluateWorkflow(run).evaluate(registry.modelFile(id),
-                new Path(new Path(new Path(ws.evalOutput(), "versions"), id), config.eval().split())).metrics();
+                new Path(new Path(new Path(ws.evalOutput(), "versions"), id), run.config().eval().split())).metrics();
         Map<String, Double> out = new LinkedHashMap<>();
         for (EvaluationMetric e : EvaluationMetric.values()) {
             out.put(e.key(), m.value(e));

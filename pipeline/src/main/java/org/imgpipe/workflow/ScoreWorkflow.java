@@ -2,9 +2,7 @@ package org.imgpipe.workflow;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.SparkSession;
 import org.imgpipe.base.UserError;
-import org.imgpipe.config.PipelineConfig;
 import org.imgpipe.config.ScoreOptions;
 import org.imgpipe.io.Locations;
 import org.imgpipe.model.ModelStore;
@@ -17,16 +15,12 @@ import java.io.IOException;
 /** Score: classify every image under the input with a registry version (the current one by default). */
 public final class ScoreWorkflow {
     private final RunContext run;
-    private final PipelineConfig config;
-    private final SparkSession spark;
 
     /**
      * @param run the run's context: configuration, session, Hadoop configuration, locations
      */
     public ScoreWorkflow(RunContext run) {
         this.run = run;
-        this.config = run.config();
-        this.spark = run.spark();
     }
 
     /**
@@ -41,7 +35,7 @@ public final class ScoreWorkflow {
     public BatchScorer.Summary run() throws IOException {
         Configuration conf = run.hadoop();
         Workspace ws = run.workspace();
-        ScoreOptions score = config.score();
+        ScoreOptions score = run.config().score();
         Path output = Locations.resolve(score.outputDir(), conf);
         Locations.requireWritable(output, "pipeline.score.output-dir", conf);
         ModelRegistry registry = new ModelRegistry(ws.registry(), conf);
@@ -50,8 +44,10 @@ public final class ScoreWorkflow {
                 + " has no current model: train one, or promote a version (models promote ID)"))
                 : score.modelVersion();
         ModelVersion version = registry.version(id);
-        BatchScorer.Summary s = new BatchScorer(spark, score.batchSize(), score.partitions(), config.data().maxPixels())
-                .score(score.input(), output, version, ModelStore.load(registry.modelFile(id), conf), score.incremental());
+        BatchScorer.Summary s = new BatchScorer(run.spark(), score.batchSize(), score.partitions(),
+                run.config().data().maxPixels())
+                .score(score.input(), output, version, ModelStore.load(registry.modelFile(id), conf),
+                        score.incremental());
         System.out.printf("Scored %,d images with model %s in %.1fs (%,d rejected, %,d already scored)%n", s.scored(),
                 id, s.seconds(), s.rejected(), s.alreadyScored());
         return s;

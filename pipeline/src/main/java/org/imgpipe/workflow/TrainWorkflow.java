@@ -5,7 +5,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.imgpipe.base.UserError;
@@ -46,8 +45,6 @@ import java.util.Map;
  */
 public final class TrainWorkflow {
     private final RunContext run;
-    private final PipelineConfig config;
-    private final SparkSession spark;
     private final List<EpochListener> extraListeners = new ArrayList<>();
 
     /**
@@ -55,8 +52,6 @@ public final class TrainWorkflow {
      */
     public TrainWorkflow(RunContext run) {
         this.run = run;
-        this.config = run.config();
-        this.spark = run.spark();
     }
 
     /** Adds a listener after the built-in ones and before the resume checkpoint (for embedding). */
@@ -85,11 +80,11 @@ public final class TrainWorkflow {
         Configuration conf = run.hadoop();
         Workspace ws = run.workspace();
         JobPhase.set(jsc.sc(), "train");
-        DataOptions data = config.data();
-        TrainOptions train = config.train();
+        DataOptions data = run.config().data();
+        TrainOptions train = run.config().train();
         Locations.requireWritable(ws.models(), "pipeline.train.model-dir", conf);
         Locations.requireWritable(ws.registry(), "pipeline.registry.dir", conf);
-        DecodedStore store = DecodedStore.open(spark, ws.decoded());
+        DecodedStore store = DecodedStore.open(run.spark(), ws.decoded());
         DatasetManifest manifest = store.manifest();
         if (manifest.imageSize() != data.imageSize()) {
             throw new UserError("the data in " + ws.decoded() + " was ingested at " + manifest.imageSize() + "px but "
@@ -98,10 +93,10 @@ public final class TrainWorkflow {
         data.trainFolds().forEach(f -> manifest.requireImages(f, "pipeline.data.train-folds"));
         manifest.requireImages(data.validationFold(), "pipeline.data.validation-fold");
 
-        RunRecord.write(RunRecord.capture(config, spark.sparkContext()), ws.runRecord(), conf);
+        RunRecord.write(RunRecord.capture(run.config(), run.spark().sparkContext()), ws.runRecord(), conf);
         ResumeCheckpoint.Snapshot snapshot = train.resume() ? ResumeCheckpoint.read(ws.checkpoint(), conf) : null;
         ComputationGraph graph = snapshot != null ? snapshot.graph()
-                : ModelS.build(modelSpec(config, manifest.numClasses()));
+                : ModelS.build(modelSpec(run.config(), manifest.numClasses()));
         System.out.print(ModelSummary.of(graph, ModelS.inputType(data.imageSize())));
 
         JavaRDD<LabeledImage> trainSet = store.folds(data.trainFolds());
@@ -120,8 +115,8 @@ public final class TrainWorkflow {
                 runSettings(manifest, SparkTrainer.workers(jsc, train.master())), history,
                 List.of(best, plateau, earlyStopping));
         SparkTrainer trainer = new SparkTrainer(jsc, train,
-                new DistributedEvaluator(jsc, data.imageSize(), config.eval().batchSize(),
-                        config.eval().rocThresholds()))
+                new DistributedEvaluator(jsc, data.imageSize(), run.config().eval().batchSize(),
+                        run.config().eval().rocThresholds()))
                 .addListener(history)
                 .addListener(new ProgressPrinter(train.epochs(), System.out))
                 .addListener(best)
@@ -167,8 +162,8 @@ public final class TrainWorkflow {
     private ModelVersion register(Workspace ws, DatasetManifest manifest, EpochResult best, int epochs,
                                   Configuration conf) throws IOException {
         Map<String, String> fingerprint = new LinkedHashMap<>();
-        List<String> folds = new ArrayList<>(config.data().trainFolds());
-        folds.add(config.data().validationFold());
+        List<String> folds = new ArrayList<>(run.config().data().trainFolds());
+        folds.add(run.config().data().validationFold());
         folds.forEach(f -> fingerprint.put(f, manifest.fingerprint(f)));
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("val_loss", best.valLoss());
@@ -177,7 +172,8 @@ public final class TrainWorkflow {
         metrics.put("epochs", (double) epochs);
         ModelRegistry registry = new ModelRegistry(ws.registry(), conf);
         ModelVersion v = registry.register(ws.bestModel(), new Path(ws.models(), TrainingHistory.JSON_FILE),
-                ModelVersion.draft(manifest.classNames(), manifest.imageSize(), fingerprint, metrics, config.render()));
+                ModelVersion.draft(manifest.classNames(), manifest.imageSize(), fingerprint, metrics,
+                        run.config().render()));
         System.out.println("Registered model version " + v.id() + " in " + registry.root());
         if (registry.currentId().isEmpty()) {
             registry.promote(v.id(), "first version in the registry");
@@ -191,8 +187,8 @@ public final class TrainWorkflow {
      * shape the model, the data, its order and the averaging. Epochs may differ (train on longer).
      */
     private Map<String, String> runSettings(DatasetManifest manifest, int workers) {
-        DataOptions data = config.data();
-        TrainOptions train = config.train();
+        DataOptions data = run.config().data();
+        TrainOptions train = run.config().train();
         Map<String, String> run = new LinkedHashMap<>();
         run.put("pipeline.train.seed", Long.toString(train.seed()));
         run.put("pipeline.train.batch-size", Integer.toString(train.batchSize()));
