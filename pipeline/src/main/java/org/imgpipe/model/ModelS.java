@@ -20,6 +20,7 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
+import org.imgpipe.config.ModelOptions.Regularizer;
 import org.imgpipe.model.fast.ElasticNetRegularization;
 import org.imgpipe.model.fast.FastLayers;
 import org.imgpipe.model.fast.FastReLU;
@@ -54,10 +55,6 @@ public final class ModelS {
      */
     public static final CNN2DFormat FORMAT = CNN2DFormat.NCHW;
 
-    private static final double CONV_L1 = 1e-5;
-    private static final double CONV_L2 = 1e-4;
-    private static final double DENSE_L1 = 1e-3;
-    private static final double DENSE_L2 = 1e-2;
     private static final double BN_EPSILON = 1e-3;
     private static final double DROPOUT_RATE = 0.5;
 
@@ -67,12 +64,35 @@ public final class ModelS {
     /**
      * Hyper-parameters that vary between runs. The reference uses batch-norm momentum 0.99; tiny data
      * sets give the moving statistics too few updates to converge with it.
+     *
+     * @param imageSize         the side of the square input images, in pixels
+     * @param numClasses        the number of classes (output units)
+     * @param seed              the seed of the initial weights
+     * @param learningRate      RMSProp's learning rate
+     * @param rho               RMSProp's decay of the squared-gradient average
+     * @param epsilon           RMSProp's epsilon (inside the square root, as Keras)
+     * @param batchNormMomentum Keras' batch-norm momentum (DL4J's decay)
+     * @param conv              the kernel penalty of the convolutions (Keras semantics)
+     * @param dense             the kernel penalty of the dense and output layers (Keras semantics)
      */
     public record Spec(int imageSize, int numClasses, long seed, double learningRate, double rho, double epsilon,
-                       double batchNormMomentum) {
-        /** The reference notebook's settings for 32x32 images of 10 classes. */
+                       double batchNormMomentum, Regularizer conv, Regularizer dense) {
+        /**
+         * The reference notebook's settings for 32x32 images of a number of classes.
+         *
+         * @param numClasses the number of classes
+         * @param seed       the seed of the initial weights
+         * @return batch-norm momentum 0.99, RMSProp 1e-3/0.9/1e-7, penalties L1 1e-5 / L2 1e-4 on the
+         *     convolutions and L1 1e-3 / L2 1e-2 on the dense layers
+         */
+        public static Spec reference(int numClasses, long seed) {
+            return new Spec(32, numClasses, seed, 1e-3, 0.9, 1e-7, 0.99, new Regularizer(1e-5, 1e-4),
+                    new Regularizer(1e-3, 1e-2));
+        }
+
+        /** @return {@link #reference(int, long)} for 10 classes and seed 42 */
         public static Spec reference() {
-            return new Spec(32, 10, 42, 1e-3, 0.9, 1e-7, 0.99);
+            return reference(10, 42);
         }
     }
 
@@ -114,14 +134,14 @@ public final class ModelS {
                 .addInputs(INPUT)
                 .setInputTypes(inputType(spec.imageSize()))
                 .addVertex("rescaling", new ScaleVertex(1.0 / 255.0), INPUT)
-                .addLayer("conv2d_1", conv(32), "rescaling")
+                .addLayer("conv2d_1", conv(32, spec.conv()), "rescaling")
                 .addLayer("bn_1", batchNorm(spec.batchNormMomentum()), "conv2d_1")
-                .addLayer("conv2d_2", conv(64), "bn_1")
+                .addLayer("conv2d_2", conv(64, spec.conv()), "bn_1")
                 .addLayer("bn_2", batchNorm(spec.batchNormMomentum()), "conv2d_2")
                 .addLayer("pool_1", maxPool(), "bn_2")
-                .addLayer("conv2d_3", conv(128), "pool_1")
+                .addLayer("conv2d_3", conv(128, spec.conv()), "pool_1")
                 .addLayer("bn_3", batchNorm(spec.batchNormMomentum()), "conv2d_3")
-                .addLayer("conv2d_4", conv(128), "bn_3")
+                .addLayer("conv2d_4", conv(128, spec.conv()), "bn_3")
                 .addLayer("bn_4", batchNorm(spec.batchNormMomentum()), "conv2d_4")
                 .addLayer("pool_2", maxPool(), "bn_4")
                 // Explicit, so dropout acts on the flat vector as in Keras.
@@ -130,9 +150,9 @@ public final class ModelS {
                 // DL4J's dropout argument is the probability of keeping an activation.
                 .addLayer("dropout", new DropoutLayer.Builder(1 - DROPOUT_RATE).build(), "flatten")
                 .addLayer(PENULTIMATE, penalized(new DenseLayer.Builder().nOut(512).activation(relu()).build(),
-                        DENSE_L1, DENSE_L2), "dropout")
+                        spec.dense()), "dropout")
                 .addLayer(OUTPUT, penalized(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
-                        .nOut(spec.numClasses()).activation(Activation.SOFTMAX).build(), DENSE_L1, DENSE_L2), PENULTIMATE)
+                        .nOut(spec.numClasses()).activation(Activation.SOFTMAX).build(), spec.dense()), PENULTIMATE)
                 .setOutputs(OUTPUT)
                 .build();
     }
@@ -159,8 +179,8 @@ public final class ModelS {
                 : new RmsProp(spec.learningRate(), spec.rho(), spec.epsilon());
     }
 
-    private static ConvolutionLayer conv(int filters) {
-        return penalized(new ConvolutionLayer.Builder(3, 3).nOut(filters).activation(relu()).build(), CONV_L1, CONV_L2);
+    private static ConvolutionLayer conv(int filters, Regularizer penalty) {
+        return penalized(new ConvolutionLayer.Builder(3, 3).nOut(filters).activation(relu()).build(), penalty);
     }
 
     private static IActivation relu() {
@@ -168,7 +188,9 @@ public final class ModelS {
     }
 
     /** Keras' l1 and l2 penalties on the layer's weights (DL4J's l2 coefficient is twice Keras'). */
-    private static <T extends BaseLayer> T penalized(T layer, double l1, double l2) {
+    private static <T extends BaseLayer> T penalized(T layer, Regularizer penalty) {
+        double l1 = penalty.l1();
+        double l2 = penalty.l2();
         layer.setRegularization(NativeRuntime.fastPathEnabled()
                 ? new ArrayList<>(List.of(new ElasticNetRegularization(l1, 2 * l2)))
                 : new ArrayList<>(List.of(new L1Regularization(l1), new L2Regularization(2 * l2))));

@@ -155,7 +155,7 @@ public final class TrainWorkflow {
     static ModelS.Spec modelSpec(PipelineConfig config, int numClasses) {
         TrainOptions train = config.train();
         return new ModelS.Spec(config.data().imageSize(), numClasses, train.seed(), train.learningRate(), train.rho(),
-                train.epsilon(), config.model().batchNormMomentum());
+                train.epsilon(), config.model().batchNormMomentum(), config.model().conv(), config.model().dense());
     }
 
     /** Adds the best model to the registry; the first version of a registry becomes current. */
@@ -189,20 +189,21 @@ public final class TrainWorkflow {
     private Map<String, String> runSettings(DatasetManifest manifest, int workers) {
         DataOptions data = run.config().data();
         TrainOptions train = run.config().train();
-        Map<String, String> run = new LinkedHashMap<>();
-        run.put("pipeline.train.seed", Long.toString(train.seed()));
-        run.put("pipeline.train.batch-size", Integer.toString(train.batchSize()));
-        run.put("pipeline.train.master.batch-size-per-worker", Integer.toString(train.master().batchSizePerWorker()));
-        run.put("pipeline.train.master.averaging-frequency", Integer.toString(train.master().averagingFrequency()));
-        run.put("pipeline.train.master.workers (effective)", Integer.toString(workers));
-        run.put("pipeline.data.image-size", Integer.toString(data.imageSize()));
-        run.put("pipeline.train.augment", train.augment().toString());
-        run.put("pipeline.data.train-folds", String.join(", ", data.trainFolds()));
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("pipeline.train.seed", Long.toString(train.seed()));
+        settings.put("pipeline.train.batch-size", Integer.toString(train.batchSize()));
+        settings.put("pipeline.train.master.batch-size-per-worker", Integer.toString(train.master().batchSizePerWorker()));
+        settings.put("pipeline.train.master.averaging-frequency", Integer.toString(train.master().averagingFrequency()));
+        settings.put("pipeline.train.master.workers (effective)", Integer.toString(workers));
+        settings.put("pipeline.data.image-size", Integer.toString(data.imageSize()));
+        settings.put("pipeline.model", run.config().model().toString());
+        settings.put("pipeline.train.augment", train.augment().toString());
+        settings.put("pipeline.data.train-folds", String.join(", ", data.trainFolds()));
         for (String fold : data.trainFolds()) {
-            run.put("pipeline.data.train-folds: content of " + fold, manifest.fingerprint(fold));
+            settings.put("pipeline.data.train-folds: content of " + fold, manifest.fingerprint(fold));
         }
-        run.put("pipeline.data.validation-fold",
+        settings.put("pipeline.data.validation-fold",
                 data.validationFold() + " " + manifest.fingerprint(data.validationFold()));
-        return run;
+        return settings;
     }
 }

@@ -36,6 +36,18 @@ class PipelineConfigTest {
         assertEquals("work/models/best.zip", c.eval().model());
         assertEquals(false, t.augment().enabled(), "the reference recipe has no augmentation");
         assertEquals("work/report", c.report().outputDir());
+        assertEquals(new ModelOptions(0.99, new ModelOptions.Regularizer(1e-5, 1e-4),
+                new ModelOptions.Regularizer(1e-3, 1e-2)), c.model());
+    }
+
+    @Test
+    void kernelPenaltiesAreCheckedNamingTheKey() {
+        ModelOptions m = PipelineConfig.of(Map.of("pipeline.model.dense-regularizer.l1", 0)).model();
+        assertEquals(new ModelOptions.Regularizer(0, 1e-2), m.dense());
+        UserError negative = assertThrows(UserError.class, () -> PipelineConfig.of(Map.of(
+                "pipeline.model.conv-regularizer.l2", -1e-4)).model());
+        assertEquals("config key 'pipeline.model.conv-regularizer.l2' = -1.0E-4: must be between 0.0 and 1.0",
+                negative.getMessage());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.imgpipe.model;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.imgpipe.config.ModelOptions.Regularizer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -60,6 +61,21 @@ class ModelSTest {
         for (int i = 0; i < 4; i++) {
             assertEquals(1.0, out.getRow(i).sumNumber().doubleValue(), 1e-5);
         }
+    }
+
+    @Test
+    void thePenaltyIsKerasL1L2OnTheKernelsOfEachKind() {
+        ModelS.Spec ref = ModelS.Spec.reference();
+        ModelS.Spec spec = new ModelS.Spec(32, 10, 42, ref.learningRate(), ref.rho(), ref.epsilon(),
+                ref.batchNormMomentum(), new Regularizer(2e-4, 3e-3), new Regularizer(5e-5, 7e-4));
+        ComputationGraph model = ModelS.build(spec);
+        double expected = 0;
+        for (String layer : new String[]{"conv2d_1", "conv2d_2", "conv2d_3", "conv2d_4", "dense", "predictions"}) {
+            Regularizer r = layer.startsWith("conv") ? spec.conv() : spec.dense();
+            INDArray w = model.getLayer(layer).getParam("W");
+            expected += r.l1() * w.norm1Number().doubleValue() + r.l2() * w.mul(w).sumNumber().doubleValue();
+        }
+        assertEquals(expected, model.calcRegularizationScore(true), 1e-6 * expected);
     }
 
     @Test

@@ -44,7 +44,7 @@ class ScoringInputsTest {
 
     private static BatchScorer.Summary score(java.nio.file.Path input, java.nio.file.Path out, List<String> classes)
             throws Exception {
-        ComputationGraph model = ModelS.build(new ModelS.Spec(32, classes.size(), 1, 1e-3, 0.9, 1e-7, 0.99));
+        ComputationGraph model = ModelS.build(ModelS.Spec.reference(classes.size(), 1));
         ModelVersion version = new ModelVersion("v1", "2026-11-30T00:00:00Z", classes, 32, Map.of(), Map.of(), "");
         return new BatchScorer(spark, 16, 2, ImageDecoder.DEFAULT_MAX_PIXELS).score(input.toString(),
                 new Path(out.toUri()), version, model, false);
