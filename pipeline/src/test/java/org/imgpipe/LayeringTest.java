@@ -42,6 +42,25 @@ class LayeringTest {
     }
 
     @Test
+    void onlyTheConsoleWritesToTheStandardStreams() throws IOException {
+        Pattern stream = Pattern.compile("System\\.(out|err)\\b");
+        List<String> writers = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(SOURCES)) {
+            files.filter(f -> f.toString().endsWith(".java")).forEach(f -> {
+                try {
+                    if (stream.matcher(Files.readString(f)).find()) {
+                        writers.add(SOURCES.relativize(f).toString());
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+        assertEquals(List.of("base/Console.java"), writers, "library events go to SLF4J, user-facing lines through "
+                + "base.Console");
+    }
+
+    @Test
     void anUpwardImportIsFound() throws IOException {
         Path probe = Files.createTempFile("Probe", ".java");
         try {

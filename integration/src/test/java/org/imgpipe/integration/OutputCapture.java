@@ -5,26 +5,39 @@ import org.apache.logging.log4j.core.LoggerContext;
 import org.apache.logging.log4j.core.appender.WriterAppender;
 import org.apache.logging.log4j.core.config.Configuration;
 import org.apache.logging.log4j.core.layout.PatternLayout;
+import org.imgpipe.base.Console;
 
+import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Everything a job prints while it is open: System.out, System.err (still passed on) and the log4j
- * log Spark, Hadoop and DL4J write, so that a test can check what a user would see.
+ * What a user would see of a run while it is open: the lines the workflows show on their {@link #console()}
+ * (also passed on to standard output) and the log4j log Spark, Hadoop, DL4J and the library write.
  */
 final class OutputCapture implements AutoCloseable {
     private final StringWriter log = new StringWriter();
-    private final StringBuilder printed = new StringBuilder();
-    private final PrintStream out = System.out;
-    private final PrintStream err = System.err;
+    private final ByteArrayOutputStream shown = new ByteArrayOutputStream();
+    private final Console console;
     private final WriterAppender appender;
 
     OutputCapture() {
-        System.setOut(tee(out));
-        System.setErr(tee(err));
+        PrintStream tee = new PrintStream(new OutputStream() {
+            @Override
+            public void write(int b) {
+                System.out.write(b);
+                shown.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                System.out.write(b, off, len);
+                shown.write(b, off, len);
+            }
+        }, true, StandardCharsets.UTF_8);
+        console = new Console(tee, tee);
         LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
         Configuration config = ctx.getConfiguration();
         appender = WriterAppender.newBuilder().setName("capture").setTarget(log)
@@ -34,37 +47,18 @@ final class OutputCapture implements AutoCloseable {
         ctx.updateLoggers();
     }
 
-    private PrintStream tee(PrintStream original) {
-        return new PrintStream(new OutputStream() {
-            @Override
-            public void write(int b) {
-                original.write(b);
-                synchronized (printed) {
-                    printed.append((char) b);
-                }
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) {
-                original.write(b, off, len);
-                synchronized (printed) {
-                    printed.append(new String(b, off, len, StandardCharsets.UTF_8));
-                }
-            }
-        }, true, StandardCharsets.UTF_8);
+    /** @return the console to hand to the run */
+    Console console() {
+        return console;
     }
 
-    /** What was printed and logged so far. */
+    /** What was shown and logged so far. */
     String text() {
-        synchronized (printed) {
-            return printed + "\n" + log;
-        }
+        return shown.toString(StandardCharsets.UTF_8) + "\n" + log;
     }
 
     @Override
     public void close() {
-        System.setOut(out);
-        System.setErr(err);
         LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
         ctx.getConfiguration().getRootLogger().removeAppender(appender.getName());
         ctx.updateLoggers();

@@ -70,9 +70,10 @@ final class RemotePipelineRun {
         new SampleDataGenerator(32, IMAGES_PER_CLASS, 7).generate(new Path(base + "/data"), FOLDS, conf);
 
         try (OutputCapture capture = new OutputCapture()) {
-            IngestReport ingest = new IngestWorkflow(RunContext.of(config, spark)).run();
-            TrainWorkflow.Result trained = new TrainWorkflow(RunContext.of(config, spark)).run();
-            EvaluateWorkflow.Result evaluated = new EvaluateWorkflow(RunContext.of(config, spark)).run();
+            RunContext run = RunContext.of(config, spark, capture.console());
+            IngestReport ingest = new IngestWorkflow(run).run();
+            TrainWorkflow.Result trained = new TrainWorkflow(run).run();
+            EvaluateWorkflow.Result evaluated = new EvaluateWorkflow(run).run();
             return new RemotePipelineRun(ingest, trained, evaluated, capture.text());
         }
     }

@@ -20,10 +20,10 @@ public final class BenchJob {
      * @param args the command-line arguments
      */
     public static void main(String[] args) {
-        JobRunner.exit("bench", args, (config, a) -> {
+        JobRunner.exit("bench", args, (config, a, console) -> {
             Peer peer = a.hasFlag("--peer") ? new Peer(System.getenv().getOrDefault("PYTHON", "python3"),
                     Path.of("scripts", "torch_model_s.py"), Runtime.getRuntime().availableProcessors()) : null;
-            new Benchmark(a.hasFlag("--quick"), peer, System.out).run();
+            new Benchmark(a.hasFlag("--quick"), peer, console).run();
             return ExitCodes.OK;
         });
     }

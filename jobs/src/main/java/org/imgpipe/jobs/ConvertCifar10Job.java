@@ -22,12 +22,12 @@ public final class ConvertCifar10Job {
      * @param args the command-line arguments
      */
     public static void main(String[] args) {
-        JobRunner.exit("convert-cifar10", args, (config, a) -> {
+        JobRunner.exit("convert-cifar10", args, (config, a, console) -> {
             if (a.rest().size() != 2) {
                 throw new UserError("usage: convert-cifar10 <folder with data_batch_1.bin ...> <output folder>");
             }
             Configuration conf = SparkSessions.hadoopConfiguration(config);
-            System.out.println("Wrote images per fold: " + new Cifar10BinaryConverter().convert(
+            console.line("Wrote images per fold: " + new Cifar10BinaryConverter().convert(
                     Locations.resolve(a.rest().get(0), conf), Locations.resolve(a.rest().get(1), conf), conf));
             return ExitCodes.OK;
         });

@@ -17,7 +17,7 @@ public final class EvaluateJob {
      */
     public static void main(String[] args) {
         JobRunner.exitWithSpark("evaluate", args, run -> {
-            System.out.println("metrics: " + Locations.display(new EvaluateWorkflow(run).run().metricsFile()));
+            run.console().line("metrics: " + Locations.display(new EvaluateWorkflow(run).run().metricsFile()));
             return ExitCodes.OK;
         });
     }

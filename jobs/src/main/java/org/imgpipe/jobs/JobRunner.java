@@ -1,5 +1,6 @@
 package org.imgpipe.jobs;
 
+import org.imgpipe.base.Console;
 import org.imgpipe.base.ExitCodes;
 import org.imgpipe.base.UserError;
 import org.apache.spark.sql.SparkSession;
@@ -20,7 +21,14 @@ public final class JobRunner {
     /** The body of a job; returns its exit code. */
     @FunctionalInterface
     public interface Job {
-        int run(PipelineConfig config, JobArgs args) throws Exception;
+        /**
+         * @param config  the loaded configuration, the job's options applied
+         * @param args    the parsed command line (flags and positional arguments)
+         * @param console where the job shows its results
+         * @return the exit code ({@link ExitCodes})
+         * @throws Exception any failure; a {@link UserError} becomes one error line
+         */
+        int run(PipelineConfig config, JobArgs args, Console console) throws Exception;
     }
 
     /** The body of a job that runs in a Spark session; returns its exit code. */
@@ -44,17 +52,31 @@ public final class JobRunner {
      *     or config included) or {@code ExitCodes.FAILURE} for any other exception
      */
     public static int run(String jobName, String[] argv, List<JobOption> options, Job job) {
+        return run(jobName, argv, options, job, Console.system());
+    }
+
+    /**
+     * As {@link #run(String, String[], List, Job)}, showing results and errors on the given console.
+     *
+     * @param jobName the job's name, prefixed to the error line
+     * @param argv    the command-line arguments
+     * @param options the job's own options, which become config overrides
+     * @param job     the job body
+     * @param console where the job's results and its error line go
+     * @return as {@link #run(String, String[], List, Job)}
+     */
+    public static int run(String jobName, String[] argv, List<JobOption> options, Job job, Console console) {
         try {
             FileNameEncoding.requireUtf8();
             NativeRuntime.prepare();
             JobArgs args = JobArgs.parse(options, argv);
-            return job.run(PipelineConfig.load(args.configFile(), args.overrides()), args);
+            return job.run(PipelineConfig.load(args.configFile(), args.overrides()), args, console);
         } catch (UserError e) {
-            System.err.println(jobName + ": error: " + e.getMessage());
+            console.error(jobName + ": error: " + e.getMessage());
             return ExitCodes.USER_ERROR;
         } catch (Exception e) {
-            System.err.println(jobName + ": failed: " + e);
-            e.printStackTrace();
+            console.error(jobName + ": failed: " + e);
+            console.stackTrace(e);
             return ExitCodes.FAILURE;
         }
     }
@@ -71,9 +93,9 @@ public final class JobRunner {
 
     /** As {@link #exitWithSpark(String, String[], SparkJob)}, with the job's own options. */
     public static void exitWithSpark(String jobName, String[] argv, List<JobOption> options, SparkJob job) {
-        System.exit(run(jobName, argv, options, (config, args) -> {
+        System.exit(run(jobName, argv, options, (config, args, console) -> {
             try (SparkSession spark = SparkSessions.create(config.spark())) {
-                return job.run(RunContext.of(config, spark));
+                return job.run(RunContext.of(config, spark, console));
             }
         }));
     }

@@ -19,9 +19,9 @@ public final class ModelsJob {
      * @param args the command-line arguments
      */
     public static void main(String[] args) {
-        JobRunner.exit("models", args, (config, a) -> {
+        JobRunner.exit("models", args, (config, a, console) -> {
             Configuration conf = SparkSessions.hadoopConfiguration(config);
-            new RegistryCommand(new ModelRegistry(Locations.resolve(config.registryDir(), conf), conf), System.out)
+            new RegistryCommand(new ModelRegistry(Locations.resolve(config.registryDir(), conf), conf), console)
                     .run(a.rest());
             return ExitCodes.OK;
         });

@@ -29,8 +29,8 @@ public final class PipelineJob {
             new EvaluateWorkflow(run).requireSplit();
             new TrainWorkflow(run).run();
             String metrics = Locations.display(new EvaluateWorkflow(run).run().metricsFile());
-            System.out.println("report: " + Locations.display(new ReportWorkflow(run).run()));
-            System.out.println("metrics: " + metrics);
+            run.console().line("report: " + Locations.display(new ReportWorkflow(run).run()));
+            run.console().line("metrics: " + metrics);
             return ExitCodes.OK;
         });
     }

@@ -16,7 +16,7 @@ public final class ReportJob {
     /** @param args {@code [--config FILE] [-Dkey=value ...]} */
     public static void main(String[] args) {
         JobRunner.exitWithSpark("report", args, run -> {
-            System.out.println("report: " + Locations.display(new ReportWorkflow(run).run()));
+            run.console().line("report: " + Locations.display(new ReportWorkflow(run).run()));
             return ExitCodes.OK;
         });
     }

@@ -29,7 +29,7 @@ public final class ScoreJob {
      */
     public static void main(String[] args) {
         JobRunner.exitWithSpark("score", args, OPTIONS, run -> {
-            System.out.println("results: " + Locations.display(
+            run.console().line("results: " + Locations.display(
                     new Path(new ScoreWorkflow(run).run().runDir())));
             return ExitCodes.OK;
         });

@@ -1,5 +1,6 @@
 package org.imgpipe.bench;
-import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.imgpipe.base.Console;import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
@@ -30,7 +31,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -57,7 +57,7 @@ public final class Benchmark {
 
     private final boolean quick;
     private final Peer peer;
-    private final PrintStream out;
+    private final Console out;
     private final Map<String, Object> medians = new LinkedHashMap<>();
     private final ModelS.Spec spec = ModelS.Spec.reference();
     private final List<LabeledImage> examples;
@@ -67,7 +67,7 @@ public final class Benchmark {
      * @param peer  the PyTorch peer to measure in turns with the project, or null for none
      * @param out   where the figures and the BENCH line go
      */
-    public Benchmark(boolean quick, Peer peer, PrintStream out) {
+    public Benchmark(boolean quick, Peer peer, Console out) {
         this.quick = quick;
         this.peer = peer;
         this.out = out;
@@ -89,7 +89,7 @@ public final class Benchmark {
      */
     public Map<String, Object> run() throws Exception {
         int repeats = quick ? 3 : 5;
-        out.printf("Benchmark (%s): %d cores, nd4j build '%s', oneDNN helpers %s%n", quick ? "quick" : "full",
+        out.format("Benchmark (%s): %d cores, nd4j build '%s', oneDNN helpers %s", quick ? "quick" : "full",
                 Runtime.getRuntime().availableProcessors(), System.getProperty(NativeRuntime.EXTENSION_PROPERTY, ""),
                 NativeRuntime.helpersActive() ? "on" : "off");
         NativeRuntime.useThreads(Runtime.getRuntime().availableProcessors());
@@ -100,7 +100,7 @@ public final class Benchmark {
         int inferBatches = quick ? 4 : 16;
         Peer.Availability torch = peer == null ? null : peer.check();
         if (torch != null && !torch.available()) {
-            out.println("peer skipped: " + torch.reason());
+            out.line("peer skipped: " + torch.reason());
         }
         boolean withPeer = torch != null && torch.available();
         againstPeer(withPeer, "train_img_s_plain", "train_img_s_torch", repeats,
@@ -128,17 +128,17 @@ public final class Benchmark {
         medians.put("cores", Runtime.getRuntime().availableProcessors());
         double plain = (double) medians.get("train_img_s_plain");
         double spark = (double) medians.get("train_img_s_spark_local2");
-        out.printf("fast/stock: %.2fx; spark local[2]/plain: %.2fx; augmented/plain spark: %.3fx; score/infer: %.2fx%n",
+        out.format("fast/stock: %.2fx; spark local[2]/plain: %.2fx; augmented/plain spark: %.3fx; score/infer: %.2fx",
                 plain / (double) medians.get("train_img_s_stock_dl4j"), spark / plain,
                 (double) medians.get("train_img_s_spark_local2_augment") / spark,
                 (double) medians.get("score_img_s") / (double) medians.get("infer_img_s"));
         if (medians.containsKey("train_img_s_torch")) {
             medians.put("train_vs_torch", ratio("train_img_s_plain", "train_img_s_torch"));
             medians.put("infer_vs_torch", ratio("infer_img_s", "infer_img_s_torch"));
-            out.printf("project/PyTorch: training %.2fx, inference %.2fx%n", medians.get("train_vs_torch"),
+            out.format("project/PyTorch: training %.2fx, inference %.2fx", medians.get("train_vs_torch"),
                     medians.get("infer_vs_torch"));
         }
-        out.println("BENCH " + new ObjectMapper().writeValueAsString(medians));
+        out.line("BENCH " + new ObjectMapper().writeValueAsString(medians));
         return medians;
     }
 
@@ -192,7 +192,7 @@ public final class Benchmark {
         int repeats = v.length;
         double median = s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
         medians.put(name, Math.round(median * 10) / 10.0);
-        out.printf("%-26s median %8.1f  min %8.1f  max %8.1f  (%d runs)%n", name, median, s[0], s[s.length - 1],
+        out.format("%-26s median %8.1f  min %8.1f  max %8.1f  (%d runs)", name, median, s[0], s[s.length - 1],
                 repeats);
     }
 
@@ -251,7 +251,7 @@ public final class Benchmark {
             throws IOException {
         long total = rdd.count();
         long start = System.nanoTime();
-        long n = new DistributedEvaluator(jsc, 32, 128, 200).evaluate(graph, rdd, 10, "bench evaluate", total).count();
+        long n = new DistributedEvaluator(jsc, 32, 128, 200, out).evaluate(graph, rdd, 10, "bench evaluate", total).count();
         return n / seconds(start);
     }
 
@@ -264,7 +264,7 @@ public final class Benchmark {
             new SampleDataGenerator(32, quick ? 100 : 300, 5).generate(root, List.of("train1"), conf);
         }
         long start = System.nanoTime();
-        long n = new Ingestor(spark, 32, 0, ImageDecoder.DEFAULT_MAX_PIXELS).ingest(DatasetLayout.scan(root, List.of("train1"), conf),
+        long n = new Ingestor(spark, 32, 0, ImageDecoder.DEFAULT_MAX_PIXELS, out).ingest(DatasetLayout.scan(root, List.of("train1"), conf),
                 new Path(tmp.toUri().toString(), "decoded-" + ingestRun++)).decoded();
         return n / seconds(start);
     }
@@ -283,7 +283,7 @@ public final class Benchmark {
         ModelVersion version = new ModelVersion("bench", java.time.Instant.now().toString(),
                 SampleDataGenerator.CLASS_NAMES, 32, Map.of(), Map.of(), "");
         long start = System.nanoTime();
-        long n = new BatchScorer(spark, INFER_BATCH, 0, ImageDecoder.DEFAULT_MAX_PIXELS).score(dump.toString(),
+        long n = new BatchScorer(spark, INFER_BATCH, 0, ImageDecoder.DEFAULT_MAX_PIXELS, out).score(dump.toString(),
                 new Path(tmp.toUri().toString(), "scores"), version, graph, false).scored();
         return n / seconds(start);
     }

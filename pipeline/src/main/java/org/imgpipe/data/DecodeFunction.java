@@ -7,7 +7,7 @@ import org.apache.spark.util.LongAccumulator;
  * Reads and decodes labelled image files on an executor; a file that cannot be read or decoded
  * becomes a rejected result instead of a task failure.
  */
-final class DecodeFunction implements Function<String, DecodeResult> {
+final class DecodeFunction implements Function<String, FileResult<FoldImage>> {
     private final FileLabeler labeler;
     private final ImageFileReader reader;
     private final LongAccumulator processed;
@@ -19,13 +19,13 @@ final class DecodeFunction implements Function<String, DecodeResult> {
     }
 
     @Override
-    public DecodeResult call(String file) {
+    public FileResult<FoldImage> call(String file) {
         processed.add(1);
         FileLabeler.FileLabel where = labeler.labelOf(file);
         try {
-            return new DecodeResult(file, where.fold(), where.label(), reader.read(file), null);
+            return FileResult.accepted(file, new FoldImage(where.fold(), where.label(), reader.read(file)));
         } catch (UndecodableImageException e) {
-            return new DecodeResult(file, where.fold(), where.label(), null, e.getMessage());
+            return FileResult.rejected(file, e.getMessage());
         }
     }
 }

@@ -3,7 +3,7 @@ package org.imgpipe.data;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.imgpipe.io.AtomicFiles;
+import org.imgpipe.io.StagedFolder;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -13,35 +13,27 @@ import java.io.OutputStream;
  * target only when every file is written.
  */
 final class FoldWriter implements AutoCloseable {
-    private final Path target;
-    private final Path staging;
-    private final Configuration conf;
+    private final StagedFolder staged;
     private final FileSystem fs;
-    private boolean committed;
 
     FoldWriter(Path target, Configuration conf) throws IOException {
-        this.target = target;
-        this.staging = AtomicFiles.tempSibling(target);
-        this.conf = conf;
+        this.staged = StagedFolder.of(target, conf);
         this.fs = target.getFileSystem(conf);
     }
 
     void write(String fold, String className, String fileName, byte[] rgb, int size) throws IOException {
-        Path file = new Path(new Path(new Path(staging, fold), className), fileName);
+        Path file = new Path(new Path(new Path(staged.path(), fold), className), fileName);
         try (OutputStream out = fs.create(file, false)) {
             out.write(PngEncoder.encode(rgb, size, size));
         }
     }
 
     void commit() throws IOException {
-        AtomicFiles.replace(staging, target, conf);
-        committed = true;
+        staged.commit();
     }
 
     @Override
     public void close() throws IOException {
-        if (!committed) {
-            fs.delete(staging, true);
-        }
+        staged.close();
     }
 }

@@ -1,5 +1,7 @@
 package org.imgpipe.data;
 
+import org.imgpipe.io.StagedFolder;
+import org.imgpipe.base.Console;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
@@ -11,7 +13,6 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.SerializableConfiguration;
 import org.imgpipe.spark.CountedPhase;
-import org.imgpipe.io.AtomicFiles;
 import scala.Tuple2;
 
 import java.io.IOException;
@@ -31,14 +32,17 @@ public final class Ingestor {
     private final int imageSize;
     private final int partitions;
     private final long maxPixels;
+    private final Console console;
 
     /**
      * @param spark      the session
      * @param imageSize  the side images are resized to, in pixels
      * @param partitions Spark partitions for decoding; 0 = one per 2,000 files, at least the parallelism
      * @param maxPixels  the most pixels an input image may have; larger ones are skipped and listed
+     * @param console    where the progress lines go
      */
-    public Ingestor(SparkSession spark, int imageSize, int partitions, long maxPixels) {
+    public Ingestor(SparkSession spark, int imageSize, int partitions, long maxPixels, Console console) {
+        this.console = console;
         this.spark = spark;
         this.imageSize = imageSize;
         this.partitions = partitions;
@@ -63,15 +67,16 @@ public final class Ingestor {
         // Small tasks balance decoding across executors and keep each task's list of paths small.
         int slices = partitions > 0 ? partitions
                 : Math.max(jsc.defaultParallelism(), files.size() / FILES_PER_PARTITION);
-        CountedPhase phase = CountedPhase.start(jsc.sc(), "ingest", files.size(), "files", System.out);
-        JavaRDD<DecodeResult> results = jsc.parallelize(files, Math.max(1, Math.min(slices, files.size())))
+        CountedPhase phase = CountedPhase.start(jsc.sc(), "ingest", files.size(), "files", console);
+        JavaRDD<FileResult<FoldImage>> results = jsc.parallelize(files, Math.max(1, Math.min(slices, files.size())))
                 .map(new DecodeFunction(layout.labeler(), new ImageFileReader(imageSize, maxPixels, new SerializableConfiguration(conf)),
                         phase.counter()))
                 .persist(StorageLevel.MEMORY_AND_DISK_SER());
-        Path staging = AtomicFiles.tempSibling(decodedDir);
-        try (phase) {
-            JavaRDD<Row> rows = results.filter(DecodeResult::ok)
-                    .map(r -> RowFactory.create(r.fold(), r.label(), r.path(), r.pixels()));
+        // A failure before the commit never leaves a half-written decoded folder.
+        try (phase; StagedFolder staged = StagedFolder.of(decodedDir, conf)) {
+            Path staging = staged.path();
+            JavaRDD<Row> rows = results.filter(FileResult::ok)
+                    .map(r -> RowFactory.create(r.value().fold(), r.value().label(), r.path(), r.value().pixels()));
             spark.createDataFrame(rows, DecodedStore.SCHEMA).write().mode(SaveMode.ErrorIfExists)
                     .partitionBy(DecodedStore.FOLD).parquet(staging.toString());
 
@@ -79,9 +84,7 @@ public final class Ingestor {
             List<SkippedFile> skipped = new ArrayList<>();
             layout.strayFiles().forEach(p -> skipped.add(new SkippedFile(p, "not inside a class folder")));
             skipped.addAll(listing.skipped());
-            results.filter(r -> !r.ok()).map(r -> new Tuple2<>(r.path(), r.error())).collect().stream()
-                    .map(t -> new SkippedFile(t._1(), t._2()))
-                    .sorted((a, b) -> a.path().compareTo(b.path())).forEach(skipped::add);
+            skipped.addAll(FileResult.rejections(results));
             counts.forEach((fold, perClass) -> {
                 for (int c = 0; c < perClass.length; c++) {
                     if (perClass[c] == 0) {
@@ -93,18 +96,16 @@ public final class Ingestor {
 
             new DatasetManifest(layout.root().toString(), imageSize, layout.classNames(), counts,
                     fingerprintPerFold(results)).write(staging, conf);
-            AtomicFiles.replace(staging, decodedDir, conf);
+            staged.commit();
             return new IngestReport(layout.root().toString(), decodedDir.toString(), layout.classNames(),
                     new ArrayList<>(layout.folds().keySet()), counts, skipped, (System.nanoTime() - start) / 1e9);
         } finally {
             results.unpersist(false);
-            // Left only when something failed before the rename: never a half-written decoded folder.
-            staging.getFileSystem(conf).delete(staging, true);
         }
     }
 
-    private static Map<String, String> fingerprintPerFold(JavaRDD<DecodeResult> results) {
-        Map<String, Long> sums = results.filter(DecodeResult::ok)
+    private static Map<String, String> fingerprintPerFold(JavaRDD<FileResult<FoldImage>> results) {
+        Map<String, Long> sums = results.filter(FileResult::ok).map(FileResult::value)
                 .mapToPair(r -> new Tuple2<>(r.fold(), Fingerprint.ofImage(r.label(), r.pixels())))
                 .reduceByKey(Long::sum).collectAsMap();
         Map<String, String> out = new java.util.TreeMap<>();
@@ -112,8 +113,9 @@ public final class Ingestor {
         return out;
     }
 
-    private static Map<String, long[]> countPerFoldAndClass(JavaRDD<DecodeResult> results, DatasetLayout layout) {
-        Map<Tuple2<String, Integer>, Long> pairs = results.filter(DecodeResult::ok)
+    private static Map<String, long[]> countPerFoldAndClass(JavaRDD<FileResult<FoldImage>> results,
+                                                            DatasetLayout layout) {
+        Map<Tuple2<String, Integer>, Long> pairs = results.filter(FileResult::ok).map(FileResult::value)
                 .mapToPair(r -> new Tuple2<>(new Tuple2<>(r.fold(), r.label()), 1L))
                 .reduceByKey(Long::sum).collectAsMap();
         Map<String, long[]> counts = new LinkedHashMap<>();

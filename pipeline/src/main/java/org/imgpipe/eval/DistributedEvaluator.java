@@ -1,5 +1,6 @@
 package org.imgpipe.eval;
 
+import org.imgpipe.base.Console;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -20,14 +21,17 @@ public final class DistributedEvaluator {
     private final int imageSize;
     private final int batchSize;
     private final int rocBins;
+    private final Console console;
 
     /**
      * @param jsc the Spark context to run in
      * @param imageSize the side of the square images, in pixels
      * @param batchSize examples per forward pass on an executor
      * @param rocBins equal-width probability bins of the ROC histograms ({@code pipeline.eval.roc-thresholds})
+     * @param console where the progress lines go
      */
-    public DistributedEvaluator(JavaSparkContext jsc, int imageSize, int batchSize, int rocBins) {
+    public DistributedEvaluator(JavaSparkContext jsc, int imageSize, int batchSize, int rocBins, Console console) {
+        this.console = console;
         this.jsc = jsc;
         this.imageSize = imageSize;
         this.batchSize = batchSize;
@@ -49,7 +53,7 @@ public final class DistributedEvaluator {
     public EvalAccumulator evaluate(ComputationGraph graph, JavaRDD<LabeledImage> examples, int numClasses,
                                     String phase, long total) throws IOException {
         Broadcast<byte[]> model = jsc.broadcast(ModelStore.bytes(graph));
-        try (CountedPhase counted = CountedPhase.start(jsc.sc(), phase, total, "images", System.out)) {
+        try (CountedPhase counted = CountedPhase.start(jsc.sc(), phase, total, "images", console)) {
             return examples
                     .mapPartitions(new PartitionEvaluator(model, imageSize, numClasses, batchSize, rocBins,
                             SparkSessions.threadsPerTask(jsc.getConf()), counted.counter()))

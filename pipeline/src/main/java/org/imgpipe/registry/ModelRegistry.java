@@ -1,5 +1,6 @@
 package org.imgpipe.registry;
 
+import org.imgpipe.io.StagedFolder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import org.apache.hadoop.conf.Configuration;
@@ -67,19 +68,15 @@ public final class ModelRegistry {
         ModelVersion v = draft.registeredAs(ID_TIME.format(now) + "-" + UUID.randomUUID().toString().substring(0, 4),
                 now.toString());
         Path dir = versionDir(v.id());
-        Path staging = AtomicFiles.tempSibling(dir);
         FileSystem fs = root.getFileSystem(conf);
-        try {
+        try (StagedFolder staged = StagedFolder.of(dir, conf)) {
+            Path staging = staged.path();
             FileUtil.copy(modelFile.getFileSystem(conf), modelFile, fs, new Path(staging, MODEL), false, conf);
             FileUtil.copy(historyFile.getFileSystem(conf), historyFile, fs, new Path(staging, HISTORY), false, conf);
             try (java.io.OutputStream out = fs.create(new Path(staging, VERSION), false)) {
                 JSON.writeValue(out, v);
             }
-            if (!fs.rename(staging, dir)) {
-                throw new IOException("cannot rename " + staging + " to " + dir);
-            }
-        } finally {
-            fs.delete(staging, true);
+            staged.commitNew();
         }
         return v;
     }

@@ -1,24 +1,23 @@
 package org.imgpipe.registry;
 
+import org.imgpipe.base.Console;
 import org.imgpipe.base.UserError;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /** The {@code models} command: {@code list}, {@code promote ID}, {@code rollback}. */
 public final class RegistryCommand {
     static final String USAGE = "usage: models list | models promote ID | models rollback";
     private final ModelRegistry registry;
-    private final PrintStream out;
+    private final Console out;
 
     /**
      * @param registry the registry the command reads and changes
      * @param out where the listing and the new current version are printed
      */
-    public RegistryCommand(ModelRegistry registry, PrintStream out) {
+    public RegistryCommand(ModelRegistry registry, Console out) {
         this.registry = registry;
         this.out = out;
     }
@@ -43,11 +42,11 @@ public final class RegistryCommand {
             case "promote" -> {
                 requireArgs(words, 2);
                 registry.promote(words.get(1), "promoted by hand");
-                out.println("current: " + words.get(1));
+                out.line("current: " + words.get(1));
             }
             case "rollback" -> {
                 requireArgs(words, 1);
-                out.println("current: " + registry.rollback());
+                out.line("current: " + registry.rollback());
             }
             default -> throw new UserError(USAGE);
         }
@@ -62,16 +61,16 @@ public final class RegistryCommand {
     private void list() throws IOException {
         List<ModelVersion> versions = registry.versions();
         String current = registry.currentId().orElse(null);
-        out.println("Model versions in " + registry.root() + " (* = current)");
-        out.printf("  %-22s %-24s %8s %8s  %s%n", "ID", "CREATED", "VAL_LOSS", "VAL_ACC", "DATA FINGERPRINT");
+        out.line("Model versions in " + registry.root() + " (* = current)");
+        out.format("  %-22s %-24s %8s %8s  %s", "ID", "CREATED", "VAL_LOSS", "VAL_ACC", "DATA FINGERPRINT");
         for (ModelVersion v : versions) {
             Map<String, Double> m = v.metrics();
-            out.printf(Locale.ROOT, "%s %-22s %-24s %8.4f %8.4f  %s%n", v.id().equals(current) ? "*" : " ", v.id(),
+            out.format("%s %-22s %-24s %8.4f %8.4f  %s", v.id().equals(current) ? "*" : " ", v.id(),
                     v.created(), m.getOrDefault("val_loss", Double.NaN), m.getOrDefault("val_accuracy", Double.NaN),
                     v.dataFingerprint());
         }
         if (versions.isEmpty()) {
-            out.println("  (none: the train job registers every model it trains)");
+            out.line("  (none: the train job registers every model it trains)");
         }
     }
 }

@@ -1,5 +1,7 @@
 package org.imgpipe.registry;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileSystem;
@@ -20,6 +22,7 @@ import java.time.Instant;
  * the maximum age, is taken over.
  */
 public final class RunLock implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RunLock.class);
     /** Who holds a lock: host, process id and start time. */
     public record Holder(String host, long pid, String started) {
         static Holder self() throws IOException {
@@ -70,7 +73,7 @@ public final class RunLock implements AutoCloseable {
         if (h != null && !h.abandoned(maxAge)) {
             throw new HeldException(file, h);
         }
-        System.out.println("Taking over the abandoned lock " + file + (h == null ? "" : " of pid " + h.pid() + " on " + h.host()));
+        LOG.warn("Taking over the abandoned lock {}{}", file, h == null ? "" : " of pid " + h.pid() + " on " + h.host());
         fs.delete(file, false);
         if (tryCreate(fs, file)) {
             return new RunLock(fs, file);

@@ -1,5 +1,7 @@
 package org.imgpipe.score;
 
+import org.imgpipe.data.FileResult;
+import org.imgpipe.base.Console;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import org.apache.hadoop.conf.Configuration;
@@ -18,6 +20,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.imgpipe.data.ImageFileReader;
 import org.imgpipe.data.SkippedFile;
 import org.imgpipe.io.AtomicFiles;
+import org.imgpipe.io.StagedFolder;
 import org.imgpipe.io.CsvFiles;
 import org.imgpipe.model.ModelStore;
 import org.imgpipe.registry.ModelVersion;
@@ -59,14 +62,17 @@ public final class BatchScorer {
     private final int batchSize;
     private final int partitions;
     private final long maxPixels;
+    private final Console console;
 
     /**
      * @param spark      the session
      * @param batchSize  images per inference batch on the executors
      * @param partitions Spark partitions; 0 = one per 1,000 files, a multiple of the parallelism
      * @param maxPixels  the most pixels an input image may have; larger ones are rejected and listed
+     * @param console    where the progress lines go
      */
-    public BatchScorer(SparkSession spark, int batchSize, int partitions, long maxPixels) {
+    public BatchScorer(SparkSession spark, int batchSize, int partitions, long maxPixels, Console console) {
+        this.console = console;
         this.spark = spark;
         this.batchSize = batchSize;
         this.partitions = partitions;
@@ -105,7 +111,6 @@ public final class BatchScorer {
             already = found.images().size() - files.size();
         }
         Path runDir = new Path(outputDir, "run-" + RUN_TIME.format(start));
-        Path staging = AtomicFiles.tempSibling(runDir);
         FileSystem fs = outputDir.getFileSystem(conf);
         PredictionRows rows = new PredictionRows(version.classNames(), version.id(), Timestamp.from(start));
         Broadcast<byte[]> broadcast = jsc.broadcast(ModelStore.bytes(model));
@@ -114,24 +119,22 @@ public final class BatchScorer {
         int slices = partitions > 0 ? partitions
                 : slots * Math.max(1, (files.size() + slots * FILES_PER_PARTITION - 1) / (slots * FILES_PER_PARTITION));
         CountedPhase phase = CountedPhase.start(jsc.sc(), "score " + runDir.getName(), files.size(), "files",
-                System.out);
-        JavaRDD<ScoreResult> results = jsc.parallelize(files, Math.max(1, Math.min(slices, files.size())))
+                console);
+        JavaRDD<FileResult<float[]>> results = jsc.parallelize(files, Math.max(1, Math.min(slices, files.size())))
                 .mapPartitions(new PartitionScorer(broadcast,
                         new ImageFileReader(version.imageSize(), maxPixels, new SerializableConfiguration(conf)), batchSize,
                         SparkSessions.threadsPerTask(jsc.getConf()), phase.counter()))
                 .persist(StorageLevel.MEMORY_AND_DISK_SER());
-        try (phase) {
-            JavaRDD<Row> predictions = results.filter(ScoreResult::ok).map(r -> rows.row(r.path(), r.probabilities()));
+        try (phase; StagedFolder staged = StagedFolder.of(runDir, conf)) {
+            Path staging = staged.path();
+            JavaRDD<Row> predictions = results.filter(FileResult::ok).map(r -> rows.row(r.path(), r.value()));
             var frame = spark.createDataFrame(predictions, rows.schema());
             frame.write().mode(SaveMode.ErrorIfExists).parquet(new Path(staging, "predictions").toString());
             // RFC 4180: a quote inside a field is doubled (Spark's default escapes it with a backslash).
             frame.write().mode(SaveMode.ErrorIfExists).option("header", "true").option("escape", "\"")
                     .csv(new Path(staging, "predictions-csv").toString());
 
-            // Tuples: Kryo, Spark's serializer here, cannot build records.
-            List<SkippedFile> undecodable = results.filter(r -> !r.ok())
-                    .map(r -> new scala.Tuple2<>(r.path(), r.error())).collect().stream()
-                    .map(t -> new SkippedFile(t._1(), t._2())).toList();
+            List<SkippedFile> undecodable = FileResult.rejections(results);
             long scored = files.size() - undecodable.size();
             List<SkippedFile> rejected = new ArrayList<>(found.notImages());
             rejected.addAll(undecodable);
@@ -142,14 +145,11 @@ public final class BatchScorer {
             AtomicFiles.writeString(new Path(staging, "summary.json"), conf,
                     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(summary));
             fs.create(new Path(staging, "_SUCCESS"), false).close();
-            if (!fs.rename(staging, runDir)) {
-                throw new IOException("cannot rename " + staging + " to " + runDir);
-            }
+            staged.commitNew();
             return summary;
         } finally {
             results.unpersist(false);
             broadcast.destroy();
-            fs.delete(staging, true);
         }
     }
 

@@ -1,5 +1,6 @@
 package org.imgpipe.score;
 
+import org.imgpipe.data.FileResult;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.util.LongAccumulator;
@@ -16,7 +17,7 @@ import java.util.List;
  * Reads, decodes and classifies the files of one partition in batches with the executor's copy of
  * the broadcast model; files that cannot be decoded become rejected results.
  */
-final class PartitionScorer implements FlatMapFunction<Iterator<String>, ScoreResult> {
+final class PartitionScorer implements FlatMapFunction<Iterator<String>, FileResult<float[]>> {
     private final Broadcast<byte[]> model;
     private final ImageFileReader reader;
     private final int batchSize;
@@ -33,8 +34,8 @@ final class PartitionScorer implements FlatMapFunction<Iterator<String>, ScoreRe
     }
 
     @Override
-    public Iterator<ScoreResult> call(Iterator<String> files) throws Exception {
-        List<ScoreResult> out = new ArrayList<>();
+    public Iterator<FileResult<float[]>> call(Iterator<String> files) throws Exception {
+        List<FileResult<float[]>> out = new ArrayList<>();
         if (!files.hasNext()) {
             return out.iterator();
         }
@@ -48,12 +49,12 @@ final class PartitionScorer implements FlatMapFunction<Iterator<String>, ScoreRe
                     pixels.add(reader.read(file));
                     paths.add(file);
                 } catch (UndecodableImageException e) {
-                    out.add(new ScoreResult(file, null, e.getMessage()));
+                    out.add(FileResult.rejected(file, e.getMessage()));
                 }
                 if (paths.size() == batchSize || (!files.hasNext() && !paths.isEmpty())) {
                     float[][] p = lease.probabilities(Batches.pixels(pixels, reader.imageSize()));
                     for (int i = 0; i < paths.size(); i++) {
-                        out.add(new ScoreResult(paths.get(i), p[i], null));
+                        out.add(FileResult.accepted(paths.get(i), p[i]));
                     }
                     paths.clear();
                     pixels.clear();

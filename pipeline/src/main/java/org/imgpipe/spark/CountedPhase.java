@@ -1,9 +1,8 @@
 package org.imgpipe.spark;
 
+import org.imgpipe.base.Console;
 import org.apache.spark.SparkContext;
 import org.apache.spark.util.LongAccumulator;
-
-import java.io.PrintStream;
 
 /**
  * A phase of a job that counts what it has done (files decoded, images evaluated): names its Spark
@@ -28,7 +27,7 @@ public final class CountedPhase implements AutoCloseable {
      * @param out   where progress lines go
      * @return the running phase; close it when the phase's jobs are done
      */
-    public static CountedPhase start(SparkContext sc, String phase, long total, String unit, PrintStream out) {
+    public static CountedPhase start(SparkContext sc, String phase, long total, String unit, Console out) {
         JobPhase.set(sc, phase);
         LongAccumulator counter = sc.longAccumulator(phase);
         return new CountedPhase(counter, ProgressMonitor.start(counter::value, total,

@@ -1,6 +1,6 @@
 package org.imgpipe.spark;
 
-import java.io.PrintStream;
+import org.imgpipe.base.Console;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Executors;
@@ -53,12 +53,12 @@ public final class ProgressMonitor implements AutoCloseable {
      * @param out   where the lines go
      * @return the running monitor; close it when the phase ends
      */
-    public static ProgressMonitor start(LongSupplier done, long total, Function<Tick, String> line, PrintStream out) {
+    public static ProgressMonitor start(LongSupplier done, long total, Function<Tick, String> line, Console out) {
         return start(done, total, line, out, PERIOD);
     }
 
     /**
-     * As {@link #start(LongSupplier, long, Function, PrintStream)} with another period.
+     * As {@link #start(LongSupplier, long, Function, Console)} with another period.
      *
      * @param done   the units done so far (read from a timer thread)
      * @param total  the units in the phase
@@ -67,7 +67,7 @@ public final class ProgressMonitor implements AutoCloseable {
      * @param period time between lines, and before the first
      * @return the running monitor; close it when the phase ends
      */
-    public static ProgressMonitor start(LongSupplier done, long total, Function<Tick, String> line, PrintStream out,
+    public static ProgressMonitor start(LongSupplier done, long total, Function<Tick, String> line, Console out,
                                         Duration period) {
         long start = System.nanoTime();
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -76,8 +76,7 @@ public final class ProgressMonitor implements AutoCloseable {
             return t;
         });
         timer.scheduleAtFixedRate(() -> {
-            out.println(line.apply(new Tick(done.getAsLong(), total, (System.nanoTime() - start) / 1e9)));
-            out.flush();
+            out.line(line.apply(new Tick(done.getAsLong(), total, (System.nanoTime() - start) / 1e9)));
         }, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
         return new ProgressMonitor(timer);
     }

@@ -1,8 +1,11 @@
 package org.imgpipe.train;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.imgpipe.base.EpochResult;
 import org.imgpipe.config.TrainOptions.PlateauOptions;
 
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -11,6 +14,7 @@ import java.util.Map;
  * epochs before counting again.
  */
 public final class ReduceLrOnPlateau implements EpochListener, Resumable {
+    private static final Logger LOG = LoggerFactory.getLogger(ReduceLrOnPlateau.class);
     private final PlateauOptions options;
     private final Monitor monitor;
     private int wait;
@@ -37,8 +41,8 @@ public final class ReduceLrOnPlateau implements EpochListener, Resumable {
             wait++;
             if (wait >= options.patience() && control.learningRate() > options.minLr()) {
                 double lr = Math.max(control.learningRate() * options.factor(), options.minLr());
-                System.out.printf("Epoch %d: ReduceLROnPlateau reducing learning rate to %.4g (no %s improvement "
-                        + "for %d epochs).%n", r.epoch(), lr, monitor.metric(), wait);
+                LOG.info("Epoch {}: ReduceLROnPlateau reducing learning rate to {} (no {} improvement for {} epochs).",
+                        r.epoch(), String.format(Locale.ROOT, "%.4g", lr), monitor.metric(), wait);
                 control.setLearningRate(lr);
                 cooldownLeft = options.cooldown();
                 wait = 0;

@@ -1,5 +1,6 @@
 package org.imgpipe.train;
 
+import org.imgpipe.base.Console;
 import org.imgpipe.base.EpochResult;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -32,14 +33,17 @@ public final class SparkTrainer {
     private final JavaSparkContext jsc;
     private final TrainOptions options;
     private final DistributedEvaluator evaluator;
+    private final Console console;
     private final List<EpochListener> listeners = new ArrayList<>();
 
     /**
      * @param jsc the Spark context training and validation run in
      * @param options epochs, seed, augmentation and the parameter-averaging master's settings
      * @param evaluator computes the validation loss and accuracy on the executors after every epoch
+     * @param console where the progress lines within an epoch go
      */
-    public SparkTrainer(JavaSparkContext jsc, TrainOptions options, DistributedEvaluator evaluator) {
+    public SparkTrainer(JavaSparkContext jsc, TrainOptions options, DistributedEvaluator evaluator, Console console) {
+        this.console = console;
         this.jsc = jsc;
         this.options = options;
         this.evaluator = evaluator;
@@ -91,7 +95,7 @@ public final class SparkTrainer {
                 int epochsAfter = options.epochs() - epoch;
                 double validationSeconds = lastValidationSeconds;
                 try (ProgressMonitor ignored = ProgressMonitor.start(collector::examples, images,
-                        t -> epochLine(t, name, batch, epochsAfter, validationSeconds, meanEpochSeconds), System.out)) {
+                        t -> epochLine(t, name, batch, epochsAfter, validationSeconds, meanEpochSeconds), console)) {
                     fitEpoch(graph, shuffler.epoch(epoch), epoch, collector);
                 }
                 long validationStart = System.nanoTime();

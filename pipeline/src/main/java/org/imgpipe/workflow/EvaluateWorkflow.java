@@ -62,14 +62,14 @@ public final class EvaluateWorkflow {
         ComputationGraph graph = ModelStore.load(modelFile, conf);
         String phase = "evaluate " + eval.split();
         EvalAccumulator acc = new DistributedEvaluator(jsc, store.manifest().imageSize(), eval.batchSize(),
-                eval.rocThresholds()).evaluate(graph, store.fold(eval.split()), store.manifest().numClasses(), phase,
+                eval.rocThresholds(), run.console()).evaluate(graph, store.fold(eval.split()), store.manifest().numClasses(), phase,
                 store.manifest().count(eval.split()));
         ClassificationMetrics metrics = ClassificationMetrics.of(acc, store.manifest().classNames(),
                 acc.meanCrossEntropy() + graph.calcRegularizationScore(true));
         MetricsReport report = new MetricsReport(metrics, acc.mistakes());
         Path file = report.write(outputDir, conf, eval.split(), modelFile.toString());
-        System.out.printf("Evaluation of %s on '%s' (%,d images)%n", modelFile, eval.split(), metrics.count());
-        System.out.print(report.table());
+        run.console().format("Evaluation of %s on '%s' (%,d images)", modelFile, eval.split(), metrics.count());
+        run.console().line(report.table().stripTrailing());
         return new Result(metrics, file);
     }
 }

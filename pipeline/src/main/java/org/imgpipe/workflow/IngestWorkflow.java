@@ -1,5 +1,6 @@
 package org.imgpipe.workflow;
 
+import org.imgpipe.base.Console;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.imgpipe.config.DataOptions;
@@ -43,27 +44,28 @@ public final class IngestWorkflow {
         Path root = data.usesSampleData() ? sampleData(ws, data, conf) : Locations.resolve(data.root(), conf);
         DatasetLayout layout = DatasetLayout.scan(root, data.allFolds(), conf);
         IngestReport report = new Ingestor(run.spark(), data.imageSize(), run.config().ingest().partitions(),
-                data.maxPixels()).ingest(layout, ws.decoded());
+                data.maxPixels(), run.console()).ingest(layout, ws.decoded());
         report.write(ws.ingestReports(), conf);
-        System.out.printf("Ingested %,d images of %d classes from %s in %.1fs into %s%n", report.decoded(),
+        Console console = run.console();
+        console.format("Ingested %,d images of %d classes from %s in %.1fs into %s", report.decoded(),
                 layout.classNames().size(), root, report.seconds(), ws.decoded());
-        System.out.print("Count Images in Categories\n" + report.table());
+        console.line("Count Images in Categories\n" + report.table().stripTrailing());
         if (!report.skipped().isEmpty()) {
-            System.out.printf("Skipped %d files (listed in %s):%n", report.skipped().size(),
+            console.format("Skipped %d files (listed in %s):", report.skipped().size(),
                     new Path(ws.ingestReports(), IngestReport.JSON_FILE));
-            report.skipped().stream().limit(20).forEach(s -> System.out.println("  " + s.path() + ": " + s.reason()));
+            report.skipped().stream().limit(20).forEach(s -> console.line("  " + s.path() + ": " + s.reason()));
         }
         return report;
     }
 
-    private static Path sampleData(Workspace ws, DataOptions data, Configuration conf) throws IOException {
+    private Path sampleData(Workspace ws, DataOptions data, Configuration conf) throws IOException {
         Path dir = ws.sampleData();
         if (!dir.getFileSystem(conf).exists(dir)) {
             long n = new SampleDataGenerator(data.imageSize(), data.sampleImagesPerClass(), data.sampleSeed())
                     .generate(dir, data.allFolds(), conf);
-            System.out.printf("No data root set (pipeline.data.root): generated %,d sample images in %s%n", n, dir);
+            run.console().format("No data root set (pipeline.data.root): generated %,d sample images in %s", n, dir);
         } else {
-            System.out.println("No data root set (pipeline.data.root): using the sample data in " + dir);
+            run.console().line("No data root set (pipeline.data.root): using the sample data in " + dir);
         }
         return dir;
     }

@@ -1,5 +1,6 @@
 package org.imgpipe.workflow;
 
+import org.imgpipe.io.StagedFolder;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -64,9 +65,8 @@ public final class ReportWorkflow {
         Fonts.require();
         JobPhase.set(run.spark().sparkContext(), "report");
         ReportDocument doc = new ReportBuilder(ReferenceRun.load()).build(outputs(ws, conf));
-        Path staging = AtomicFiles.tempSibling(ws.report());
-        FileSystem fs = staging.getFileSystem(conf);
-        try {
+        try (StagedFolder staged = StagedFolder.of(ws.report(), conf)) {
+            Path staging = staged.path();
             AtomicFiles.writeString(new Path(staging, HTML_FILE), conf, HtmlReportWriter.render(doc));
             AtomicFiles.writeString(new Path(staging, MARKDOWN_FILE), conf, MarkdownReportWriter.render(doc));
             for (ReportDocument.Section s : doc.sections()) {
@@ -76,12 +76,10 @@ public final class ReportWorkflow {
                     }
                 }
             }
-            AtomicFiles.replace(staging, ws.report(), conf);
-        } finally {
-            fs.delete(staging, true);
+            staged.commit();
         }
         Path html = new Path(ws.report(), HTML_FILE);
-        System.out.printf("Report with %d sections: %s%n", doc.sections().size(), Locations.display(html));
+        run.console().format("Report with %d sections: %s", doc.sections().size(), Locations.display(html));
         return html;
     }
 

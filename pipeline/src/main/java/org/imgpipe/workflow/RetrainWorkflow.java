@@ -44,7 +44,7 @@ public final class RetrainWorkflow {
                 Duration.ofHours(options.lockMaxAgeHours()), conf)) {
             return Optional.of(retrain(ws, options, conf));
         } catch (RunLock.HeldException e) {
-            System.out.println("Retrain skipped: " + e.getMessage());
+            run.console().line("Retrain skipped: " + e.getMessage());
             return Optional.empty();
         }
     }
@@ -76,7 +76,7 @@ public final class RetrainWorkflow {
                     current.get(), split, options, candidateMetrics, currentMetrics);
         }
         Path record = registry.recordDecision(candidate, d);
-        System.out.printf("Retrain decision: %s %s (%s); record: %s%n", d.outcome(), candidate, d.reason(),
+        run.console().format("Retrain decision: %s %s (%s); record: %s", d.outcome(), candidate, d.reason(),
                 Locations.display(record));
         return d;
     }

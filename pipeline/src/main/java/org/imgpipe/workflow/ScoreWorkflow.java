@@ -45,10 +45,10 @@ public final class ScoreWorkflow {
                 : score.modelVersion();
         ModelVersion version = registry.version(id);
         BatchScorer.Summary s = new BatchScorer(run.spark(), score.batchSize(), score.partitions(),
-                run.config().data().maxPixels())
+                run.config().data().maxPixels(), run.console())
                 .score(score.input(), output, version, ModelStore.load(registry.modelFile(id), conf),
                         score.incremental());
-        System.out.printf("Scored %,d images with model %s in %.1fs (%,d rejected, %,d already scored)%n", s.scored(),
+        run.console().format("Scored %,d images with model %s in %.1fs (%,d rejected, %,d already scored)", s.scored(),
                 id, s.seconds(), s.rejected(), s.alreadyScored());
         return s;
     }

@@ -97,12 +97,12 @@ public final class TrainWorkflow {
         ResumeCheckpoint.Snapshot snapshot = train.resume() ? ResumeCheckpoint.read(ws.checkpoint(), conf) : null;
         ComputationGraph graph = snapshot != null ? snapshot.graph()
                 : ModelS.build(modelSpec(run.config(), manifest.numClasses()));
-        System.out.print(ModelSummary.of(graph, ModelS.inputType(data.imageSize())));
+        run.console().line(ModelSummary.of(graph, ModelS.inputType(data.imageSize())).toString().stripTrailing());
 
         JavaRDD<LabeledImage> trainSet = store.folds(data.trainFolds());
         JavaRDD<LabeledImage> valSet = store.fold(data.validationFold()).persist(StorageLevel.MEMORY_AND_DISK_SER());
         long trainCount = data.trainFolds().stream().mapToLong(manifest::count).sum();
-        System.out.printf("Training on %,d images (%s), validating on %,d (%s); %d epochs, batch %d per worker%n",
+        run.console().format("Training on %,d images (%s), validating on %,d (%s); %d epochs, batch %d per worker",
                 trainCount, String.join(", ", data.trainFolds()), manifest.count(data.validationFold()),
                 data.validationFold(), train.epochs(), train.master().batchSizePerWorker());
 
@@ -116,9 +116,9 @@ public final class TrainWorkflow {
                 List.of(best, plateau, earlyStopping));
         SparkTrainer trainer = new SparkTrainer(jsc, train,
                 new DistributedEvaluator(jsc, data.imageSize(), run.config().eval().batchSize(),
-                        run.config().eval().rocThresholds()))
+                        run.config().eval().rocThresholds(), run.console()), run.console())
                 .addListener(history)
-                .addListener(new ProgressPrinter(train.epochs(), System.out))
+                .addListener(new ProgressPrinter(train.epochs(), run.console()))
                 .addListener(best)
                 .addListener(plateau)
                 .addListener(earlyStopping);
@@ -129,7 +129,7 @@ public final class TrainWorkflow {
         int firstEpoch = 1;
         if (snapshot != null) {
             firstEpoch = checkpoint.restore(snapshot.state(), control);
-            System.out.printf("Resuming from %s after epoch %d (learning rate %.4g)%n", ws.checkpoint(),
+            run.console().format("Resuming from %s after epoch %d (learning rate %.4g)", ws.checkpoint(),
                     firstEpoch - 1, control.learningRate());
         }
         SparkTrainer.Outcome outcome;
@@ -142,9 +142,9 @@ public final class TrainWorkflow {
         JobPhase.set(jsc.sc(), "train");
         ModelStore.save(graph, ws.finalModel(), conf, true);
         if (outcome.stopReason() != null) {
-            System.out.println("Stopped after epoch " + outcome.epochsRun() + ": " + outcome.stopReason());
+            run.console().line("Stopped after epoch " + outcome.epochsRun() + ": " + outcome.stopReason());
         }
-        System.out.printf("Best val_loss %.5f at epoch %d: %s; final model: %s%n", best.best(), best.bestEpoch(),
+        run.console().format("Best val_loss %.5f at epoch %d: %s; final model: %s", best.best(), best.bestEpoch(),
                 ws.bestModel(), ws.finalModel());
         ModelVersion version = register(ws, manifest, history.epochs().get(best.bestEpoch() - 1),
                 history.epochs().size(), conf);
@@ -174,10 +174,10 @@ public final class TrainWorkflow {
         ModelVersion v = registry.register(ws.bestModel(), new Path(ws.models(), TrainingHistory.JSON_FILE),
                 ModelVersion.draft(manifest.classNames(), manifest.imageSize(), fingerprint, metrics,
                         run.config().render()));
-        System.out.println("Registered model version " + v.id() + " in " + registry.root());
+        run.console().line("Registered model version " + v.id() + " in " + registry.root());
         if (registry.currentId().isEmpty()) {
             registry.promote(v.id(), "first version in the registry");
-            System.out.println("Promoted " + v.id() + " to current (the registry had no current version)");
+            run.console().line("Promoted " + v.id() + " to current (the registry had no current version)");
         }
         return v;
     }

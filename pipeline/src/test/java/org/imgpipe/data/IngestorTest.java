@@ -1,5 +1,6 @@
 package org.imgpipe.data;
 
+import org.imgpipe.base.Console;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
@@ -48,7 +49,7 @@ class IngestorTest {
         DatasetLayout layout = DatasetLayout.scan(root, FOLDS, conf);
         assertEquals(SampleDataGenerator.CLASS_NAMES, layout.classNames());
         Path decoded = new Path(dir.toUri().toString(), "decoded");
-        IngestReport report = new Ingestor(spark, 32, 2, ImageDecoder.DEFAULT_MAX_PIXELS).ingest(layout, decoded);
+        IngestReport report = new Ingestor(spark, 32, 2, ImageDecoder.DEFAULT_MAX_PIXELS, Console.system()).ingest(layout, decoded);
 
         for (String fold : FOLDS) {
             assertArrayEquals(new long[]{3, 3, 3, 3, 3, 3, 3, 3, 3, 3}, report.counts().get(fold), fold);
@@ -83,7 +84,7 @@ class IngestorTest {
         }
         Files.write(cls.resolve("a.png"), PngEncoder.encode(rgb, 32, 32));
         Path decoded = new Path(dir.toUri().toString(), "decoded");
-        new Ingestor(spark, 32, 1, ImageDecoder.DEFAULT_MAX_PIXELS).ingest(DatasetLayout.scan(root, List.of("train1"), conf), decoded);
+        new Ingestor(spark, 32, 1, ImageDecoder.DEFAULT_MAX_PIXELS, Console.system()).ingest(DatasetLayout.scan(root, List.of("train1"), conf), decoded);
         LabeledImage img = DecodedStore.open(spark, decoded).fold("train1").first();
         assertEquals(0, img.label());
         assertArrayEquals(rgb, img.pixels());
@@ -94,8 +95,8 @@ class IngestorTest {
         Path root = sampleRoot(dir, 1);
         Path decoded = new Path(dir.toUri().toString(), "decoded");
         DatasetLayout layout = DatasetLayout.scan(root, FOLDS, conf);
-        new Ingestor(spark, 32, 2, ImageDecoder.DEFAULT_MAX_PIXELS).ingest(layout, decoded);
-        new Ingestor(spark, 32, 2, ImageDecoder.DEFAULT_MAX_PIXELS).ingest(layout, decoded);
+        new Ingestor(spark, 32, 2, ImageDecoder.DEFAULT_MAX_PIXELS, Console.system()).ingest(layout, decoded);
+        new Ingestor(spark, 32, 2, ImageDecoder.DEFAULT_MAX_PIXELS, Console.system()).ingest(layout, decoded);
         assertEquals(10, DecodedStore.open(spark, decoded).fold("test").count());
         try (var files = Files.list(dir)) {
             assertEquals(List.of("decoded", "images"), files.map(p -> p.getFileName().toString()).sorted().toList());
@@ -112,7 +113,7 @@ class IngestorTest {
             }
         }
         Path decoded = new Path(dir.toUri().toString(), "decoded");
-        IngestReport report = new Ingestor(spark, 32, 2, ImageDecoder.DEFAULT_MAX_PIXELS).ingest(DatasetLayout.scan(root, FOLDS, conf), decoded);
+        IngestReport report = new Ingestor(spark, 32, 2, ImageDecoder.DEFAULT_MAX_PIXELS, Console.system()).ingest(DatasetLayout.scan(root, FOLDS, conf), decoded);
         assertEquals(0, report.counts().get("test")[4]);
         assertEquals(1, report.skipped().size());
         assertTrue(report.skipped().get(0).path().endsWith("test/004_cyan_vstripes"), report.skipped().toString());
@@ -122,7 +123,7 @@ class IngestorTest {
         DatasetLayout layout = DatasetLayout.scan(root, FOLDS, conf);
         org.apache.commons.io.FileUtils.deleteDirectory(dir.resolve("images/train2").toFile());
         Path other = new Path(dir.toUri().toString(), "decoded2");
-        org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> new Ingestor(spark, 32, 2, ImageDecoder.DEFAULT_MAX_PIXELS).ingest(layout, other));
+        org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> new Ingestor(spark, 32, 2, ImageDecoder.DEFAULT_MAX_PIXELS, Console.system()).ingest(layout, other));
         try (var names = Files.list(dir)) {
             assertEquals(List.of("decoded", "images"), names.map(p -> p.getFileName().toString()).sorted().toList());
         }

@@ -1,5 +1,6 @@
 package org.imgpipe.data;
 
+import org.imgpipe.base.Console;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
@@ -48,7 +49,7 @@ class RealWorldInputsTest {
     private static IngestReport ingest(java.nio.file.Path root, List<String> folds, java.nio.file.Path out)
             throws Exception {
         DatasetLayout layout = DatasetLayout.scan(new Path(root.toUri()), folds, conf);
-        return new Ingestor(spark, 32, 2, ImageDecoder.DEFAULT_MAX_PIXELS).ingest(layout, new Path(out.toUri()));
+        return new Ingestor(spark, 32, 2, ImageDecoder.DEFAULT_MAX_PIXELS, Console.system()).ingest(layout, new Path(out.toUri()));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.imgpipe.registry;
 
+import org.imgpipe.base.Console;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.imgpipe.base.UserError;
@@ -81,7 +82,7 @@ class ModelRegistryTest {
         ModelVersion a = register("a", 0.5);
         ModelVersion b = register("b", 0.625);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        RegistryCommand cmd = new RegistryCommand(registry, new PrintStream(bytes, true));
+        RegistryCommand cmd = new RegistryCommand(registry, new Console(new PrintStream(bytes, true), System.err));
         cmd.run(List.of("promote", a.id()));
         cmd.run(List.of("promote", b.id()));
         cmd.run(List.of("rollback"));

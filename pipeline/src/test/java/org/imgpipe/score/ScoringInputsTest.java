@@ -1,5 +1,6 @@
 package org.imgpipe.score;
 
+import org.imgpipe.base.Console;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -46,7 +47,7 @@ class ScoringInputsTest {
             throws Exception {
         ComputationGraph model = ModelS.build(ModelS.Spec.reference(classes.size(), 1));
         ModelVersion version = new ModelVersion("v1", "2026-11-30T00:00:00Z", classes, 32, Map.of(), Map.of(), "");
-        return new BatchScorer(spark, 16, 2, ImageDecoder.DEFAULT_MAX_PIXELS).score(input.toString(),
+        return new BatchScorer(spark, 16, 2, ImageDecoder.DEFAULT_MAX_PIXELS, Console.system()).score(input.toString(),
                 new Path(out.toUri()), version, model, false);
     }
 

@@ -1,5 +1,6 @@
 package org.imgpipe.spark;
 
+import org.imgpipe.base.Console;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -44,7 +45,8 @@ class ProgressMonitorTest {
     @Test
     void printsWhileRunningAndNothingAfterClose() throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        PrintStream stream = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        Console out = new Console(stream, stream);
         AtomicLong done = new AtomicLong(7);
         ProgressMonitor monitor = ProgressMonitor.start(done::get, 10, t -> "done " + t.done(), out,
                 Duration.ofMillis(5));
