@@ -23,4 +23,4 @@ fi
 export PYTHON
 build_if_needed
 cd "$ROOT"
-run_printing_last "BENCH " org.imgpipe.jobs.BenchJob "$@"
+EXTRA_CLASSPATH="$BENCH_JAR" run_printing_last "BENCH " org.imgpipe.bench.BenchJob "$@"

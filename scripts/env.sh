@@ -9,6 +9,7 @@ fi
 VERSION=0.1.0-SNAPSHOT
 SHADED_JAR="$ROOT/jobs/target/imgpipe-jobs-$VERSION-spark.jar"
 JOBS_JAR="$ROOT/jobs/target/imgpipe-jobs-$VERSION.jar"
+BENCH_JAR="$ROOT/bench/target/imgpipe-bench-$VERSION.jar"
 CLASSPATH_FILE="$ROOT/jobs/target/classpath.txt"
 
 # Spark settings live in conf/spark-defaults.conf (submit.sh passes it to spark-submit). Plain java
@@ -28,7 +29,7 @@ ${ND4J_MAXBYTES:+ -Dorg.bytedeco.javacpp.maxbytes=$ND4J_MAXBYTES}"
 # does not count: spark-submit reads it from the checkout (scripts/submit.sh), not from the jar.
 jar_stale() {
   [[ ! -f "$SHADED_JAR" ]] || \
-    [[ -n "$(find "$ROOT/pom.xml" "$ROOT/pipeline" "$ROOT/jobs" "$ROOT/conf/application.conf" \
+    [[ -n "$(find "$ROOT/pom.xml" "$ROOT/pipeline" "$ROOT/jobs" "$ROOT/bench" "$ROOT/conf/application.conf" \
              -newer "$SHADED_JAR" -type f \( -name '*.java' -o -name 'pom.xml' -o -name '*.conf' \) \
              -not -path '*/target/*' -not -path '*/src/test/*' 2>/dev/null | head -1)" ]]
 }
@@ -53,16 +54,17 @@ build_if_needed() {
   if build_stale; then build; fi
 }
 
-# Spark and everything else, for running jobs without spark-submit.
+# Spark and everything else, for running jobs without spark-submit; EXTRA_CLASSPATH first when set
+# (bench.sh: the benchmark's jar, which the jobs' jar does not hold).
 local_classpath() {
-  echo "$JOBS_JAR:$(cat "$CLASSPATH_FILE")"
+  echo "${EXTRA_CLASSPATH:+$EXTRA_CLASSPATH:}$JOBS_JAR:$(cat "$CLASSPATH_FILE")"
 }
 
 # The jobs, the one list: name=main class (a plain list: bash 3.2, macOS's, has no maps).
 JOB_CLASSES="ingest=org.imgpipe.jobs.IngestJob train=org.imgpipe.jobs.TrainJob
 evaluate=org.imgpipe.jobs.EvaluateJob report=org.imgpipe.jobs.ReportJob pipeline=org.imgpipe.jobs.PipelineJob
 score=org.imgpipe.jobs.ScoreJob retrain=org.imgpipe.jobs.RetrainJob models=org.imgpipe.jobs.ModelsJob
-bench=org.imgpipe.jobs.BenchJob convert-cifar10=org.imgpipe.jobs.ConvertCifar10Job"
+convert-cifar10=org.imgpipe.jobs.ConvertCifar10Job"
 
 # Maps a job name to its main class.
 job_class() {

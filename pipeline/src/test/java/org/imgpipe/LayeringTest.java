@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LayeringTest {
     /** Bottom to top. */
     static final List<String> LAYERS = List.of("base", "io", "config", "runtime", "spark", "data", "model", "eval",
-            "train", "registry", "score", "report", "retrain", "workflow", "bench");
+            "train", "registry", "score", "report", "retrain", "workflow");
     private static final Pattern IMPORT = Pattern.compile("^import (?:static )?org\\.imgpipe\\.([a-z]+)\\.",
             Pattern.MULTILINE);
     private static final Path SOURCES = Path.of("src/main/java/org/imgpipe");

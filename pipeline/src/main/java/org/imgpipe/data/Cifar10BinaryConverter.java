@@ -22,6 +22,7 @@ import java.util.Map;
  * batches.meta.txt.
  */
 public final class Cifar10BinaryConverter {
+    /** The ten class names in label order, as CIFAR-10's batches.meta.txt lists them. */
     public static final List<String> DEFAULT_NAMES = List.of("airplane", "automobile", "bird", "cat", "deer",
             "dog", "frog", "horse", "ship", "truck");
     static final int SIDE = 32;

@@ -50,9 +50,12 @@ public record DatasetManifest(String sourceRoot, int imageSize, List<String> cla
         }
     }
 
-    /** The fold's fingerprint; "unknown" for data ingested before fingerprints were recorded. */
+    /**
+     * @param fold a fold name
+     * @return the fold's content fingerprint ({@link Fingerprint}); a fold without images has that of no images
+     */
     public String fingerprint(String fold) {
-        return fingerprints == null ? "unknown" : fingerprints.getOrDefault(fold, "unknown");
+        return fingerprints.getOrDefault(fold, Fingerprint.format(0));
     }
 
     void write(Path dir, Configuration conf) throws IOException {
@@ -63,16 +66,23 @@ public record DatasetManifest(String sourceRoot, int imageSize, List<String> cla
      * @param dir the decoded folder, on any Hadoop file system
      * @param conf the Hadoop configuration for {@code dir}'s file system
      * @return the manifest stored in it ({@value #FILE})
-     * @throws UserError when the manifest is missing (ingest has not run) or cannot be read
+     * @throws UserError when the manifest is missing (ingest has not run), cannot be read, or predates
+     *     fingerprints
      */
     public static DatasetManifest read(Path dir, Configuration conf) {
         Path file = new Path(dir, FILE);
+        DatasetManifest manifest;
         try (InputStream in = file.getFileSystem(conf).open(file)) {
-            return JSON.readValue(in, DatasetManifest.class);
+            manifest = JSON.readValue(in, DatasetManifest.class);
         } catch (java.io.FileNotFoundException e) {
             throw new UserError("no ingested data at " + dir + " (" + FILE + " missing): run the ingest job first");
         } catch (IOException e) {
             throw new UserError("cannot read " + file + ": " + e.getMessage(), e);
         }
+        if (manifest.fingerprints() == null) {
+            throw new UserError(file + " was written by an older version of the pipeline (no fingerprints): run "
+                    + "the ingest job again");
+        }
+        return manifest;
     }
 }

@@ -13,6 +13,7 @@ import java.util.Random;
  * noise, so a CNN can learn them in an epoch or two but not from a single pixel.
  */
 public final class SampleDataGenerator {
+    /** The sample data's class-folder names, in label order. */
     public static final List<String> CLASS_NAMES = List.of("000_red_disc", "001_green_square",
             "002_blue_triangle", "003_yellow_hstripes", "004_cyan_vstripes", "005_magenta_checker",
             "006_white_cross", "007_orange_ring", "008_gray_diagonal", "009_purple_dots");

@@ -21,10 +21,15 @@ public final class Nd4jCpu {
         private Environment() {
         }
 
+        /** @return the one instance */
         public static Environment getInstance() {
             return INSTANCE;
         }
 
+        /**
+         * @return whether DL4J may use its oneDNN helpers: the loaded nd4j build has oneDNN and ND4J's helpers
+         *     are allowed ({@code NativeRuntime} turns them off for the stock path)
+         */
         public boolean isUseMKLDNN() {
             if (oneDnn == null) {
                 Nd4j.getBackend();

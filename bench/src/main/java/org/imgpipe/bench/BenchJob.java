@@ -1,13 +1,12 @@
-package org.imgpipe.jobs;
+package org.imgpipe.bench;
 
 import org.imgpipe.base.ExitCodes;
-import org.imgpipe.bench.Benchmark;
-import org.imgpipe.bench.Peer;
+import org.imgpipe.jobs.JobRunner;
 
 import java.nio.file.Path;
 
 /**
- * The throughput benchmark behind scripts/bench.sh: {@code --quick} for a short run, {@code --peer}
+ * The throughput benchmark behind scripts/bench.sh (a development tool, kept out of the jobs' jar): {@code --quick} for a short run, {@code --peer}
  * to measure Model S in PyTorch in turns with the project ({@code $PYTHON}, default python3).
  */
 public final class BenchJob {
