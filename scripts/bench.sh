@@ -23,4 +23,10 @@ fi
 export PYTHON
 build_if_needed
 cd "$ROOT"
+# The benchmark's own jar is not part of the jobs' jar (build_if_needed): rebuild when it is missing or older
+# than its sources.
+if [[ ! -f "$BENCH_JAR" || -n "$(find "$ROOT/bench" -newer "$BENCH_JAR" -type f \( -name '*.java' -o -name pom.xml \) \
+      -not -path '*/target/*' -not -path '*/src/test/*' | head -1)" ]]; then
+  build
+fi
 EXTRA_CLASSPATH="$BENCH_JAR" run_printing_last "BENCH " org.imgpipe.bench.BenchJob "$@"

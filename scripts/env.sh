@@ -29,7 +29,7 @@ ${ND4J_MAXBYTES:+ -Dorg.bytedeco.javacpp.maxbytes=$ND4J_MAXBYTES}"
 # does not count: spark-submit reads it from the checkout (scripts/submit.sh), not from the jar.
 jar_stale() {
   [[ ! -f "$SHADED_JAR" ]] || \
-    [[ -n "$(find "$ROOT/pom.xml" "$ROOT/pipeline" "$ROOT/jobs" "$ROOT/bench" "$ROOT/conf/application.conf" \
+    [[ -n "$(find "$ROOT/pom.xml" "$ROOT/pipeline" "$ROOT/jobs" "$ROOT/conf/application.conf" \
              -newer "$SHADED_JAR" -type f \( -name '*.java' -o -name 'pom.xml' -o -name '*.conf' \) \
              -not -path '*/target/*' -not -path '*/src/test/*' 2>/dev/null | head -1)" ]]
 }
@@ -43,8 +43,8 @@ build_stale() {
 # Builds the jobs: the shaded jar and the full local classpath (scripts/build.sh).
 build() {
   echo "Building (mvn package)..." >&2
-  # In one reactor run, so the jobs module resolves the pipeline module it depends on; each module
-  # writes the file and the jobs module, built last, wins.
+  # In one reactor run, so the jobs module resolves the pipeline module it depends on; pipeline and
+  # jobs write the file (jobs, later, wins), bench and integration skip the goal (their poms).
   (cd "$ROOT" && mvn -B -ntp -q -DskipTests package dependency:build-classpath \
     -Dmdep.includeScope=compile -Dmdep.outputFile="$CLASSPATH_FILE") >&2
 }

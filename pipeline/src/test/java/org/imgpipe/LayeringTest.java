@@ -43,20 +43,23 @@ class LayeringTest {
 
     @Test
     void onlyTheConsoleWritesToTheStandardStreams() throws IOException {
-        Pattern stream = Pattern.compile("System\\.(out|err)\\b");
+        Pattern stream = Pattern.compile("System\\.(out|err)\\b|printStackTrace\\(\\)");
         List<String> writers = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(SOURCES)) {
-            files.filter(f -> f.toString().endsWith(".java")).forEach(f -> {
-                try {
-                    if (stream.matcher(Files.readString(f)).find()) {
-                        writers.add(SOURCES.relativize(f).toString());
+        for (Path sources : List.of(Path.of("src/main/java"), Path.of("../jobs/src/main/java"),
+                Path.of("../bench/src/main/java"))) {
+            try (Stream<Path> files = Files.walk(sources)) {
+                files.filter(f -> f.toString().endsWith(".java")).forEach(f -> {
+                    try {
+                        if (stream.matcher(Files.readString(f)).find()) {
+                            writers.add(f.getFileName().toString());
+                        }
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
                     }
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
+                });
+            }
         }
-        assertEquals(List.of("base/Console.java"), writers, "library events go to SLF4J, user-facing lines through "
+        assertEquals(List.of("Console.java"), writers, "library events go to SLF4J, user-facing lines through "
                 + "base.Console");
     }
 

@@ -97,6 +97,10 @@ public final class ResumeCheckpoint implements EpochListener {
      * @return the first epoch still to train
      */
     public int restore(State state, TrainingControl control) {
+        run.keySet().stream().filter(key -> !state.run().containsKey(key)).findFirst().ifPresent(key -> {
+            throw new UserError("cannot resume from " + file + ": it does not record " + key + " (written by an "
+                    + "older version of the pipeline); train from scratch without --resume");
+        });
         state.run().forEach((key, then) -> {
             String now = run.get(key);
             if (!then.equals(now)) {

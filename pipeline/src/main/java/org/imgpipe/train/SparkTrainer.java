@@ -98,6 +98,10 @@ public final class SparkTrainer {
                         t -> epochLine(t, name, batch, epochsAfter, validationSeconds, meanEpochSeconds), console)) {
                     fitEpoch(graph, shuffler.epoch(epoch), epoch, collector);
                 }
+                double fitSeconds = (System.nanoTime() - start) / 1e9;
+                for (EpochListener l : listeners) {
+                    l.onFitEnd(epoch, images, fitSeconds);
+                }
                 long validationStart = System.nanoTime();
                 EvalAccumulator val = evaluator.evaluate(graph, validation, numClasses, name + " validate",
                         validationImages);

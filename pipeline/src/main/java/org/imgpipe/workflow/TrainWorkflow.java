@@ -9,6 +9,7 @@ import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.imgpipe.base.UserError;
 import org.imgpipe.config.DataOptions;
+import org.imgpipe.config.ModelOptions;
 import org.imgpipe.config.PipelineConfig;
 import org.imgpipe.config.TrainOptions;
 import org.imgpipe.data.DatasetManifest;
@@ -196,7 +197,10 @@ public final class TrainWorkflow {
         settings.put("pipeline.train.master.averaging-frequency", Integer.toString(train.master().averagingFrequency()));
         settings.put("pipeline.train.master.workers (effective)", Integer.toString(workers));
         settings.put("pipeline.data.image-size", Integer.toString(data.imageSize()));
-        settings.put("pipeline.model", run.config().model().toString());
+        ModelOptions model = run.config().model();
+        settings.put("pipeline.model.batch-norm-momentum", Double.toString(model.batchNormMomentum()));
+        settings.put("pipeline.model.conv-regularizer", penalty(model.conv()));
+        settings.put("pipeline.model.dense-regularizer", penalty(model.dense()));
         settings.put("pipeline.train.augment", train.augment().toString());
         settings.put("pipeline.data.train-folds", String.join(", ", data.trainFolds()));
         for (String fold : data.trainFolds()) {
@@ -205,5 +209,9 @@ public final class TrainWorkflow {
         settings.put("pipeline.data.validation-fold",
                 data.validationFold() + " " + manifest.fingerprint(data.validationFold()));
         return settings;
+    }
+
+    private static String penalty(ModelOptions.Regularizer r) {
+        return "l1=" + r.l1() + ", l2=" + r.l2();
     }
 }

@@ -78,6 +78,27 @@ class ResumeCheckpointTest {
     }
 
     @Test
+    void aChangedOrUnrecordedSettingIsRefusedNamingIt() {
+        ResumeCheckpoint.State state = new ResumeCheckpoint.State(2, 1e-3, null,
+                Map.of("pipeline.model.dense-regularizer", "l1=0.001, l2=0.01"), List.of(epoch(1), epoch(2)), Map.of());
+        Path file = new Path(dir.resolve("checkpoint.zip").toUri());
+        TrainingHistory history = new TrainingHistory(new Path(dir.toUri()), CONF);
+        UserError changed = assertThrows(UserError.class, () -> new ResumeCheckpoint(file, CONF, null,
+                Map.of("pipeline.model.dense-regularizer", "l1=1.0E-5, l2=1.0E-4"), history, List.of())
+                .restore(state, new TrainingControl(1e-3)));
+        assertEquals("cannot resume from " + file + ": pipeline.model.dense-regularizer was l1=0.001, l2=0.01 for the "
+                + "checkpoint and is l1=1.0E-5, l2=1.0E-4 now; resume with the same setting, or train from scratch "
+                + "without --resume", changed.getMessage());
+        UserError unrecorded = assertThrows(UserError.class, () -> new ResumeCheckpoint(file, CONF, null,
+                Map.of("pipeline.model.dense-regularizer", "l1=0.001, l2=0.01", "pipeline.train.seed", "42"), history,
+                List.of()).restore(state, new TrainingControl(1e-3)));
+        assertEquals("cannot resume from " + file + ": it does not record pipeline.train.seed (written by an older "
+                + "version of the pipeline); train from scratch without --resume", unrecorded.getMessage());
+        assertEquals(3, new ResumeCheckpoint(file, CONF, null, Map.of("pipeline.model.dense-regularizer",
+                "l1=0.001, l2=0.01"), history, List.of()).restore(state, new TrainingControl(1e-3)));
+    }
+
+    @Test
     void aFailureWhileWritingLeavesThePreviousCheckpoint() throws IOException {
         Path file = new Path(dir.resolve("checkpoint.zip").toUri());
         ComputationGraph graph = model();
