@@ -46,7 +46,7 @@ build() {
   # In one reactor run, so the jobs module resolves the pipeline module it depends on; pipeline and
   # jobs write the file (jobs, later, wins), bench and integration skip the goal (their poms).
   (cd "$ROOT" && mvn -B -ntp -q -DskipTests package dependency:build-classpath \
-    -Dmdep.includeScope=compile -Dmdep.outputFile="$CLASSPATH_FILE") >&2
+    -DincludeScope=compile -Dmdep.outputFile="$CLASSPATH_FILE") >&2
 }
 
 # For the development scripts (run-local, bench, the local cluster): builds when stale.
