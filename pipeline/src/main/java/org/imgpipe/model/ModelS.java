@@ -20,7 +20,10 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
+import org.imgpipe.config.ModelOptions;
 import org.imgpipe.config.ModelOptions.Regularizer;
+import org.imgpipe.config.PipelineConfig;
+import org.imgpipe.config.TrainOptions;
 import org.imgpipe.model.fast.ElasticNetRegularization;
 import org.imgpipe.model.fast.FastLayers;
 import org.imgpipe.model.fast.FastReLU;
@@ -36,6 +39,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The reference notebook's "Model S" as a DL4J graph that takes raw 0..255 pixels, channels first. Keras'
@@ -78,16 +82,29 @@ public final class ModelS {
     public record Spec(int imageSize, int numClasses, long seed, double learningRate, double rho, double epsilon,
                        double batchNormMomentum, Regularizer conv, Regularizer dense) {
         /**
-         * The reference notebook's settings for 32x32 images of a number of classes.
+         * The model a fresh run of a configuration trains.
+         *
+         * @param config     the validated configuration (image size, seed, RMSProp, model settings)
+         * @param numClasses the number of classes
+         * @return the spec
+         */
+        public static Spec of(PipelineConfig config, int numClasses) {
+            TrainOptions train = config.train();
+            ModelOptions model = config.model();
+            return new Spec(config.data().imageSize(), numClasses, train.seed(), train.learningRate(), train.rho(),
+                    train.epsilon(), model.batchNormMomentum(), model.conv(), model.dense());
+        }
+
+        /**
+         * The reference notebook's settings (the defaults of {@code conf/application.conf}) for a number of classes.
          *
          * @param numClasses the number of classes
          * @param seed       the seed of the initial weights
          * @return batch-norm momentum 0.99, RMSProp 1e-3/0.9/1e-7, penalties L1 1e-5 / L2 1e-4 on the
-         *     convolutions and L1 1e-3 / L2 1e-2 on the dense layers
+         *     convolutions and L1 1e-3 / L2 1e-2 on the dense layers, 32x32 images
          */
         public static Spec reference(int numClasses, long seed) {
-            return new Spec(32, numClasses, seed, 1e-3, 0.9, 1e-7, 0.99, new Regularizer(1e-5, 1e-4),
-                    new Regularizer(1e-3, 1e-2));
+            return of(PipelineConfig.of(Map.of("pipeline.train.seed", seed)), numClasses);
         }
 
         /** @return {@link #reference(int, long)} for 10 classes and seed 42 */

@@ -118,7 +118,7 @@ public final class ReportWorkflow {
                 return Optional.of(ModelSummary.of(ModelStore.load(model, conf), ModelS.inputType(size)).toString());
             }
         }
-        return manifest.map(m -> ModelSummary.of(ModelS.build(TrainWorkflow.modelSpec(run.config(), m.numClasses())),
+        return manifest.map(m -> ModelSummary.of(ModelS.build(ModelS.Spec.of(run.config(), m.numClasses())),
                 ModelS.inputType(size)).toString());
     }
 

@@ -10,7 +10,6 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.imgpipe.base.UserError;
 import org.imgpipe.config.DataOptions;
 import org.imgpipe.config.ModelOptions;
-import org.imgpipe.config.PipelineConfig;
 import org.imgpipe.config.TrainOptions;
 import org.imgpipe.data.DatasetManifest;
 import org.imgpipe.data.DecodedStore;
@@ -97,7 +96,7 @@ public final class TrainWorkflow {
         RunRecord.write(RunRecord.capture(run.config(), run.spark().sparkContext()), ws.runRecord(), conf);
         ResumeCheckpoint.Snapshot snapshot = train.resume() ? ResumeCheckpoint.read(ws.checkpoint(), conf) : null;
         ComputationGraph graph = snapshot != null ? snapshot.graph()
-                : ModelS.build(modelSpec(run.config(), manifest.numClasses()));
+                : ModelS.build(ModelS.Spec.of(run.config(), manifest.numClasses()));
         run.console().line(ModelSummary.of(graph, ModelS.inputType(data.imageSize())).toString().stripTrailing());
 
         JavaRDD<LabeledImage> trainSet = store.folds(data.trainFolds());
@@ -150,13 +149,6 @@ public final class TrainWorkflow {
         ModelVersion version = register(ws, manifest, history.epochs().get(best.bestEpoch() - 1),
                 history.epochs().size(), conf);
         return new Result(history.epochs(), best.bestEpoch(), best.best(), outcome.stopReason(), ws, version);
-    }
-
-    /** The model a fresh run of this config trains, for numClasses classes. */
-    static ModelS.Spec modelSpec(PipelineConfig config, int numClasses) {
-        TrainOptions train = config.train();
-        return new ModelS.Spec(config.data().imageSize(), numClasses, train.seed(), train.learningRate(), train.rho(),
-                train.epsilon(), config.model().batchNormMomentum(), config.model().conv(), config.model().dense());
     }
 
     /** Adds the best model to the registry; the first version of a registry becomes current. */
