@@ -151,7 +151,7 @@ public final class ModelS {
                 .addInputs(INPUT)
                 .setInputTypes(inputType(spec.imageSize()))
                 .addVertex("rescaling", new ScaleVertex(1.0 / 255.0), INPUT)
-                .addLayer("conv2d_1", FastLayers.inputConvolution(conv(32, spec.conv())), "rescaling")
+                .addLayer("conv2d_1", conv(32, spec.conv()), "rescaling")
                 .addLayer("bn_1", batchNorm(spec.batchNormMomentum()), "conv2d_1")
                 .addLayer("conv2d_2", conv(64, spec.conv()), "bn_1")
                 .addLayer("bn_2", batchNorm(spec.batchNormMomentum()), "conv2d_2")

@@ -1,6 +1,8 @@
 package org.imgpipe.runtime;
 
 import org.junit.jupiter.api.Test;
+import org.nd4j.nativeblas.NativeOps;
+import org.nd4j.nativeblas.NativeOpsHolder;
 
 import java.util.Set;
 
@@ -32,5 +34,27 @@ class NativeRuntimeTest {
         assertEquals(1, NativeRuntime.threadsPerTask(2, 2));
         assertEquals(1, NativeRuntime.threadsPerTask(2, 4));
         assertEquals(4, NativeRuntime.threadsPerTask(16, 4));
+    }
+
+    @Test
+    void eachThreadRunsNativeOpsOnTheOpenMpTeamItAskedFor() throws InterruptedException {
+        NativeRuntime.prepare();
+        int cores = Runtime.getRuntime().availableProcessors();
+        try {
+            NativeRuntime.useThreads(2);
+            NativeOps ops = NativeOpsHolder.getInstance().getDeviceNativeOps();
+            assertEquals(2, ops.ompGetMaxThreads());
+            int[] seenByTask = new int[1];
+            Thread task = new Thread(() -> {
+                NativeRuntime.useThreads(1);
+                seenByTask[0] = ops.ompGetMaxThreads();
+            });
+            task.start();
+            task.join();
+            assertEquals(1, seenByTask[0]);
+            assertEquals(2, ops.ompGetMaxThreads(), "a team size belongs to the thread that set it");
+        } finally {
+            NativeRuntime.useThreads(cores);
+        }
     }
 }

@@ -2,7 +2,6 @@ package org.imgpipe.model.fast;
 
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
 import org.nd4j.shade.jackson.databind.node.ObjectNode;
@@ -26,18 +25,6 @@ public final class FastLayers {
      */
     public static FastBatchNormalization batchNormalization(BatchNormalization stock) {
         return copyAs(stock, FastBatchNormalization.class);
-    }
-
-    /**
-     * The fast equivalent of a network's first convolution, with every setting copied: its backward pass
-     * skips the gradient of the network's input.
-     *
-     * @param stock DL4J's convolution configuration of the layer that reads the (rescaled) images
-     * @return the same settings as a {@link FastInputConvolution}
-     * @throws IllegalStateException when DL4J's JSON mapping cannot copy the configuration
-     */
-    public static FastInputConvolution inputConvolution(ConvolutionLayer stock) {
-        return copyAs(stock, FastInputConvolution.class);
     }
 
     /** The same settings under another configuration class, copied through DL4J's own JSON mapping. */
