@@ -16,6 +16,7 @@ import org.imgpipe.eval.DistributedEvaluator;
 import org.imgpipe.eval.EvalAccumulator;
 import org.imgpipe.model.ModelS;
 import org.imgpipe.spark.JobPhase;
+import org.imgpipe.spark.SparkSessions;
 import org.imgpipe.spark.ProgressMonitor;
 import org.nd4j.linalg.dataset.DataSet;
 
@@ -151,6 +152,7 @@ public final class SparkTrainer {
                           TrainingMetricsCollector collector) {
         ParameterAveragingTrainingMaster master =
                 trainingMaster(jsc, options, EpochShuffler.mix(options.seed(), epoch, 0));
+        master.addHook(new TaskThreads(SparkSessions.threadsPerTask(jsc.getConf())));
         master.addHook(new DropoutSeeder(options.seed(), epoch));
         master.addHook(collector);
         SparkComputationGraph net = new SparkComputationGraph(jsc, graph, master);

@@ -8,8 +8,6 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.deeplearning4j.spark.api.TrainingHook;
-import org.imgpipe.runtime.NativeRuntime;
-import org.imgpipe.spark.SparkSessions;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.DataSet;
@@ -31,7 +29,6 @@ public final class TrainingMetricsCollector implements TrainingHook, TrainingLis
     private final LongAccumulator examples;
     private final LongAccumulator correct;
     private final DoubleAccumulator lossSum;
-    private final int threadsPerTask;
     private transient INDArray labels;
 
     /**
@@ -42,7 +39,6 @@ public final class TrainingMetricsCollector implements TrainingHook, TrainingLis
      * @param output the name of the output layer, whose {@code W} and {@code b} give the logits
      */
     public TrainingMetricsCollector(JavaSparkContext jsc, String penultimate, String output) {
-        this.threadsPerTask = SparkSessions.threadsPerTask(jsc.getConf());
         this.penultimate = penultimate;
         this.output = output;
         this.examples = jsc.sc().longAccumulator("train.examples");
@@ -77,13 +73,11 @@ public final class TrainingMetricsCollector implements TrainingHook, TrainingLis
 
     @Override
     public void preUpdate(DataSet minibatch, Model model) {
-        NativeRuntime.useThreads(threadsPerTask);
         labels = minibatch.getLabels();
     }
 
     @Override
     public void preUpdate(MultiDataSet minibatch, Model model) {
-        NativeRuntime.useThreads(threadsPerTask);
         labels = minibatch.getLabels(0);
     }
 
