@@ -55,7 +55,7 @@ public final class Benchmark {
     private static final int UNTIMED_STEPS = 2;
     /** The augmentation profile whose cost the benchmark measures (read from the checkout's root). */
     private static final String AUGMENT_PROFILE = "conf/cifar10-augment.conf";
-    /** Spark training as the train job runs it, on 2 workers, one epoch per call. */
+    /** Spark training as the train job runs it in local[2], on 2 workers, one epoch per call. */
     private static final Map<String, String> SPARK_TRAINING = Map.of("pipeline.train.master.workers", "2",
             "pipeline.train.epochs", "1");
     /** The validation set of a timed Spark epoch: small, as the figure is about training. */
@@ -241,8 +241,8 @@ public final class Benchmark {
     }
 
     /**
-     * One epoch of the production training loop ({@link SparkTrainer#fit}: shuffled minibatches, parameter
-     * averaging on 2 workers, the metrics collector), timed by the loop itself from the epoch's start to the
+     * One epoch of the production training loop ({@link SparkTrainer#fit}: shuffled minibatches, written to
+     * minibatch files, parameter averaging on 2 workers, the metrics collector), timed by the loop itself from the epoch's start to the
      * end of its fit; the validation that follows (on {@link #VALIDATION_IMAGES} images) is not counted.
      */
     private double trainSpark(JavaSparkContext jsc, JavaRDD<LabeledImage> rdd, JavaRDD<LabeledImage> validation,

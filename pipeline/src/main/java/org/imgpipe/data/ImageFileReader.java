@@ -1,9 +1,9 @@
 package org.imgpipe.data;
 
 import org.apache.hadoop.fs.ChecksumFileSystem;
-import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.imgpipe.io.DirectLocalFiles;
 import org.apache.spark.util.SerializableConfiguration;
 
 import java.io.IOException;
@@ -37,8 +37,8 @@ public final class ImageFileReader implements Serializable {
     public byte[] read(String file) throws UndecodableImageException {
         Path path = new Path(file);
         byte[] encoded;
-        try (FSDataInputStream in = rawFileSystem(path).open(path)) {
-            encoded = in.readAllBytes();
+        try {
+            encoded = DirectLocalFiles.readAllBytes(rawFileSystem(path), path);
         } catch (IOException | RuntimeException e) {
             throw new UndecodableImageException("unreadable: " + e.getMessage());
         }

@@ -6,7 +6,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.imgpipe.data.LabeledImage;
-import org.imgpipe.model.ModelStore;
+import org.imgpipe.model.ShippedModel;
 import org.imgpipe.spark.CountedPhase;
 import org.imgpipe.spark.SparkSessions;
 
@@ -52,7 +52,7 @@ public final class DistributedEvaluator {
      */
     public EvalAccumulator evaluate(ComputationGraph graph, JavaRDD<LabeledImage> examples, int numClasses,
                                     String phase, long total) throws IOException {
-        Broadcast<byte[]> model = jsc.broadcast(ModelStore.bytes(graph));
+        Broadcast<ShippedModel> model = jsc.broadcast(ShippedModel.of(graph));
         try (CountedPhase counted = CountedPhase.start(jsc.sc(), phase, total, "images", console)) {
             return examples
                     .mapPartitions(new PartitionEvaluator(model, imageSize, numClasses, batchSize, rocBins,

@@ -6,6 +6,7 @@ import org.apache.spark.util.LongAccumulator;
 import org.imgpipe.data.Batches;
 import org.imgpipe.data.LabeledImage;
 import org.imgpipe.model.ExecutorModels;
+import org.imgpipe.model.ShippedModel;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -17,7 +18,7 @@ import java.util.List;
  * counts leave the executor.
  */
 final class PartitionEvaluator implements FlatMapFunction<Iterator<LabeledImage>, EvalAccumulator> {
-    private final Broadcast<byte[]> model;
+    private final Broadcast<ShippedModel> model;
     private final int imageSize;
     private final int numClasses;
     private final int batchSize;
@@ -25,7 +26,7 @@ final class PartitionEvaluator implements FlatMapFunction<Iterator<LabeledImage>
     private final int threadsPerTask;
     private final LongAccumulator evaluated;
 
-    PartitionEvaluator(Broadcast<byte[]> model, int imageSize, int numClasses, int batchSize, int bins,
+    PartitionEvaluator(Broadcast<ShippedModel> model, int imageSize, int numClasses, int batchSize, int bins,
                        int threadsPerTask, LongAccumulator evaluated) {
         this.threadsPerTask = threadsPerTask;
         this.evaluated = evaluated;

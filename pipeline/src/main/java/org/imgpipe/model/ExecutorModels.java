@@ -2,12 +2,9 @@ package org.imgpipe.model;
 
 import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.util.ModelSerializer;
 import org.imgpipe.runtime.NativeRuntime;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
@@ -28,10 +25,10 @@ public final class ExecutorModels {
 
     /** A task's use of one copy of the model; close it (try-with-resources) to give the copy back. */
     public static final class Lease implements AutoCloseable {
-        private final Broadcast<byte[]> model;
+        private final Broadcast<ShippedModel> model;
         private final ComputationGraph graph;
 
-        private Lease(Broadcast<byte[]> model, ComputationGraph graph) {
+        private Lease(Broadcast<ShippedModel> model, ComputationGraph graph) {
             this.model = model;
             this.graph = graph;
         }
@@ -54,23 +51,21 @@ public final class ExecutorModels {
      * Borrows this executor's idle copy of the model, or deserializes a new one, and sets the task's
      * ND4J threads.
      *
-     * @param model          the model as {@code ModelSerializer} bytes, broadcast by the driver
+     * @param model          the model, broadcast by the driver
      * @param threadsPerTask ND4J/oneDNN threads for this task (cores / concurrent tasks)
      * @return the lease
-     * @throws IOException when the bytes are not a ComputationGraph
      */
-    public static Lease borrow(Broadcast<byte[]> model, int threadsPerTask) throws IOException {
+    public static Lease borrow(Broadcast<ShippedModel> model, int threadsPerTask) {
         NativeRuntime.useThreads(threadsPerTask);
         synchronized (IDLE) {
             if (broadcastId == model.id() && !IDLE.isEmpty()) {
                 return new Lease(model, IDLE.pop());
             }
         }
-        return new Lease(model, ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(model.value()),
-                false));
+        return new Lease(model, model.value().restore());
     }
 
-    private static void giveBack(Broadcast<byte[]> model, ComputationGraph graph) {
+    private static void giveBack(Broadcast<ShippedModel> model, ComputationGraph graph) {
         synchronized (IDLE) {
             if (broadcastId != model.id()) {
                 IDLE.clear();

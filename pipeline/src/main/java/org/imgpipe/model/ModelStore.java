@@ -52,11 +52,4 @@ public final class ModelStore {
                     + "); point pipeline.eval.model at a .zip written by the train job", e);
         }
     }
-
-    /** The raw bytes of a saved model, for shipping it to executors. */
-    public static byte[] bytes(ComputationGraph graph) throws IOException {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        ModelSerializer.writeModel(graph, out, false);
-        return out.toByteArray();
-    }
 }

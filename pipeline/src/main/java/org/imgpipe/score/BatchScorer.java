@@ -22,7 +22,7 @@ import org.imgpipe.data.SkippedFile;
 import org.imgpipe.io.AtomicFiles;
 import org.imgpipe.io.StagedFolder;
 import org.imgpipe.io.CsvFiles;
-import org.imgpipe.model.ModelStore;
+import org.imgpipe.model.ShippedModel;
 import org.imgpipe.registry.ModelVersion;
 import org.imgpipe.spark.CountedPhase;
 import org.imgpipe.spark.SparkSessions;
@@ -113,7 +113,7 @@ public final class BatchScorer {
         Path runDir = new Path(outputDir, "run-" + RUN_TIME.format(start));
         FileSystem fs = outputDir.getFileSystem(conf);
         PredictionRows rows = new PredictionRows(version.classNames(), version.id(), Timestamp.from(start));
-        Broadcast<byte[]> broadcast = jsc.broadcast(ModelStore.bytes(model));
+        Broadcast<ShippedModel> broadcast = jsc.broadcast(ShippedModel.of(model));
         // A multiple of the task slots, so that no core idles while one last partition finishes.
         int slots = jsc.defaultParallelism();
         int slices = partitions > 0 ? partitions

@@ -8,6 +8,7 @@ import org.imgpipe.data.Batches;
 import org.imgpipe.data.ImageFileReader;
 import org.imgpipe.data.UndecodableImageException;
 import org.imgpipe.model.ExecutorModels;
+import org.imgpipe.model.ShippedModel;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -18,13 +19,13 @@ import java.util.List;
  * the broadcast model; files that cannot be decoded become rejected results.
  */
 final class PartitionScorer implements FlatMapFunction<Iterator<String>, FileResult<float[]>> {
-    private final Broadcast<byte[]> model;
+    private final Broadcast<ShippedModel> model;
     private final ImageFileReader reader;
     private final int batchSize;
     private final int threadsPerTask;
     private final LongAccumulator processed;
 
-    PartitionScorer(Broadcast<byte[]> model, ImageFileReader reader, int batchSize, int threadsPerTask,
+    PartitionScorer(Broadcast<ShippedModel> model, ImageFileReader reader, int batchSize, int threadsPerTask,
                     LongAccumulator processed) {
         this.processed = processed;
         this.model = model;

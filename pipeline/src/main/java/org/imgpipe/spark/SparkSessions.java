@@ -94,18 +94,32 @@ public final class SparkSessions {
     }
 
     /**
-     * The ND4J threads each task may use: in local[N] the N tasks share this machine's cores; on a
-     * cluster a task owns spark.task.cpus of its executor's cores (the node's core count is shared
-     * with other executors and must not be divided by this executor's tasks alone).
+     * The ND4J threads each task may use when every task slot is busy: in local[N] the N tasks share
+     * this machine's cores; on a cluster a task owns spark.task.cpus of its executor's cores (the node's
+     * core count is shared with other executors and must not be divided by this executor's tasks alone).
      */
     public static int threadsPerTask(SparkConf conf) {
+        return threadsPerTask(conf, Integer.MAX_VALUE);
+    }
+
+    /**
+     * The ND4J threads of each task when at most {@code concurrentTasks} tasks run at once (training
+     * workers): in local[N] the machine's cores shared by min(concurrentTasks, N) tasks, so a single
+     * worker gets them all; on a cluster spark.task.cpus.
+     *
+     * @param conf            the session's configuration
+     * @param concurrentTasks the tasks that run at once, at least 1
+     * @return threads per task, at least 1
+     */
+    public static int threadsPerTask(SparkConf conf, int concurrentTasks) {
         Matcher m = LOCAL.matcher(conf.get("spark.master", "local[*]"));
         if (!m.matches()) {
             return conf.getInt("spark.task.cpus", 1);
         }
         int cores = Runtime.getRuntime().availableProcessors();
         String n = m.group(1);
-        return NativeRuntime.threadsPerTask(cores, n == null ? 1 : n.equals("*") ? cores : Integer.parseInt(n));
+        int slots = n == null ? 1 : n.equals("*") ? cores : Integer.parseInt(n);
+        return NativeRuntime.threadsPerTask(cores, Math.min(concurrentTasks, slots));
     }
 
     private static boolean isLocal(SparkConf conf) {

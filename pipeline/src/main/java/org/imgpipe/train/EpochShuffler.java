@@ -62,10 +62,21 @@ public final class EpochShuffler implements AutoCloseable {
      *         configured), one-hot labels {@code [B, K]}
      */
     public JavaRDD<DataSet> epoch(int epoch) {
+        int size = imageSize;
+        int k = numClasses;
+        return minibatches(epoch).map(b -> Batches.dataSet(b, size, k));
+    }
+
+    /**
+     * @param epoch the epoch, 1-based
+     * @return its minibatches of up to batchSize decoded examples (augmented if configured), in
+     *         order within each of the partitions
+     */
+    public JavaRDD<List<LabeledImage>> minibatches(int epoch) {
         long s = seed;
         return indexed.mapToPair(t -> new Tuple2<>(mix(s, epoch, t._1()), t._2()))
                 .repartitionAndSortWithinPartitions(new HashPartitioner(partitions))
-                .mapPartitions(new ToMinibatches(batchSize, imageSize, numClasses, augmenter));
+                .mapPartitions(new ToMinibatches(batchSize, imageSize, augmenter));
     }
 
     /**
@@ -89,22 +100,21 @@ public final class EpochShuffler implements AutoCloseable {
         indexed.unpersist(false);
     }
 
-    /** Groups a partition's (key, example) pairs, in order, into DataSets of up to batchSize, augmented. */
-    static final class ToMinibatches implements FlatMapFunction<Iterator<Tuple2<Long, LabeledImage>>, DataSet> {
+    /** Groups a partition's (key, example) pairs, in order, into minibatches of up to batchSize, augmented. */
+    static final class ToMinibatches
+            implements FlatMapFunction<Iterator<Tuple2<Long, LabeledImage>>, List<LabeledImage>> {
         private final int batchSize;
         private final int imageSize;
-        private final int numClasses;
         private final ImageAugmenter augmenter;
 
-        ToMinibatches(int batchSize, int imageSize, int numClasses, ImageAugmenter augmenter) {
+        ToMinibatches(int batchSize, int imageSize, ImageAugmenter augmenter) {
             this.batchSize = batchSize;
             this.imageSize = imageSize;
-            this.numClasses = numClasses;
             this.augmenter = augmenter;
         }
 
         @Override
-        public Iterator<DataSet> call(Iterator<Tuple2<Long, LabeledImage>> examples) {
+        public Iterator<List<LabeledImage>> call(Iterator<Tuple2<Long, LabeledImage>> examples) {
             return new Iterator<>() {
                 @Override
                 public boolean hasNext() {
@@ -112,14 +122,14 @@ public final class EpochShuffler implements AutoCloseable {
                 }
 
                 @Override
-                public DataSet next() {
+                public List<LabeledImage> next() {
                     List<LabeledImage> batch = new ArrayList<>(batchSize);
                     while (examples.hasNext() && batch.size() < batchSize) {
                         Tuple2<Long, LabeledImage> e = examples.next();
                         batch.add(new LabeledImage(e._2().label(),
                                 augmenter.apply(e._2().pixels(), imageSize, e._1())));
                     }
-                    return Batches.dataSet(batch, imageSize, numClasses);
+                    return batch;
                 }
             };
         }

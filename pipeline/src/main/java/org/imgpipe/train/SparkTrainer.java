@@ -7,6 +7,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.api.Repartition;
+import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.spark.impl.paramavg.util.ExportSupport;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
@@ -36,6 +37,8 @@ public final class SparkTrainer {
     private final DistributedEvaluator evaluator;
     private final Console console;
     private final List<EpochListener> listeners = new ArrayList<>();
+    /** Averaging rounds of a single worker's epoch, see {@link #averagingFrequency}. */
+    static final int ROUNDS_PER_EPOCH = 20;
 
     /**
      * @param jsc the Spark context training and validation run in
@@ -97,7 +100,9 @@ public final class SparkTrainer {
                 double validationSeconds = lastValidationSeconds;
                 try (ProgressMonitor ignored = ProgressMonitor.start(collector::examples, images,
                         t -> epochLine(t, name, batch, epochsAfter, validationSeconds, meanEpochSeconds), console)) {
-                    fitEpoch(graph, shuffler.epoch(epoch), epoch, collector);
+                    fitEpoch(graph, shuffler, epoch, partitions,
+                            averagingFrequency(options.master(), images, partitions),
+                            imageSize, numClasses, collector);
                 }
                 double fitSeconds = (System.nanoTime() - start) / 1e9;
                 for (EpochListener l : listeners) {
@@ -146,21 +151,27 @@ public final class SparkTrainer {
     /**
      * One epoch of parameter averaging with a training master of its own, seeded by (seed, epoch):
      * dl4j-spark's master draws each fit's split of the minibatches from one generator, whose state a
-     * resumed run would not have.
+     * resumed run would not have. The workers read the epoch's minibatches from {@link MinibatchExport}
+     * files where every executor can reach them ({@link #exportDir}), else from the RDD.
      */
-    private void fitEpoch(ComputationGraph graph, JavaRDD<DataSet> minibatches, int epoch,
-                          TrainingMetricsCollector collector) {
+    private void fitEpoch(ComputationGraph graph, EpochShuffler shuffler, int epoch, int partitions,
+                          int averagingFrequency, int imageSize, int numClasses, TrainingMetricsCollector collector)
+            throws IOException {
         ParameterAveragingTrainingMaster master =
-                trainingMaster(jsc, options, EpochShuffler.mix(options.seed(), epoch, 0));
-        master.addHook(new TaskThreads(SparkSessions.threadsPerTask(jsc.getConf())));
+                trainingMaster(jsc, options, averagingFrequency, EpochShuffler.mix(options.seed(), epoch, 0));
+        master.addHook(new TaskThreads(SparkSessions.threadsPerTask(jsc.getConf(), partitions)));
         master.addHook(new DropoutSeeder(options.seed(), epoch));
         master.addHook(collector);
         SparkComputationGraph net = new SparkComputationGraph(jsc, graph, master);
         net.setListeners(collector);
-        try {
-            net.fit(minibatches);
-        } finally {
-            master.deleteTempFiles(jsc);
+        Path dir = exportDir(jsc, options.master().exportDir());
+        if (dir == null) {
+            net.fit(shuffler.epoch(epoch));
+            return;
+        }
+        try (MinibatchExport export = MinibatchExport.write(jsc, shuffler.minibatches(epoch),
+                new Path(dir, "epoch-" + epoch), imageSize, numClasses)) {
+            net.fitPaths(export.paths(partitions), new MinibatchExport.Loader());
         }
     }
 
@@ -170,22 +181,55 @@ public final class SparkTrainer {
     }
 
     /**
-     * Export (minibatches written once per epoch, then streamed by the workers) wherever dl4j-spark
-     * allows it. It refuses when the default file system is local and the master is not (it cannot
-     * know whether the workers share that disk): such runs train from the RDD directly.
+     * The minibatches each worker fits between averagings: the configured frequency, except that a
+     * single worker, whose averaging changes nothing, fits at least 1/{@value #ROUNDS_PER_EPOCH} of the
+     * epoch per round (a round costs ~0.2-0.5 s of broadcast, model set-up and collect, measured); the
+     * rounds left only pace the progress line.
+     *
+     * @param m       {@code pipeline.train.master}: the configured frequency and the minibatch size
+     * @param images  the epoch's training examples
+     * @param workers the training workers
+     * @return minibatches per worker per round, at least 1
      */
-    static RDDTrainingApproach approach(JavaSparkContext jsc) {
-        return ExportSupport.exportSupported(jsc) ? RDDTrainingApproach.Export : RDDTrainingApproach.Direct;
+    static int averagingFrequency(TrainOptions.MasterOptions m, long images, int workers) {
+        int configured = m.averagingFrequency();
+        if (workers > 1) {
+            return configured;
+        }
+        long minibatches = (images + m.batchSizePerWorker() - 1) / m.batchSizePerWorker();
+        return (int) Math.max(configured, (minibatches + ROUNDS_PER_EPOCH - 1) / ROUNDS_PER_EPOCH);
     }
 
-    /** The dl4j-spark training master for these options, drawing its splits from rngSeed. */
-    public static ParameterAveragingTrainingMaster trainingMaster(JavaSparkContext jsc, TrainOptions options,
-                                                                  long rngSeed) {
+    /**
+     * Where an epoch's minibatch files go: {@code <export-dir or hadoop.tmp.dir>/imgpipe-minibatches/<application
+     * id>}. Null (train from the RDD) when that folder is on the local file system and the master is not local,
+     * as the executors of a cluster do not share one local disk.
+     *
+     * @param jsc       the Spark context
+     * @param exportDir {@code pipeline.train.master.export-dir}, empty for hadoop.tmp.dir
+     * @return the folder, or null
+     * @throws IOException when the folder's file system cannot be reached
+     */
+    static Path exportDir(JavaSparkContext jsc, String exportDir) throws IOException {
+        Path base = new Path(exportDir.isEmpty() ? jsc.hadoopConfiguration().get("hadoop.tmp.dir") : exportDir);
+        if (!ExportSupport.exportSupported(jsc.master(), base.getFileSystem(jsc.hadoopConfiguration()))) {
+            return null;
+        }
+        return new Path(new Path(base, "imgpipe-minibatches"), jsc.sc().applicationId());
+    }
+
+    /**
+     * @param averagingFrequency minibatches each worker fits per round ({@link #averagingFrequency})
+     * @param rngSeed            the seed of the master's split of the minibatches into rounds
+     * @return the dl4j-spark training master for these options
+     */
+    private static ParameterAveragingTrainingMaster trainingMaster(JavaSparkContext jsc, TrainOptions options,
+                                                                  int averagingFrequency, long rngSeed) {
         TrainOptions.MasterOptions m = options.master();
-        ParameterAveragingTrainingMaster.Builder b = new ParameterAveragingTrainingMaster.Builder(
+        return new ParameterAveragingTrainingMaster.Builder(
                 workers(jsc, m), m.batchSizePerWorker())
                 .batchSizePerWorker(m.batchSizePerWorker())
-                .averagingFrequency(m.averagingFrequency())
+                .averagingFrequency(averagingFrequency)
                 .workerPrefetchNumBatches(m.prefetch())
                 .saveUpdater(m.saveUpdater())
                 .rngSeed(rngSeed)
@@ -194,11 +238,9 @@ public final class SparkTrainer {
                 // shuffle per split) would order each worker's minibatches by shuffle-fetch
                 // completion on a cluster, so runs with the same seed would differ.
                 .repartionData(Repartition.Never)
-                .rddTrainingApproach(approach(jsc))
-                .collectTrainingStats(false);
-        if (!m.exportDir().isEmpty()) {
-            b.exportDirectory(m.exportDir());
-        }
-        return b.build();
+                // For fits from the RDD: the minibatch files replace dl4j-spark's export (fitEpoch).
+                .rddTrainingApproach(RDDTrainingApproach.Direct)
+                .collectTrainingStats(false)
+                .build();
     }
 }

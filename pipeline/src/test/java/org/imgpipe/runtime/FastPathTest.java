@@ -6,7 +6,7 @@ import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
 import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
 import org.imgpipe.model.ModelS;
-import org.imgpipe.model.ModelStore;
+import org.imgpipe.model.ShippedModel;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.imgpipe.model.fast.ElasticNetRegularization;
 import org.imgpipe.model.fast.FastBatchNormalizationLayer;
@@ -15,6 +15,9 @@ import org.imgpipe.model.fast.FastRmsProp;
 import org.nd4j.linalg.dataset.DataSet;
 import org.deeplearning4j.util.ModelSerializer;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -128,8 +131,35 @@ class FastPathTest {
 
     @Test
     void aSavedModelLoadsBackWithTheFastLayersAndTheSameOutputs() throws Exception {
-        byte[] saved = ModelStore.bytes(fast);
-        ComputationGraph loaded = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(saved), false);
+        ByteArrayOutputStream saved = new ByteArrayOutputStream();
+        ModelSerializer.writeModel(fast, saved, false);
+        assertSameFastModel(ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(saved.toByteArray()),
+                false));
+    }
+
+    @Test
+    void aShippedModelRestoresWithTheFastLayersAndTheSameOutputs() throws Exception {
+        ShippedModel shipped = ShippedModel.of(fast);
+        ComputationGraph restored = deserialize(serialize(shipped)).restore();
+        assertSameFastModel(restored);
+        assertEquals(fast.params(), restored.params(), "parameters and batch-norm statistics, exactly");
+    }
+
+    private static byte[] serialize(Object o) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ObjectOutputStream objects = new ObjectOutputStream(out)) {
+            objects.writeObject(o);
+        }
+        return out.toByteArray();
+    }
+
+    private static ShippedModel deserialize(byte[] bytes) throws Exception {
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
+            return (ShippedModel) in.readObject();
+        }
+    }
+
+    private static void assertSameFastModel(ComputationGraph loaded) {
         assertInstanceOf(FastBatchNormalizationLayer.class, loaded.getLayer("bn_1"));
         assertInstanceOf(MKLDNNConvHelper.class, ((ConvolutionLayer) loaded.getLayer("conv2d_1")).getHelper());
         BaseLayer dense = (BaseLayer) loaded.getLayer(ModelS.PENULTIMATE).conf().getLayer();

@@ -27,6 +27,17 @@ class SparkSessionsTest {
     }
 
     @Test
+    void trainingTasksShareTheLocalCoresAmongTheWorkersThatRunAtOnce() {
+        SparkConf local2 = new SparkConf(false).set("spark.master", "local[2]");
+        assertEquals(CORES, SparkSessions.threadsPerTask(local2, 1), "one worker gets every core");
+        assertEquals(Math.max(1, CORES / 2), SparkSessions.threadsPerTask(local2, 2));
+        assertEquals(Math.max(1, CORES / 2), SparkSessions.threadsPerTask(local2, 8),
+                "no more tasks at once than local[2]'s slots");
+        SparkConf cluster = new SparkConf(false).set("spark.master", "yarn").set("spark.task.cpus", "2");
+        assertEquals(2, SparkSessions.threadsPerTask(cluster, 1), "on a cluster: spark.task.cpus");
+    }
+
+    @Test
     void sessionsWithoutSparkSubmitGetConfSparkDefaults() {
         java.util.Map<String, String> d = SparkSessions.projectDefaults();
         assertEquals("org.apache.spark.serializer.KryoSerializer", d.get("spark.serializer"));
