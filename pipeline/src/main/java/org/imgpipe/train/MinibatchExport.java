@@ -27,10 +27,10 @@ import java.util.List;
  * One epoch's minibatches written as {@link MinibatchFile}s for dl4j-spark's path-based training
  * ({@code SparkComputationGraph.fitPaths}), in place of its own export: every averaging round then
  * reads only its own minibatches, where training from the RDD would deserialize the whole epoch in
- * every round. DL4J's export writes and reads float {@link DataSet}s one float per stream call,
- * and create each file through Hadoop's local file system ({@link DirectLocalFiles}), which cost a one-worker CIFAR-10 epoch ~40 s of 160 (Java Flight
- * Recorder and Spark's event log); these files hold the uint8 pixels, 4x fewer bytes, moved in bulk.
- * Closing deletes the files.
+ * every round. DL4J's export writes and reads float {@link DataSet}s one float per stream call and
+ * creates each file through Hadoop's local file system (see {@link DirectLocalFiles}), which cost a
+ * one-worker CIFAR-10 epoch ~40 s of 160 (Java Flight Recorder and Spark's event log); these files
+ * hold the uint8 pixels, 4x fewer bytes, moved in bulk. Closing deletes the files.
  */
 final class MinibatchExport implements AutoCloseable {
     private final JavaSparkContext jsc;
