@@ -5,9 +5,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function2;
-import org.apache.spark.broadcast.Broadcast;
-import org.datavec.spark.util.BroadcastHadoopConfigHolder;
-import org.datavec.spark.util.SerializableHadoopConfig;
+import org.apache.spark.util.SerializableConfiguration;
 import org.deeplearning4j.core.loader.DataSetLoader;
 import org.imgpipe.data.LabeledImage;
 import org.imgpipe.data.MinibatchFile;
@@ -56,9 +54,9 @@ final class MinibatchExport implements AutoCloseable {
      */
     static MinibatchExport write(JavaSparkContext jsc, JavaRDD<List<LabeledImage>> minibatches, Path dir,
                                  int imageSize, int numClasses) throws IOException {
-        dir.getFileSystem(jsc.hadoopConfiguration()).delete(dir, true);
+        delete(jsc, dir);
         List<String> paths = minibatches.mapPartitionsWithIndex(new WritePartition(dir.toString(), imageSize,
-                numClasses, BroadcastHadoopConfigHolder.get(jsc)), true).collect();
+                numClasses, new SerializableConfiguration(jsc.hadoopConfiguration())), true).collect();
         return new MinibatchExport(jsc, dir, paths);
     }
 
@@ -74,10 +72,14 @@ final class MinibatchExport implements AutoCloseable {
     @Override
     public void close() {
         try {
-            dir.getFileSystem(jsc.hadoopConfiguration()).delete(dir, true);
+            delete(jsc, dir);
         } catch (IOException e) {
             throw new UncheckedIOException("could not delete the epoch's minibatch files under " + dir, e);
         }
+    }
+
+    private static void delete(JavaSparkContext jsc, Path dir) throws IOException {
+        dir.getFileSystem(jsc.hadoopConfiguration()).delete(dir, true);
     }
 
     /** Reads the files back on the workers: the loader {@code fitPaths} is given. */
@@ -96,9 +98,9 @@ final class MinibatchExport implements AutoCloseable {
         private final String dir;
         private final int imageSize;
         private final int numClasses;
-        private final Broadcast<SerializableHadoopConfig> hadoop;
+        private final SerializableConfiguration hadoop;
 
-        WritePartition(String dir, int imageSize, int numClasses, Broadcast<SerializableHadoopConfig> hadoop) {
+        WritePartition(String dir, int imageSize, int numClasses, SerializableConfiguration hadoop) {
             this.dir = dir;
             this.imageSize = imageSize;
             this.numClasses = numClasses;
@@ -107,7 +109,7 @@ final class MinibatchExport implements AutoCloseable {
 
         @Override
         public Iterator<String> call(Integer partition, Iterator<List<LabeledImage>> minibatches) throws IOException {
-            FileSystem fs = new Path(dir).getFileSystem(hadoop.getValue().getConfiguration());
+            FileSystem fs = new Path(dir).getFileSystem(hadoop.value());
             List<String> written = new ArrayList<>();
             for (int i = 0; minibatches.hasNext(); i++) {
                 Path file = new Path(dir, partition + "-" + i + ".imb");

@@ -2,12 +2,12 @@ package org.imgpipe.train;
 
 import org.imgpipe.base.Console;
 import org.imgpipe.base.EpochResult;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.api.Repartition;
-import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.spark.impl.paramavg.util.ExportSupport;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
@@ -19,7 +19,6 @@ import org.imgpipe.model.ModelS;
 import org.imgpipe.spark.JobPhase;
 import org.imgpipe.spark.SparkSessions;
 import org.imgpipe.spark.ProgressMonitor;
-import org.nd4j.linalg.dataset.DataSet;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -77,6 +76,7 @@ public final class SparkTrainer {
                        int imageSize, int numClasses, int firstEpoch, TrainingControl control) throws IOException {
         TrainingMetricsCollector collector = new TrainingMetricsCollector(jsc, ModelS.PENULTIMATE, ModelS.OUTPUT);
         int partitions = workers(jsc, options.master());
+        Path exportDir = exportDir(jsc, options.master().exportDir());
         int epoch = firstEpoch - 1;
         double secondsSoFar = 0;
         double lastValidationSeconds = 0;
@@ -101,7 +101,7 @@ public final class SparkTrainer {
                 try (ProgressMonitor ignored = ProgressMonitor.start(collector::examples, images,
                         t -> epochLine(t, name, batch, epochsAfter, validationSeconds, meanEpochSeconds), console)) {
                     fitEpoch(graph, shuffler, epoch, partitions,
-                            averagingFrequency(options.master(), images, partitions),
+                            averagingFrequency(options.master(), images, partitions), exportDir,
                             imageSize, numClasses, collector);
                 }
                 double fitSeconds = (System.nanoTime() - start) / 1e9;
@@ -152,11 +152,11 @@ public final class SparkTrainer {
      * One epoch of parameter averaging with a training master of its own, seeded by (seed, epoch):
      * dl4j-spark's master draws each fit's split of the minibatches from one generator, whose state a
      * resumed run would not have. The workers read the epoch's minibatches from {@link MinibatchExport}
-     * files where every executor can reach them ({@link #exportDir}), else from the RDD.
+     * files under exportDir ({@link #exportDir}), or from the RDD where it is null.
      */
     private void fitEpoch(ComputationGraph graph, EpochShuffler shuffler, int epoch, int partitions,
-                          int averagingFrequency, int imageSize, int numClasses, TrainingMetricsCollector collector)
-            throws IOException {
+                          int averagingFrequency, Path exportDir, int imageSize, int numClasses,
+                          TrainingMetricsCollector collector) throws IOException {
         ParameterAveragingTrainingMaster master =
                 trainingMaster(jsc, options, averagingFrequency, EpochShuffler.mix(options.seed(), epoch, 0));
         master.addHook(new TaskThreads(SparkSessions.threadsPerTask(jsc.getConf(), partitions)));
@@ -164,13 +164,12 @@ public final class SparkTrainer {
         master.addHook(collector);
         SparkComputationGraph net = new SparkComputationGraph(jsc, graph, master);
         net.setListeners(collector);
-        Path dir = exportDir(jsc, options.master().exportDir());
-        if (dir == null) {
+        if (exportDir == null) {
             net.fit(shuffler.epoch(epoch));
             return;
         }
         try (MinibatchExport export = MinibatchExport.write(jsc, shuffler.minibatches(epoch),
-                new Path(dir, "epoch-" + epoch), imageSize, numClasses)) {
+                new Path(exportDir, "epoch-" + epoch), imageSize, numClasses)) {
             net.fitPaths(export.paths(partitions), new MinibatchExport.Loader());
         }
     }
