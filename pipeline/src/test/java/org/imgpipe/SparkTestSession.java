@@ -19,7 +19,7 @@ public final class SparkTestSession {
                     .config("spark.ui.enabled", "false")
                     .config("spark.sql.shuffle.partitions", "2")
                     .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
-                    .config("spark.kryo.registrator", "org.imgpipe.spark.Nd4jKryoRegistrator")
+                    .config("spark.kryo.registrator", "org.imgpipe.spark.BulkNdArrayKryoRegistrator")
                     .getOrCreate();
         }
         return session;

@@ -31,7 +31,7 @@ public final class SparkSessions {
     }
 
     /**
-     * Prepares ND4J, then gets or creates the session with Kryo (ND4J's registrator), the executors' ND4J
+     * Prepares ND4J, then gets or creates the session with Kryo ({@link BulkNdArrayKryoRegistrator}), the executors' ND4J
      * options and the config's master and application name where spark-submit set none, and sets the driver's
      * ND4J threads (a task's share of the cores in local mode, all cores on a cluster).
      *

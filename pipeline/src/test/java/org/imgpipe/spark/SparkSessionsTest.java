@@ -41,7 +41,7 @@ class SparkSessionsTest {
     void sessionsWithoutSparkSubmitGetConfSparkDefaults() {
         java.util.Map<String, String> d = SparkSessions.projectDefaults();
         assertEquals("org.apache.spark.serializer.KryoSerializer", d.get("spark.serializer"));
-        assertEquals("org.imgpipe.spark.Nd4jKryoRegistrator", d.get("spark.kryo.registrator"));
+        assertEquals("org.imgpipe.spark.BulkNdArrayKryoRegistrator", d.get("spark.kryo.registrator"));
         assertEquals("C.UTF-8", d.get("spark.executorEnv.LC_ALL"));
         for (String side : new String[]{"driver", "executor"}) {
             String opts = d.get("spark." + side + ".defaultJavaOptions");
