@@ -243,7 +243,8 @@ public final class Benchmark {
     /**
      * One epoch of the production training loop ({@link SparkTrainer#fit}: shuffled minibatches written to
      * minibatch files, parameter averaging on 2 workers, the metrics collector), timed by the loop itself
-     * from the epoch's start to the end of its fit; the validation that follows (on {@link #VALIDATION_IMAGES} images) is not counted.
+     * from the epoch's start to the end of its fit; the validation that follows (on
+     * {@link #VALIDATION_IMAGES} images) is not counted.
      */
     private double trainSpark(JavaSparkContext jsc, JavaRDD<LabeledImage> rdd, JavaRDD<LabeledImage> validation,
                               ComputationGraph graph, TrainOptions options) throws IOException {

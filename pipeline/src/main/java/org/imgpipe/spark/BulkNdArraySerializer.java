@@ -38,6 +38,8 @@ public final class BulkNdArraySerializer extends Serializer<INDArray> {
     /** Header only: an array with no elements (a zero dimension, or ND4J's rank-0 empty array). */
     static final int EMPTY = 2;
     private static final int MAX_RANK = 32;
+    /** The most element bytes written in bulk: one Java array's worth (Spark's Kryo buffers stop below it). */
+    private static final long MAX_BYTES = Integer.MAX_VALUE;
     /** Bytes per copy between native memory and Kryo's buffer. */
     private static final int CHUNK = 1 << 16;
     private final Nd4jSerializer fallback = new Nd4jSerializer();
@@ -113,7 +115,7 @@ public final class BulkNdArraySerializer extends Serializer<INDArray> {
                 throw new KryoException("bad ND4J array dimension " + shape[i] + " in " + Arrays.toString(shape));
             }
             length *= shape[i];
-            if (length * dataType.width() > Integer.MAX_VALUE) {
+            if (length * dataType.width() > MAX_BYTES) {
                 throw new KryoException("ND4J array of more than 2 GB: shape " + Arrays.toString(shape));
             }
         }
@@ -162,10 +164,10 @@ public final class BulkNdArraySerializer extends Serializer<INDArray> {
         return t;
     }
 
-    /** Fixed-width elements, not compressed, at most 2 GB (Spark's Kryo buffers stop below that anyway). */
+    /** Fixed-width elements, not compressed, at most {@link #MAX_BYTES}. */
     private static boolean bulkCopyable(INDArray a) {
         int width = a.dataType().width();
-        return width > 0 && !a.isCompressed() && a.data() != null && a.length() * width <= Integer.MAX_VALUE;
+        return width > 0 && !a.isCompressed() && a.data() != null && a.length() * width <= MAX_BYTES;
     }
 
     /** The array itself when its buffer holds exactly its elements in its order, else a C-ordered copy. */

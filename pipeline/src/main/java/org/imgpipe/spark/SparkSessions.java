@@ -31,9 +31,9 @@ public final class SparkSessions {
     }
 
     /**
-     * Prepares ND4J, then gets or creates the session with Kryo ({@link BulkNdArrayKryoRegistrator}), the executors' ND4J
-     * options and the config's master and application name where spark-submit set none, and sets the driver's
-     * ND4J threads (a task's share of the cores in local mode, all cores on a cluster).
+     * Prepares ND4J, then gets or creates the session with Kryo ({@link BulkNdArrayKryoRegistrator}), the
+     * executors' ND4J options and the config's master and application name where spark-submit set none, and
+     * sets the driver's ND4J threads (a task's share of the cores in local mode, all cores on a cluster).
      *
      * @param options {@code pipeline.spark}: master and application name
      * @return the session (an existing one when this JVM already has one)
