@@ -3,6 +3,7 @@ package org.imgpipe.data;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.imgpipe.io.DirectLocalFiles;
 import org.imgpipe.io.StagedFolder;
 
 import java.io.IOException;
@@ -10,7 +11,8 @@ import java.io.OutputStream;
 
 /**
  * Writes images as PNG files into the fold/class layout under a staging folder that replaces the
- * target only when every file is written.
+ * target only when every file is written. Local files are written through java.nio
+ * ({@link DirectLocalFiles}): Hadoop's local file system would fork {@code chmod} twice per image.
  */
 final class FoldWriter implements AutoCloseable {
     private final StagedFolder staged;
@@ -23,7 +25,7 @@ final class FoldWriter implements AutoCloseable {
 
     void write(String fold, String className, String fileName, byte[] rgb, int size) throws IOException {
         Path file = new Path(new Path(new Path(staged.path(), fold), className), fileName);
-        try (OutputStream out = fs.create(file, false)) {
+        try (OutputStream out = DirectLocalFiles.create(fs, file)) {
             out.write(PngEncoder.encode(rgb, size, size));
         }
     }
