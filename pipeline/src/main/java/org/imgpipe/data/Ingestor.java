@@ -5,6 +5,7 @@ import org.imgpipe.base.Console;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -68,8 +69,9 @@ public final class Ingestor {
         int slices = partitions > 0 ? partitions
                 : Math.max(jsc.defaultParallelism(), files.size() / FILES_PER_PARTITION);
         CountedPhase phase = CountedPhase.start(jsc.sc(), "ingest", files.size(), "files", console);
+        Broadcast<SerializableConfiguration> hadoop = jsc.broadcast(new SerializableConfiguration(conf));
         JavaRDD<FileResult<FoldImage>> results = jsc.parallelize(files, Math.max(1, Math.min(slices, files.size())))
-                .map(new DecodeFunction(layout.labeler(), new ImageFileReader(imageSize, maxPixels, new SerializableConfiguration(conf)),
+                .map(new DecodeFunction(layout.labeler(), new ImageFileReader(imageSize, maxPixels, hadoop),
                         phase.counter()))
                 .persist(StorageLevel.MEMORY_AND_DISK_SER());
         // A failure before the commit never leaves a half-written decoded folder.
@@ -101,6 +103,7 @@ public final class Ingestor {
                     new ArrayList<>(layout.folds().keySet()), counts, skipped, (System.nanoTime() - start) / 1e9);
         } finally {
             results.unpersist(false);
+            hadoop.destroy();
         }
     }
 
