@@ -6,6 +6,14 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 if [[ "$(locale charmap 2>/dev/null)" != "UTF-8" ]]; then
   export LC_ALL=C.UTF-8
 fi
+# glibc's malloc hands buffers above its mmap threshold (at most 32 MB when it adapts) back to the
+# kernel when they are freed, and shrinks its heap once the free top exceeds twice that, so every
+# inference batch of 256 faults its 29-51 MB activations in afresh; in a VM page faults are dear.
+# With both thresholds at 1 GiB the buffers stay in the heap: inference 1.8-2.0x and end-to-end
+# scoring 1.6x faster in scripts/bench.sh (README, "Speed on CPUs"). Values you set win; Spark
+# executors get these from conf/spark-defaults.conf; the PyTorch peer inherits them (a fair race).
+export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-1073741824}"
+export MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-1073741824}"
 VERSION=0.1.0-SNAPSHOT
 SHADED_JAR="$ROOT/jobs/target/imgpipe-jobs-$VERSION-spark.jar"
 JOBS_JAR="$ROOT/jobs/target/imgpipe-jobs-$VERSION.jar"
