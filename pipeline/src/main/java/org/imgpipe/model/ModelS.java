@@ -220,6 +220,6 @@ public final class ModelS {
     }
 
     private static SubsamplingLayer maxPool() {
-        return new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build();
+        return FastLayers.subsampling(new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build());
     }
 }

@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -85,6 +87,36 @@ public final class NativeRuntime {
             }
         }
         return null;
+    }
+
+    /** oneDNN's instruction-set limits (its own names, e.g. AVX2, AVX512_CORE); oneDNN 2.3 reads the first. */
+    private static final List<String> ONEDNN_ISA_LIMITS = List.of("DNNL_MAX_CPU_ISA", "ONEDNN_MAX_CPU_ISA");
+    private static final boolean ONEDNN_AVX512 = oneDnnRunsAvx512(cpuFlags(), System.getenv());
+
+    /**
+     * Whether oneDNN runs its AVX-512 kernels in this JVM: oneDNN 2.3 (ND4J's) has a vectorized max
+     * pooling for plain NCHW only on those, and elsewhere a reference loop slower than Java's.
+     *
+     * @return true when the CPU has oneDNN's avx512_core (AVX-512 F, BW, VL, DQ) and no
+     *     {@code DNNL_MAX_CPU_ISA} / {@code ONEDNN_MAX_CPU_ISA} holds oneDNN below it
+     */
+    public static boolean oneDnnUsesAvx512() {
+        return ONEDNN_AVX512;
+    }
+
+    /** {@link #oneDnnUsesAvx512()} for the given /proc/cpuinfo flags and environment. */
+    static boolean oneDnnRunsAvx512(Set<String> cpuFlags, Map<String, String> env) {
+        if (!cpuFlags.containsAll(Set.of("avx512f", "avx512bw", "avx512vl", "avx512dq"))) {
+            return false;
+        }
+        for (String key : ONEDNN_ISA_LIMITS) {
+            String limit = env.get(key);
+            if (limit != null && !limit.isBlank()) {
+                String isa = limit.trim().toUpperCase(Locale.ROOT);
+                return isa.startsWith("AVX512") || isa.equals("ALL");
+            }
+        }
+        return true;
     }
 
     static Set<String> cpuFlags() {

@@ -10,6 +10,7 @@ import org.imgpipe.model.ShippedModel;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.imgpipe.model.fast.ElasticNetRegularization;
 import org.imgpipe.model.fast.FastBatchNormalizationLayer;
+import org.imgpipe.model.fast.FastSubsamplingLayer;
 import org.imgpipe.model.fast.FastReLU;
 import org.imgpipe.model.fast.FastRmsProp;
 import org.nd4j.linalg.dataset.DataSet;
@@ -74,6 +75,7 @@ class FastPathTest {
         assertInstanceOf(MKLDNNConvHelper.class, ((ConvolutionLayer) fast.getLayer("conv2d_2")).getHelper());
         assertEquals("JavaBatchNormHelper", ((BatchNormalization) fast.getLayer("bn_2")).getHelper().getClass()
                 .getSimpleName());
+        assertInstanceOf(FastSubsamplingLayer.class, fast.getLayer("pool_1"));
         assertNull(((BatchNormalization) stock.getLayer("bn_2")).getHelper());
         assertNull(((ConvolutionLayer) stock.getLayer("conv2d_2")).getHelper());
         assertEquals(stock.numParams(), fast.numParams());
@@ -161,6 +163,7 @@ class FastPathTest {
 
     private static void assertSameFastModel(ComputationGraph loaded) {
         assertInstanceOf(FastBatchNormalizationLayer.class, loaded.getLayer("bn_1"));
+        assertInstanceOf(FastSubsamplingLayer.class, loaded.getLayer("pool_2"));
         assertInstanceOf(MKLDNNConvHelper.class, ((ConvolutionLayer) loaded.getLayer("conv2d_1")).getHelper());
         BaseLayer dense = (BaseLayer) loaded.getLayer(ModelS.PENULTIMATE).conf().getLayer();
         assertInstanceOf(FastReLU.class, dense.getActivationFn());

@@ -4,10 +4,14 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.nativeblas.NativeOps;
 import org.nd4j.nativeblas.NativeOpsHolder;
 
+import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class NativeRuntimeTest {
     private static final Set<String> AVX512 = Set.of("sse2", "avx2", "fma", "avx512f", "avx512bw", "avx512vl");
@@ -26,6 +30,21 @@ class NativeRuntimeTest {
         assertEquals("-onednn", NativeRuntime.selectExtension(AVX512, Set.of("-onednn")::contains));
         assertEquals("", NativeRuntime.selectExtension(AVX2, Set.of("", "-avx512")::contains));
         assertNull(NativeRuntime.selectExtension(AVX2, Set.of("-avx512")::contains));
+    }
+
+    @Test
+    void oneDnnRunsAvx512OnlyOnAnAvx512CoreCpuThatNoIsaLimitHoldsBelowIt() {
+        Set<String> avx512Core = new HashSet<>(AVX512);
+        avx512Core.add("avx512dq");
+        assertTrue(NativeRuntime.oneDnnRunsAvx512(avx512Core, Map.of()));
+        assertTrue(NativeRuntime.oneDnnRunsAvx512(avx512Core, Map.of("DNNL_MAX_CPU_ISA", "avx512_core_vnni")));
+        assertTrue(NativeRuntime.oneDnnRunsAvx512(avx512Core, Map.of("ONEDNN_MAX_CPU_ISA", "ALL")));
+        assertTrue(NativeRuntime.oneDnnRunsAvx512(avx512Core, Map.of("DNNL_MAX_CPU_ISA", " ")));
+        assertFalse(NativeRuntime.oneDnnRunsAvx512(avx512Core, Map.of("DNNL_MAX_CPU_ISA", "AVX2")));
+        assertFalse(NativeRuntime.oneDnnRunsAvx512(avx512Core, Map.of("ONEDNN_MAX_CPU_ISA", "avx2_vnni")));
+        assertFalse(NativeRuntime.oneDnnRunsAvx512(AVX512, Map.of()), "no avx512dq: not oneDNN's avx512_core");
+        assertFalse(NativeRuntime.oneDnnRunsAvx512(AVX2, Map.of()));
+        assertFalse(NativeRuntime.oneDnnRunsAvx512(Set.of(), Map.of()));
     }
 
     @Test

@@ -3,6 +3,7 @@ package org.imgpipe.model.fast;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
 import org.nd4j.shade.jackson.databind.node.ObjectNode;
 
@@ -25,6 +26,17 @@ public final class FastLayers {
      */
     public static FastBatchNormalization batchNormalization(BatchNormalization stock) {
         return copyAs(stock, FastBatchNormalization.class);
+    }
+
+    /**
+     * The fast equivalent of a stock pooling configuration, with every setting copied.
+     *
+     * @param stock DL4J's pooling configuration
+     * @return the same settings as a {@link FastSubsampling}
+     * @throws IllegalStateException when DL4J's JSON mapping cannot copy the configuration
+     */
+    public static FastSubsampling subsampling(SubsamplingLayer stock) {
+        return copyAs(stock, FastSubsampling.class);
     }
 
     /** The same settings under another configuration class, copied through DL4J's own JSON mapping. */

@@ -1,5 +1,11 @@
 package org.imgpipe.model.fast;
 
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.imgpipe.runtime.NativeRuntime;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -11,12 +17,15 @@ import org.nd4j.linalg.learning.config.RmsProp;
 import org.nd4j.linalg.learning.regularization.L1Regularization;
 import org.nd4j.linalg.learning.regularization.L2Regularization;
 
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 /**
  * The Java RMSProp, penalties and ReLU against DL4J's own on the array shapes DL4J hands them: views
- * at an offset inside one flat parameter vector, in 'c' and 'f' order, with exact zeros.
+ * at an offset inside one flat parameter vector, in 'c' and 'f' order, with exact zeros; the Java max
+ * pooling on known values and against DL4J's on windows with ties.
  */
 class FastOpsTest {
     private static final long SEED = 3;
@@ -76,6 +85,49 @@ class FastOpsTest {
                     new FastReLU().backprop(z.dup(order), eps.dup(order)).getFirst(), "gradient, order " + order);
             assertEquals(new ActivationReLU().getActivation(z.dup(order), true),
                     new FastReLU().getActivation(z.dup(order), true), "activation, order " + order);
+        }
+    }
+
+    private static final LayerWorkspaceMgr NO_WORKSPACES = LayerWorkspaceMgr.noWorkspaces();
+
+    /** DL4J's own pooling layer for Model S's 2x2 max pooling at stride 2, with its helpers on or off. */
+    private static Layer stockMaxPool2x2(boolean helpers) {
+        NeuralNetConfiguration conf = new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT)
+                .layer(new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build()).build();
+        return NativeRuntime.withHelpers(helpers,
+                () -> conf.getLayer().instantiate(conf, List.of(), 0, null, true, DataType.FLOAT));
+    }
+
+    @Test
+    void maxPoolingTakesEachWindowsMaximumAndGivesTheGradientToItsFirstMaximum() {
+        // Windows (1 5 / 3 4) and (2 2 / 2 0): the second holds its maximum three times.
+        INDArray x = Nd4j.createFromArray(new float[] {1, 5, 2, 2, 3, 4, 2, 0}).reshape(1, 1, 2, 4);
+        INDArray out = Nd4j.create(DataType.FLOAT, 1, 1, 1, 2);
+        JavaMaxPool2x2.forward(x, out);
+        assertEquals(Nd4j.createFromArray(new float[] {5, 2}).reshape(1, 1, 1, 2), out);
+        INDArray dx = Nd4j.valueArrayOf(new long[] {1, 1, 2, 4}, 7f, DataType.FLOAT);
+        JavaMaxPool2x2.backward(x, Nd4j.createFromArray(new float[] {10, 20}).reshape(1, 1, 1, 2), dx);
+        assertEquals(Nd4j.createFromArray(new float[] {0, 10, 20, 0, 0, 0, 0, 0}).reshape(1, 1, 2, 4), dx);
+    }
+
+    @Test
+    void maxPoolingAndItsGradientMatchDl4jOnWindowsWithTies() {
+        NativeRuntime.prepare();
+        Nd4j.getRandom().setSeed(SEED);
+        // Integers 0..3: most windows hold their maximum more than once. 40,000 planes of 6x8 span
+        // many of the parallel pieces.
+        long[] shape = {100, 400, 6, 8};
+        INDArray x = Nd4j.rand(DataType.FLOAT, shape).muli(4).castTo(DataType.INT).castTo(DataType.FLOAT);
+        INDArray dy = Nd4j.randn(DataType.FLOAT, 100, 400, 3, 4);
+        INDArray out = Nd4j.create(DataType.FLOAT, 100, 400, 3, 4);
+        INDArray dx = Nd4j.create(DataType.FLOAT, shape);
+        JavaMaxPool2x2.forward(x, out);
+        JavaMaxPool2x2.backward(x, dy, dx);
+        for (boolean helpers : new boolean[] {true, false}) {
+            Layer stock = stockMaxPool2x2(helpers);
+            stock.setInput(x, NO_WORKSPACES);
+            assertEquals(stock.activate(true, NO_WORKSPACES), out, "output, helpers " + helpers);
+            assertEquals(stock.backpropGradient(dy, NO_WORKSPACES).getSecond(), dx, "gradient, helpers " + helpers);
         }
     }
 }
