@@ -9,11 +9,29 @@ fi
 # glibc's malloc hands buffers above its mmap threshold (at most 32 MB when it adapts) back to the
 # kernel when they are freed, and shrinks its heap once the free top exceeds twice that, so every
 # inference batch of 256 faults its 29-51 MB activations in afresh; in a VM page faults are dear.
-# With both thresholds at 1 GiB the buffers stay in the heap: inference 1.8-2.0x and end-to-end
-# scoring 1.6x faster in scripts/bench.sh (README, "Speed on CPUs"). Values you set win; Spark
-# executors get these from conf/spark-defaults.conf; the PyTorch peer inherits them (a fair race).
-export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-1073741824}"
-export MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-1073741824}"
+# With both thresholds at 1 GiB the buffers stay in the heap: inference ~1.8x and end-to-end scoring
+# ~1.5x faster in scripts/bench.sh (README, "Page faults"). glibc 2.36 (checked) takes a threshold
+# above 32 MB; older ones (2.33's source caps it at 32 MB) drop it, and the trim setting alone would then pin the threshold
+# at 128 KB: worse than the default), and other C libraries ignore both, so they are set only there,
+# and only when you have not set them yourself (set one empty for glibc's default). The PyTorch peer
+# inherits them: the same machine for both.
+glibc_at_least_2_36() {
+  local v
+  v="$(getconf GNU_LIBC_VERSION 2>/dev/null)" || return 1
+  v="${v#glibc }"
+  [[ "$(printf '%s\n2.36\n' "$v" | sort -V | head -1)" == "2.36" ]]
+}
+malloc_thresholds() {
+  local var
+  for var in MALLOC_MMAP_THRESHOLD_ MALLOC_TRIM_THRESHOLD_; do
+    if [[ -z "${!var+set}" ]]; then
+      if glibc_at_least_2_36; then export "$var=1073741824"; fi
+    elif [[ -z "${!var}" ]]; then
+      unset "$var"  # empty would read as 0 to glibc: every allocation mapped afresh
+    fi
+  done
+}
+malloc_thresholds
 VERSION=0.1.0-SNAPSHOT
 SHADED_JAR="$ROOT/jobs/target/imgpipe-jobs-$VERSION-spark.jar"
 JOBS_JAR="$ROOT/jobs/target/imgpipe-jobs-$VERSION.jar"

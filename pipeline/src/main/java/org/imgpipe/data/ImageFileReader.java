@@ -20,7 +20,8 @@ public final class ImageFileReader implements Serializable {
      * @param maxPixels the most pixels an input image may have (pipeline.data.max-pixels)
      * @param conf      the Hadoop configuration of the input's file system, broadcast: a configuration
      *                  inside the task closure is deserialized by every task (a gunzip per property, ~4%
-     *                  of a scoring task's time), a broadcast one once per executor
+     *                  of a scoring task's time), a broadcast one once per executor; keep the broadcast
+     *                  until the last job that reads with this reader has finished
      */
     public ImageFileReader(int imageSize, long maxPixels, Broadcast<SerializableConfiguration> conf) {
         this.decoder = new ImageDecoder(imageSize, maxPixels);

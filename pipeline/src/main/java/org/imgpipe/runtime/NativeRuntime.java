@@ -89,8 +89,9 @@ public final class NativeRuntime {
         return null;
     }
 
-    /** oneDNN's instruction-set limits (its own names, e.g. AVX2, AVX512_CORE); oneDNN 2.3 reads the first. */
-    private static final List<String> ONEDNN_ISA_LIMITS = List.of("DNNL_MAX_CPU_ISA", "ONEDNN_MAX_CPU_ISA");
+    /** oneDNN's instruction-set limits: the prefixes it reads, and its names of the sets below AVX-512. */
+    private static final List<String> ONEDNN_ISA_LIMITS = List.of("ONEDNN_MAX_CPU_ISA", "DNNL_MAX_CPU_ISA");
+    private static final Set<String> BELOW_AVX512 = Set.of("SSE41", "AVX", "AVX2", "AVX_VNNI", "AVX2_VNNI");
     private static final boolean ONEDNN_AVX512 = oneDnnRunsAvx512(cpuFlags(), System.getenv());
 
     /**
@@ -98,22 +99,24 @@ public final class NativeRuntime {
      * pooling for plain NCHW only on those, and elsewhere a reference loop slower than Java's.
      *
      * @return true when the CPU has oneDNN's avx512_core (AVX-512 F, BW, VL, DQ) and no
-     *     {@code DNNL_MAX_CPU_ISA} / {@code ONEDNN_MAX_CPU_ISA} holds oneDNN below it
+     *     {@code ONEDNN_MAX_CPU_ISA} / {@code DNNL_MAX_CPU_ISA} names a set below it
      */
     public static boolean oneDnnUsesAvx512() {
         return ONEDNN_AVX512;
     }
 
-    /** {@link #oneDnnUsesAvx512()} for the given /proc/cpuinfo flags and environment. */
+    /**
+     * {@link #oneDnnUsesAvx512()} for the given /proc/cpuinfo flags and environment. The limit is read
+     * as oneDNN reads it: the ONEDNN_ prefix first, any case; a value it does not know sets no limit.
+     */
     static boolean oneDnnRunsAvx512(Set<String> cpuFlags, Map<String, String> env) {
         if (!cpuFlags.containsAll(Set.of("avx512f", "avx512bw", "avx512vl", "avx512dq"))) {
             return false;
         }
         for (String key : ONEDNN_ISA_LIMITS) {
             String limit = env.get(key);
-            if (limit != null && !limit.isBlank()) {
-                String isa = limit.trim().toUpperCase(Locale.ROOT);
-                return isa.startsWith("AVX512") || isa.equals("ALL");
+            if (limit != null && !limit.isEmpty()) {
+                return !BELOW_AVX512.contains(limit.trim().toUpperCase(Locale.ROOT));
             }
         }
         return true;

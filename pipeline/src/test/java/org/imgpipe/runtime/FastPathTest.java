@@ -107,6 +107,27 @@ class FastPathTest {
                 "predictions_W")), checked.toString());
     }
 
+    @Test
+    void withJavaMaxPoolingTheLossAndEveryGradientMatchTheStockLayers() {
+        System.setProperty(FastSubsamplingLayer.MAX_POOLING_PROPERTY, "java");
+        ComputationGraph javaPooling;
+        try {
+            javaPooling = NativeRuntime.withHelpers(true, () -> ModelS.build(SPEC));
+        } finally {
+            System.clearProperty(FastSubsamplingLayer.MAX_POOLING_PROPERTY);
+        }
+        javaPooling.setParams(stock.params().dup());
+        Gradient a = gradient(stock);
+        double scoreA = stock.score();
+        Gradient b = gradient(javaPooling);
+        assertEquals(scoreA, javaPooling.score(), Math.abs(scoreA) * TOLERANCE);
+        for (String key : a.gradientForVariable().keySet()) {
+            double err = relativeError(a.gradientForVariable().get(key), b.gradientForVariable().get(key));
+            assertTrue(err < TOLERANCE, key + ": relative error " + err);
+        }
+        assertTrue(relativeError(stock.output(false, features)[0], javaPooling.output(false, features)[0]) < TOLERANCE);
+    }
+
     /**
      * A training step from the same parameters: covers the Java RMSProp, penalties and ReLU, which only
      * show in the parameters' change. (After a second step the two paths differ by ~1% on these 16

@@ -39,9 +39,12 @@ class NativeRuntimeTest {
         assertTrue(NativeRuntime.oneDnnRunsAvx512(avx512Core, Map.of()));
         assertTrue(NativeRuntime.oneDnnRunsAvx512(avx512Core, Map.of("DNNL_MAX_CPU_ISA", "avx512_core_vnni")));
         assertTrue(NativeRuntime.oneDnnRunsAvx512(avx512Core, Map.of("ONEDNN_MAX_CPU_ISA", "ALL")));
-        assertTrue(NativeRuntime.oneDnnRunsAvx512(avx512Core, Map.of("DNNL_MAX_CPU_ISA", " ")));
+        assertTrue(NativeRuntime.oneDnnRunsAvx512(avx512Core, Map.of("DNNL_MAX_CPU_ISA", "no-such-isa")),
+                "a value oneDNN does not know sets no limit");
         assertFalse(NativeRuntime.oneDnnRunsAvx512(avx512Core, Map.of("DNNL_MAX_CPU_ISA", "AVX2")));
         assertFalse(NativeRuntime.oneDnnRunsAvx512(avx512Core, Map.of("ONEDNN_MAX_CPU_ISA", "avx2_vnni")));
+        assertTrue(NativeRuntime.oneDnnRunsAvx512(avx512Core,
+                Map.of("ONEDNN_MAX_CPU_ISA", "AVX512_CORE", "DNNL_MAX_CPU_ISA", "AVX2")), "the ONEDNN_ prefix first");
         assertFalse(NativeRuntime.oneDnnRunsAvx512(AVX512, Map.of()), "no avx512dq: not oneDNN's avx512_core");
         assertFalse(NativeRuntime.oneDnnRunsAvx512(AVX2, Map.of()));
         assertFalse(NativeRuntime.oneDnnRunsAvx512(Set.of(), Map.of()));

@@ -11,7 +11,8 @@ import org.nd4j.shade.jackson.databind.node.ObjectNode;
  * Turns stock DL4J layer configurations into this package's fast ones. Each fast configuration is the
  * stock one under another class name, because DL4J records a layer's class in a saved model's JSON and
  * creates the layer, helper included, from it wherever the model is loaded (executors too). Loading
- * such a model therefore needs this library on the classpath.
+ * such a model therefore needs this library on the classpath, and a model saved before a layer had a
+ * fast configuration here (pooling was the last to get one) keeps DL4J's layer for it when loaded.
  */
 public final class FastLayers {
     private FastLayers() {

@@ -8,7 +8,9 @@ import java.util.stream.IntStream;
 /**
  * 2x2 max pooling at stride 2 over dense NCHW floats with even H and W, planes (one image's channel)
  * in parallel pieces. The gradient goes to the first maximum of each window in row-major order, as in
- * oneDNN's and libnd4j's max pooling.
+ * oneDNN's and libnd4j's max pooling. A NaN in a window makes its maximum NaN and sends its gradient
+ * to the window's last element (oneDNN compares with {@code >} and skips NaN): Model S's activations
+ * hold none unless training has already diverged.
  */
 final class JavaMaxPool2x2 {
     private JavaMaxPool2x2() {

@@ -21,6 +21,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * The Java RMSProp, penalties and ReLU against DL4J's own on the array shapes DL4J hands them: views
@@ -129,5 +130,47 @@ class FastOpsTest {
             assertEquals(stock.activate(true, NO_WORKSPACES), out, "output, helpers " + helpers);
             assertEquals(stock.backpropGradient(dy, NO_WORKSPACES).getSecond(), dx, "gradient, helpers " + helpers);
         }
+    }
+
+    /** A {@link FastSubsamplingLayer} for Model S's pooling, created with the given max-pooling choice. */
+    private static Layer fastMaxPool2x2(String choice) {
+        NeuralNetConfiguration conf = new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT)
+                .layer(FastLayers.subsampling(new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2)
+                        .stride(2, 2).build())).build();
+        System.setProperty(FastSubsamplingLayer.MAX_POOLING_PROPERTY, choice);
+        try {
+            return NativeRuntime.withHelpers(true,
+                    () -> conf.getLayer().instantiate(conf, List.of(), 0, null, true, DataType.FLOAT));
+        } finally {
+            System.clearProperty(FastSubsamplingLayer.MAX_POOLING_PROPERTY);
+        }
+    }
+
+    @Test
+    void theJavaPoolingLayerMatchesDl4jsAndFallsBackToItForOddSizesAndOtherGradientShapes() {
+        NativeRuntime.prepare();
+        Nd4j.getRandom().setSeed(SEED);
+        Layer fast = fastMaxPool2x2("java");
+        Layer stock = stockMaxPool2x2(true);
+        // [2, 3, 5, 7]: DL4J's own code, which drops the last row and column.
+        for (long[] shape : new long[][] {{4, 6, 8, 10}, {2, 3, 5, 7}}) {
+            INDArray x = Nd4j.rand(DataType.FLOAT, shape).muli(4).castTo(DataType.INT).castTo(DataType.FLOAT);
+            INDArray dy = Nd4j.randn(DataType.FLOAT, shape[0], shape[1], shape[2] / 2, shape[3] / 2);
+            for (Layer l : List.of(fast, stock)) {
+                l.setInput(x, NO_WORKSPACES);
+            }
+            assertEquals(stock.activate(true, NO_WORKSPACES), fast.activate(true, NO_WORKSPACES));
+            assertEquals(stock.backpropGradient(dy, NO_WORKSPACES).getSecond(),
+                    fast.backpropGradient(dy, NO_WORKSPACES).getSecond());
+            // A gradient laid out in 'f' order: DL4J's code, the same values.
+            assertEquals(stock.backpropGradient(dy, NO_WORKSPACES).getSecond(),
+                    fast.backpropGradient(dy.dup('f'), NO_WORKSPACES).getSecond());
+        }
+    }
+
+    @Test
+    void anUnknownMaxPoolingChoiceIsRefusedByName() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> fastMaxPool2x2("fastest"));
+        assertEquals("imgpipe.max-pooling must be java, onednn or auto, not 'fastest'", e.getMessage());
     }
 }
