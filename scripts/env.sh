@@ -11,10 +11,10 @@ fi
 # inference batch of 256 faults its 29-51 MB activations in afresh; in a VM page faults are dear.
 # With both thresholds at 1 GiB the buffers stay in the heap: inference ~1.8x and end-to-end scoring
 # ~1.5x faster in scripts/bench.sh (README, "Page faults"). glibc 2.36 (checked) takes a threshold
-# above 32 MB; older ones (2.33's source caps it at 32 MB) drop it, and the trim setting alone would then pin the threshold
-# at 128 KB: worse than the default), and other C libraries ignore both, so they are set only there,
-# and only when you have not set them yourself (set one empty for glibc's default). The PyTorch peer
-# inherits them: the same machine for both.
+# above 32 MB; older ones (2.33's source caps it at 32 MB) drop it, and the trim setting alone would
+# then pin the threshold at 128 KB, worse than the default; other C libraries ignore both. So they are
+# set on glibc 2.36 and later only, and only when you have not set them yourself (set one empty for
+# glibc's default). The PyTorch peer inherits them: the same machine for both.
 glibc_at_least_2_36() {
   local v
   v="$(getconf GNU_LIBC_VERSION 2>/dev/null)" || return 1
