@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -92,7 +91,8 @@ public final class NativeRuntime {
     /** oneDNN's instruction-set limits: the prefixes it reads, and its names of the sets below AVX-512. */
     private static final List<String> ONEDNN_ISA_LIMITS = List.of("ONEDNN_MAX_CPU_ISA", "DNNL_MAX_CPU_ISA");
     private static final Set<String> BELOW_AVX512 = Set.of("SSE41", "AVX", "AVX2", "AVX_VNNI", "AVX2_VNNI");
-    private static final boolean ONEDNN_AVX512 = oneDnnRunsAvx512(cpuFlags(), System.getenv());
+    private static final Set<String> CPU_FLAGS = readCpuFlags();
+    private static final boolean ONEDNN_AVX512 = oneDnnRunsAvx512(CPU_FLAGS, System.getenv());
 
     /**
      * Whether oneDNN runs its AVX-512 kernels in this JVM: oneDNN 2.3 (ND4J's) has a vectorized max
@@ -122,11 +122,16 @@ public final class NativeRuntime {
         return true;
     }
 
+    /** The CPU's flags from /proc/cpuinfo, read once per JVM; empty where unknown. */
     static Set<String> cpuFlags() {
+        return CPU_FLAGS;
+    }
+
+    private static Set<String> readCpuFlags() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
                 if (line.startsWith("flags")) {
-                    return new HashSet<>(Arrays.asList(line.substring(line.indexOf(':') + 1).trim().split("\\s+")));
+                    return Set.copyOf(Arrays.asList(line.substring(line.indexOf(':') + 1).trim().split("\\s+")));
                 }
             }
         } catch (IOException | RuntimeException e) {

@@ -1,7 +1,6 @@
 package org.imgpipe.model.fast;
 
 import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.LayerValidation;
@@ -10,7 +9,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.Collection;
-import java.util.Map;
 
 /** The configuration of a batch-norm layer that runs as {@link FastBatchNormalizationLayer} (see {@link FastLayers}). */
 public class FastBatchNormalization extends BatchNormalization {
@@ -24,14 +22,7 @@ public class FastBatchNormalization extends BatchNormalization {
                              int layerIndex, INDArray layerParamsView, boolean initializeParams,
                              DataType networkDataType) {
         LayerValidation.assertNOutSet("BatchNormalization", getLayerName(), layerIndex, getNOut());
-        FastBatchNormalizationLayer layer = new FastBatchNormalizationLayer(conf, networkDataType);
-        layer.setListeners(trainingListeners);
-        layer.setIndex(layerIndex);
-        layer.setParamsViewArray(layerParamsView);
-        ParamInitializer init = initializer();
-        Map<String, INDArray> params = init.init(conf, layerParamsView, initializeParams);
-        layer.setParamTable(params);
-        layer.setConf(conf);
-        return layer;
+        return FastLayers.wired(new FastBatchNormalizationLayer(conf, networkDataType), conf, trainingListeners,
+                layerIndex, layerParamsView, initializeParams);
     }
 }

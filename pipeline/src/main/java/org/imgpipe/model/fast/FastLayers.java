@@ -4,8 +4,12 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
 import org.nd4j.shade.jackson.databind.node.ObjectNode;
+
+import java.util.Collection;
 
 /**
  * Turns stock DL4J layer configurations into this package's fast ones. Each fast configuration is the
@@ -38,6 +42,28 @@ public final class FastLayers {
      */
     public static FastSubsampling subsampling(SubsamplingLayer stock) {
         return copyAs(stock, FastSubsampling.class);
+    }
+
+    /**
+     * Finishes a layer that a fast configuration's {@code instantiate} created, as DL4J's own
+     * configurations do: listeners, index, parameter view and table, configuration.
+     *
+     * @param layer the new layer
+     * @param conf the layer's configuration
+     * @param listeners the training listeners
+     * @param index the layer's index in the network
+     * @param paramsView the layer's view of the network's parameters (null or empty without parameters)
+     * @param initializeParams whether to initialize the parameters or keep the view's values
+     * @return the layer
+     */
+    static <L extends org.deeplearning4j.nn.api.Layer> L wired(L layer, NeuralNetConfiguration conf,
+            Collection<TrainingListener> listeners, int index, INDArray paramsView, boolean initializeParams) {
+        layer.setListeners(listeners);
+        layer.setIndex(index);
+        layer.setParamsViewArray(paramsView);
+        layer.setParamTable(conf.getLayer().initializer().init(conf, paramsView, initializeParams));
+        layer.setConf(conf);
+        return layer;
     }
 
     /** The same settings under another configuration class, copied through DL4J's own JSON mapping. */

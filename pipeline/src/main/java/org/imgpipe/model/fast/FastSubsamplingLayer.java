@@ -64,6 +64,11 @@ public class FastSubsamplingLayer extends SubsamplingLayer {
                 && x.size(3) % 2 == 0 && FloatArrays.isDenseFloat(x);
     }
 
+    /** The output shape for the current input: {@code [N, C, H/2, W/2]}. */
+    private long[] pooledShape() {
+        return new long[] {input.size(0), input.size(1), input.size(2) / 2, input.size(3) / 2};
+    }
+
     /**
      * @param training whether this is a training pass (pooling behaves the same either way)
      * @param workspaceMgr where the output is allocated (as {@code ACTIVATIONS})
@@ -76,8 +81,7 @@ public class FastSubsamplingLayer extends SubsamplingLayer {
         if (!inJava(input)) {
             return super.activate(training, workspaceMgr);
         }
-        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
-                new long[] {input.size(0), input.size(1), input.size(2) / 2, input.size(3) / 2}, 'c');
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, pooledShape(), 'c');
         JavaMaxPool2x2.forward(input, out);
         return out;
     }
@@ -91,8 +95,7 @@ public class FastSubsamplingLayer extends SubsamplingLayer {
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
-        if (!inJava(input) || !FloatArrays.isDenseFloat(epsilon) || !Arrays.equals(epsilon.shape(),
-                new long[] {input.size(0), input.size(1), input.size(2) / 2, input.size(3) / 2})) {
+        if (!inJava(input) || !FloatArrays.isDenseFloat(epsilon) || !Arrays.equals(epsilon.shape(), pooledShape())) {
             return super.backpropGradient(epsilon, workspaceMgr);
         }
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c');

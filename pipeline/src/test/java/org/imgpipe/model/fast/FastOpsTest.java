@@ -91,12 +91,22 @@ class FastOpsTest {
 
     private static final LayerWorkspaceMgr NO_WORKSPACES = LayerWorkspaceMgr.noWorkspaces();
 
-    /** DL4J's own pooling layer for Model S's 2x2 max pooling at stride 2, with its helpers on or off. */
-    private static Layer stockMaxPool2x2(boolean helpers) {
-        NeuralNetConfiguration conf = new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT)
-                .layer(new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build()).build();
+    /** Model S's 2x2 max pooling at stride 2, as DL4J configures it. */
+    private static SubsamplingLayer maxPool2x2() {
+        return new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build();
+    }
+
+    /** The layer a pooling configuration creates, with DL4J's helpers (and this library's fast path) on or off. */
+    private static Layer poolingLayer(SubsamplingLayer layerConf, boolean helpers) {
+        NeuralNetConfiguration conf = new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT).layer(layerConf)
+                .build();
         return NativeRuntime.withHelpers(helpers,
                 () -> conf.getLayer().instantiate(conf, List.of(), 0, null, true, DataType.FLOAT));
+    }
+
+    /** DL4J's own pooling layer for Model S's pooling, with its helpers on or off. */
+    private static Layer stockMaxPool2x2(boolean helpers) {
+        return poolingLayer(maxPool2x2(), helpers);
     }
 
     @Test
@@ -134,13 +144,9 @@ class FastOpsTest {
 
     /** A {@link FastSubsamplingLayer} for Model S's pooling, created with the given max-pooling choice. */
     private static Layer fastMaxPool2x2(String choice) {
-        NeuralNetConfiguration conf = new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT)
-                .layer(FastLayers.subsampling(new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2)
-                        .stride(2, 2).build())).build();
         System.setProperty(FastSubsamplingLayer.MAX_POOLING_PROPERTY, choice);
         try {
-            return NativeRuntime.withHelpers(true,
-                    () -> conf.getLayer().instantiate(conf, List.of(), 0, null, true, DataType.FLOAT));
+            return poolingLayer(FastLayers.subsampling(maxPool2x2()), true);
         } finally {
             System.clearProperty(FastSubsamplingLayer.MAX_POOLING_PROPERTY);
         }
