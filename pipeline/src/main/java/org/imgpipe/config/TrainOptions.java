@@ -7,15 +7,25 @@ import org.imgpipe.base.EpochMetric;
  * distributed training master.
  */
 public record TrainOptions(int epochs, int batchSize, long seed, String modelDir, boolean resume, double learningRate,
-                           double rho, double epsilon, PlateauOptions plateau, EarlyStoppingOptions earlyStopping,
+                           double rho, double epsilon, LrSchedule lrSchedule, double cosineAlpha,
+                           PlateauOptions plateau, EarlyStoppingOptions earlyStopping,
                            AugmentOptions augment, MasterOptions master) {
+
+    /** How the learning rate changes between epochs ({@code pipeline.train.lr-schedule}). */
+    public enum LrSchedule {
+        /** Keras' ReduceLROnPlateau with {@link PlateauOptions} (the reference). */
+        PLATEAU,
+        /** Keras' CosineDecay over the run's epochs, stepped once per epoch, floor {@code cosineAlpha}. */
+        COSINE
+    }
 
     static TrainOptions from(Settings s) {
         Settings rms = s.child("rmsprop");
         return new TrainOptions(s.intAtLeast("epochs", 1), s.intAtLeast("batch-size", 1),
                 s.longAtLeast("seed", Long.MIN_VALUE), s.nonEmpty("model-dir"), s.bool("resume"),
                 rms.doubleIn("learning-rate", Double.MIN_VALUE, 10), rms.doubleIn("rho", 0, 1),
-                rms.doubleIn("epsilon", 0, 1), PlateauOptions.from(s.child("lr-on-plateau")),
+                rms.doubleIn("epsilon", 0, 1), lrSchedule(s), s.child("cosine-decay").doubleIn("alpha", 0, 1),
+                PlateauOptions.from(s.child("lr-on-plateau")),
                 EarlyStoppingOptions.from(s.child("early-stopping")), AugmentOptions.from(s.child("augment")),
                 MasterOptions.from(s.child("master")));
     }
@@ -46,6 +56,15 @@ public record TrainOptions(int epochs, int batchSize, long seed, String modelDir
                     s.intAtLeast("averaging-frequency", 1), s.intAtLeast("prefetch", 0), s.bool("save-updater"),
                     s.string("export-dir").trim());
         }
+    }
+
+    private static LrSchedule lrSchedule(Settings s) {
+        String v = s.string("lr-schedule");
+        return switch (v) {
+            case "plateau" -> LrSchedule.PLATEAU;
+            case "cosine" -> LrSchedule.COSINE;
+            default -> throw s.invalid("lr-schedule", v, "must be plateau or cosine");
+        };
     }
 
     /** The metric a callback watches, by its Keras name. */

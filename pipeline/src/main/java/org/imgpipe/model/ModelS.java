@@ -60,7 +60,6 @@ public final class ModelS {
     public static final CNN2DFormat FORMAT = CNN2DFormat.NCHW;
 
     private static final double BN_EPSILON = 1e-3;
-    private static final double DROPOUT_RATE = 0.5;
 
     private ModelS() {
     }
@@ -76,11 +75,12 @@ public final class ModelS {
      * @param rho               RMSProp's decay of the squared-gradient average
      * @param epsilon           RMSProp's epsilon (inside the square root, as Keras)
      * @param batchNormMomentum Keras' batch-norm momentum (DL4J's decay)
+     * @param dropout           Keras' Dropout rate on the flattened activations (fraction zeroed in training)
      * @param conv              the kernel penalty of the convolutions (Keras semantics)
      * @param dense             the kernel penalty of the dense and output layers (Keras semantics)
      */
     public record Spec(int imageSize, int numClasses, long seed, double learningRate, double rho, double epsilon,
-                       double batchNormMomentum, Regularizer conv, Regularizer dense) {
+                       double batchNormMomentum, double dropout, Regularizer conv, Regularizer dense) {
         /**
          * The model a fresh run of a configuration trains.
          *
@@ -92,7 +92,7 @@ public final class ModelS {
             TrainOptions train = config.train();
             ModelOptions model = config.model();
             return new Spec(config.data().imageSize(), numClasses, train.seed(), train.learningRate(), train.rho(),
-                    train.epsilon(), model.batchNormMomentum(), model.conv(), model.dense());
+                    train.epsilon(), model.batchNormMomentum(), model.dropout(), model.conv(), model.dense());
         }
 
         /**
@@ -100,7 +100,7 @@ public final class ModelS {
          *
          * @param numClasses the number of classes
          * @param seed       the seed of the initial weights
-         * @return batch-norm momentum 0.99, RMSProp 1e-3/0.9/1e-7, penalties L1 1e-5 / L2 1e-4 on the
+         * @return batch-norm momentum 0.99, dropout 0.5, RMSProp 1e-3/0.9/1e-7, penalties L1 1e-5 / L2 1e-4 on the
          *     convolutions and L1 1e-3 / L2 1e-2 on the dense layers, 32x32 images
          */
         public static Spec reference(int numClasses, long seed) {
@@ -127,7 +127,8 @@ public final class ModelS {
     /**
      * The Model S graph, layer for layer as in the Keras notebook: rescaling by 1/255, two blocks of two 3x3
      * "valid" convolutions (32, 64, then 128, 128 filters, ReLU, each followed by batch norm) and a 2x2 max pool,
-     * flatten, dropout 0.5, dense 512 (ReLU) and a softmax output trained with cross-entropy (MCXENT); RMSProp,
+     * flatten, dropout ({@code spec.dropout()}, 0.5 in the reference), dense 512 (ReLU) and a softmax output
+     * trained with cross-entropy (MCXENT); RMSProp,
      * Glorot-uniform weights and L1/L2 penalties converted from Keras' definitions (see the class comment).
      * Input {@code [N, 3, S, S]} NCHW floats 0..255, output {@code [N][numClasses]} probabilities.
      *
@@ -165,7 +166,7 @@ public final class ModelS {
                 .addVertex("flatten", new PreprocessorVertex(new CnnToFeedForwardPreProcessor(side, side, 128,
                         FORMAT)), "pool_2")
                 // DL4J's dropout argument is the probability of keeping an activation.
-                .addLayer("dropout", new DropoutLayer.Builder(1 - DROPOUT_RATE).build(), "flatten")
+                .addLayer("dropout", new DropoutLayer.Builder(1 - spec.dropout()).build(), "flatten")
                 .addLayer(PENULTIMATE, penalized(new DenseLayer.Builder().nOut(512).activation(relu()).build(),
                         spec.dense()), "dropout")
                 .addLayer(OUTPUT, penalized(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)

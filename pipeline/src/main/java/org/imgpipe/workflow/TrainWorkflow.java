@@ -23,11 +23,13 @@ import org.imgpipe.registry.ModelRegistry;
 import org.imgpipe.registry.ModelVersion;
 import org.imgpipe.spark.JobPhase;
 import org.imgpipe.train.BestModelCheckpoint;
+import org.imgpipe.train.CosineDecay;
 import org.imgpipe.train.EarlyStopping;
 import org.imgpipe.train.EpochListener;
 import org.imgpipe.base.EpochResult;
 import org.imgpipe.train.ProgressPrinter;
 import org.imgpipe.train.ReduceLrOnPlateau;
+import org.imgpipe.train.Resumable;
 import org.imgpipe.train.ResumeCheckpoint;
 import org.imgpipe.train.SparkTrainer;
 import org.imgpipe.train.TrainingControl;
@@ -109,18 +111,26 @@ public final class TrainWorkflow {
         TrainingHistory history = new TrainingHistory(ws.models(), conf);
         BestModelCheckpoint best = new BestModelCheckpoint(EpochMetric.VAL_LOSS,
                 () -> ModelStore.save(graph, ws.bestModel(), conf, true));
-        ReduceLrOnPlateau plateau = new ReduceLrOnPlateau(train.plateau());
         EarlyStopping earlyStopping = new EarlyStopping(train.earlyStopping());
+        EpochListener schedule;
+        List<Resumable> resumables;
+        if (train.lrSchedule() == TrainOptions.LrSchedule.COSINE) {
+            schedule = new CosineDecay(train.learningRate(), train.epochs(), train.cosineAlpha());
+            resumables = List.of(best, earlyStopping);
+        } else {
+            ReduceLrOnPlateau plateau = new ReduceLrOnPlateau(train.plateau());
+            schedule = plateau;
+            resumables = List.of(best, plateau, earlyStopping);
+        }
         ResumeCheckpoint checkpoint = new ResumeCheckpoint(ws.checkpoint(), conf, graph,
-                runSettings(manifest, SparkTrainer.workers(jsc, train.master())), history,
-                List.of(best, plateau, earlyStopping));
+                runSettings(manifest, SparkTrainer.workers(jsc, train.master())), history, resumables);
         SparkTrainer trainer = new SparkTrainer(jsc, train,
                 new DistributedEvaluator(jsc, data.imageSize(), run.config().eval().batchSize(),
                         run.config().eval().rocThresholds(), run.console()), run.console())
                 .addListener(history)
                 .addListener(new ProgressPrinter(train.epochs(), run.console()))
                 .addListener(best)
-                .addListener(plateau)
+                .addListener(schedule)
                 .addListener(earlyStopping);
         extraListeners.forEach(trainer::addListener);
         trainer.addListener(checkpoint);
@@ -191,6 +201,7 @@ public final class TrainWorkflow {
         settings.put("pipeline.data.image-size", Integer.toString(data.imageSize()));
         ModelOptions model = run.config().model();
         settings.put("pipeline.model.batch-norm-momentum", Double.toString(model.batchNormMomentum()));
+        settings.put("pipeline.model.dropout", Double.toString(model.dropout()));
         settings.put("pipeline.model.conv-regularizer", penalty(model.conv()));
         settings.put("pipeline.model.dense-regularizer", penalty(model.dense()));
         settings.put("pipeline.train.augment", train.augment().toString());

@@ -36,7 +36,9 @@ class PipelineConfigTest {
         assertEquals("work/models/best.zip", c.eval().model());
         assertEquals(false, t.augment().enabled(), "the reference recipe has no augmentation");
         assertEquals("work/report", c.report().outputDir());
-        assertEquals(new ModelOptions(0.99, new ModelOptions.Regularizer(1e-5, 1e-4),
+        assertEquals(TrainOptions.LrSchedule.PLATEAU, t.lrSchedule());
+        assertEquals(0, t.cosineAlpha());
+        assertEquals(new ModelOptions(0.99, 0.5, new ModelOptions.Regularizer(1e-5, 1e-4),
                 new ModelOptions.Regularizer(1e-3, 1e-2)), c.model());
     }
 
@@ -153,6 +155,16 @@ class PipelineConfigTest {
                 () -> PipelineConfig.of(Map.of("pipeline.train.lr-on-plateau.monitor", "val_acc")).train());
         assertTrue(monitor.getMessage().startsWith("config key 'pipeline.train.lr-on-plateau.monitor' = val_acc"),
                 monitor.getMessage());
+        UserError schedule = assertThrows(UserError.class,
+                () -> PipelineConfig.of(Map.of("pipeline.train.lr-schedule", "Cosine")).train());
+        assertEquals("config key 'pipeline.train.lr-schedule' = Cosine: must be plateau or cosine", schedule.getMessage());
+        UserError alpha = assertThrows(UserError.class,
+                () -> PipelineConfig.of(Map.of("pipeline.train.cosine-decay.alpha", 1.5)).train());
+        assertEquals("config key 'pipeline.train.cosine-decay.alpha' = 1.5: must be between 0.0 and 1.0",
+                alpha.getMessage());
+        UserError dropout = assertThrows(UserError.class,
+                () -> PipelineConfig.of(Map.of("pipeline.model.dropout", 1)).model());
+        assertEquals("config key 'pipeline.model.dropout' = 1.0: must be between 0.0 and 0.95", dropout.getMessage());
     }
 
     @Test

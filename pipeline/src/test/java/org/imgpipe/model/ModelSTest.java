@@ -1,5 +1,6 @@
 package org.imgpipe.model;
 
+import org.deeplearning4j.nn.conf.dropout.Dropout;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.imgpipe.config.ModelOptions.Regularizer;
 import org.imgpipe.runtime.NativeRuntime;
@@ -65,10 +66,21 @@ class ModelSTest {
     }
 
     @Test
+    void theDropoutIsKerasRateTheFractionZeroed() {
+        assertEquals(0.5, ModelS.Spec.reference().dropout());
+        ModelS.Spec ref = ModelS.Spec.reference();
+        ModelS.Spec spec = new ModelS.Spec(32, 10, 42, ref.learningRate(), ref.rho(), ref.epsilon(),
+                ref.batchNormMomentum(), 0.3, ref.conv(), ref.dense());
+        ComputationGraph model = ModelS.build(spec);
+        Dropout dropout = (Dropout) model.getLayer("dropout").conf().getLayer().getIDropout();
+        assertEquals(0.7, dropout.getP(), 1e-12, "DL4J's argument is the probability of keeping an activation");
+    }
+
+    @Test
     void thePenaltyIsKerasL1L2OnTheKernelsOfEachKind() {
         ModelS.Spec ref = ModelS.Spec.reference();
         ModelS.Spec spec = new ModelS.Spec(32, 10, 42, ref.learningRate(), ref.rho(), ref.epsilon(),
-                ref.batchNormMomentum(), new Regularizer(2e-4, 3e-3), new Regularizer(5e-5, 7e-4));
+                ref.batchNormMomentum(), ref.dropout(), new Regularizer(2e-4, 3e-3), new Regularizer(5e-5, 7e-4));
         // DL4J's own L1/L2 (ElasticNetRegularization, the fast path's, is checked against them in
         // FastOpsTest): whether an earlier test in this JVM turned the fast path on must not matter.
         ComputationGraph model = NativeRuntime.withHelpers(false, () -> ModelS.build(spec));

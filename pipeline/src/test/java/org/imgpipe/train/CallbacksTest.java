@@ -14,6 +14,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** LR-on-plateau, early stopping and checkpointing on scripted loss sequences with known outcomes. */
@@ -122,5 +123,32 @@ class CallbacksTest {
         assertEquals(EpochShuffler.mix(42, 3, 17), EpochShuffler.mix(42, 3, 17));
         assertTrue(EpochShuffler.mix(42, 3, 17) != EpochShuffler.mix(42, 4, 17));
         assertTrue(EpochShuffler.mix(42, 3, 17) != EpochShuffler.mix(43, 3, 17));
+    }
+
+    @Test
+    void cosineDecayFollowsKerasFormulaPerEpoch() {
+        CosineDecay cosine = new CosineDecay(1e-3, 40, 0);
+        assertEquals(1e-3, cosine.learningRate(0), 1e-15);
+        assertEquals(1e-3 * (1 + Math.sqrt(0.5)) / 2, cosine.learningRate(10), 1e-15);
+        assertEquals(5e-4, cosine.learningRate(20), 1e-15);
+        assertEquals(0, cosine.learningRate(40), 1e-15);
+        assertEquals(0, cosine.learningRate(45), 1e-15, "held at the floor after decay_steps, as Keras");
+        CosineDecay floored = new CosineDecay(1e-3, 4, 0.1);
+        assertEquals(1e-4 + 9e-4 * 0.5, floored.learningRate(2), 1e-15);
+        assertEquals(1e-4, floored.learningRate(4), 1e-15);
+    }
+
+    @Test
+    void cosineDecaySetsTheNextEpochsRateAndRefusesBadArguments() {
+        CosineDecay cosine = new CosineDecay(2e-3, 4, 0);
+        TrainingControl control = new TrainingControl(2e-3);
+        double[] expected = {2e-3 * (1 + Math.sqrt(0.5)) / 2, 1e-3, 2e-3 * (1 - Math.sqrt(0.5)) / 2, 0};
+        for (int e = 1; e <= 4; e++) {
+            cosine.onEpochEnd(epoch(e, 1.0, control.learningRate()), control);
+            assertEquals(expected[e - 1], control.learningRate(), 1e-15, "after epoch " + e);
+        }
+        assertThrows(IllegalArgumentException.class, () -> new CosineDecay(0, 4, 0));
+        assertThrows(IllegalArgumentException.class, () -> new CosineDecay(1e-3, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new CosineDecay(1e-3, 4, -0.1));
     }
 }
