@@ -4,7 +4,22 @@ import org.imgpipe.base.EpochMetric;
 
 /**
  * The training run: optimizer, schedule callbacks, augmentation of the training images and the
- * distributed training master.
+ * distributed training master ({@code pipeline.train}).
+ *
+ * @param epochs        the epochs to train (fewer when early stopping ends the run)
+ * @param batchSize     the reference batch size (examples per step)
+ * @param seed          the seed of the initial weights, the shuffles, the dropout and the augmentation
+ * @param modelDir      where checkpoints, the best and final models and the history go (a Hadoop URI)
+ * @param resume        whether to go on from the last epoch's checkpoint
+ * @param learningRate  RMSProp's learning rate of the first epoch
+ * @param rho           RMSProp's decay of the squared-gradient average, 0..1
+ * @param epsilon       RMSProp's epsilon, 0..1
+ * @param lrSchedule    how the learning rate changes between epochs
+ * @param cosineAlpha   with {@link LrSchedule#COSINE}, the floor as a fraction of {@code learningRate}, 0..1
+ * @param plateau       with {@link LrSchedule#PLATEAU}, the ReduceLROnPlateau settings
+ * @param earlyStopping the EarlyStopping settings (with either schedule)
+ * @param augment       the random augmentation of the training images
+ * @param master        the parameter-averaging training master's settings
  */
 public record TrainOptions(int epochs, int batchSize, long seed, String modelDir, boolean resume, double learningRate,
                            double rho, double epsilon, LrSchedule lrSchedule, double cosineAlpha,

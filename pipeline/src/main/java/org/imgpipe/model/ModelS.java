@@ -75,12 +75,20 @@ public final class ModelS {
      * @param rho               RMSProp's decay of the squared-gradient average
      * @param epsilon           RMSProp's epsilon (inside the square root, as Keras)
      * @param batchNormMomentum Keras' batch-norm momentum (DL4J's decay)
-     * @param dropout           Keras' Dropout rate on the flattened activations (fraction zeroed in training)
+     * @param dropout           Keras' Dropout rate on the flattened activations (fraction zeroed in training), 0..1
+     *                          excluded
+     * @throws IllegalArgumentException when {@code dropout} is outside 0..1 (1 excluded)
      * @param conv              the kernel penalty of the convolutions (Keras semantics)
      * @param dense             the kernel penalty of the dense and output layers (Keras semantics)
      */
     public record Spec(int imageSize, int numClasses, long seed, double learningRate, double rho, double epsilon,
                        double batchNormMomentum, double dropout, Regularizer conv, Regularizer dense) {
+        public Spec {
+            if (!(dropout >= 0 && dropout < 1)) {
+                throw new IllegalArgumentException("dropout rate must be in [0, 1), got " + dropout);
+            }
+        }
+
         /**
          * The model a fresh run of a configuration trains.
          *
@@ -132,7 +140,7 @@ public final class ModelS {
      * Glorot-uniform weights and L1/L2 penalties converted from Keras' definitions (see the class comment).
      * Input {@code [N, 3, S, S]} NCHW floats 0..255, output {@code [N][numClasses]} probabilities.
      *
-     * @param spec the image size, class count, seed and optimizer and batch-norm settings
+     * @param spec the image size, class count, seed, optimizer, batch-norm, dropout and penalty settings
      * @return the configuration; the fast RMSProp, ReLU and penalties are chosen when
      *     {@code NativeRuntime.fastPathEnabled()}, the stock DL4J ones otherwise
      */

@@ -51,6 +51,7 @@ public final class ResumeCheckpoint implements EpochListener {
     private final Configuration conf;
     private final ComputationGraph graph;
     private final Map<String, String> run;
+    private final Map<String, String> unrecordedDefaults;
     private final TrainingHistory history;
     private final List<Resumable> parts;
 
@@ -59,15 +60,18 @@ public final class ResumeCheckpoint implements EpochListener {
      * @param conf the Hadoop configuration for {@code file}'s file system
      * @param graph the model being trained (saved with its updater state)
      * @param run the settings a resume must not change, config key to value
+     * @param unrecordedDefaults settings recorded only since a later version of the pipeline, with the value
+     *     every checkpoint written before then had (so such a checkpoint resumes when the value is unchanged)
      * @param history the run's history, saved with the checkpoint
      * @param parts the listeners whose counters are saved and restored
      */
     public ResumeCheckpoint(Path file, Configuration conf, ComputationGraph graph, Map<String, String> run,
-                            TrainingHistory history, List<Resumable> parts) {
+                            Map<String, String> unrecordedDefaults, TrainingHistory history, List<Resumable> parts) {
         this.file = file;
         this.conf = conf;
         this.graph = graph;
         this.run = Map.copyOf(run);
+        this.unrecordedDefaults = Map.copyOf(unrecordedDefaults);
         this.history = history;
         this.parts = List.copyOf(parts);
     }
@@ -97,11 +101,13 @@ public final class ResumeCheckpoint implements EpochListener {
      * @return the first epoch still to train
      */
     public int restore(State state, TrainingControl control) {
-        run.keySet().stream().filter(key -> !state.run().containsKey(key)).findFirst().ifPresent(key -> {
+        Map<String, String> recorded = new LinkedHashMap<>(state.run());
+        unrecordedDefaults.forEach(recorded::putIfAbsent);
+        run.keySet().stream().filter(key -> !recorded.containsKey(key)).findFirst().ifPresent(key -> {
             throw new UserError("cannot resume from " + file + ": it does not record " + key + " (written by an "
                     + "older version of the pipeline); train from scratch without --resume");
         });
-        state.run().forEach((key, then) -> {
+        recorded.forEach((key, then) -> {
             String now = run.get(key);
             if (!then.equals(now)) {
                 throw new UserError("cannot resume from " + file + ": " + key + " was " + then

@@ -39,6 +39,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -47,6 +48,9 @@ import java.util.Map;
  */
 public final class TrainWorkflow {
     private final RunContext run;
+    /** Run settings recorded since a later version, with the value every older checkpoint was trained with. */
+    private static final Map<String, String> RECORDED_LATER = Map.of("pipeline.model.dropout", "0.5",
+            "pipeline.train.lr-schedule", "plateau");
     private final List<EpochListener> extraListeners = new ArrayList<>();
 
     /**
@@ -123,7 +127,7 @@ public final class TrainWorkflow {
             resumables = List.of(best, plateau, earlyStopping);
         }
         ResumeCheckpoint checkpoint = new ResumeCheckpoint(ws.checkpoint(), conf, graph,
-                runSettings(manifest, SparkTrainer.workers(jsc, train.master())), history, resumables);
+                runSettings(manifest, SparkTrainer.workers(jsc, train.master())), RECORDED_LATER, history, resumables);
         SparkTrainer trainer = new SparkTrainer(jsc, train,
                 new DistributedEvaluator(jsc, data.imageSize(), run.config().eval().batchSize(),
                         run.config().eval().rocThresholds(), run.console()), run.console())
@@ -187,7 +191,8 @@ public final class TrainWorkflow {
 
     /**
      * The settings a resumed run must share with the checkpoint (config key -> value): those that
-     * shape the model, the data, its order and the averaging. Epochs may differ (train on longer).
+     * shape the model, the data, its order, the averaging and the learning-rate schedule. Epochs may differ
+     * (train on longer) under ReduceLROnPlateau, not under a cosine decay, whose curve they stretch.
      */
     private Map<String, String> runSettings(DatasetManifest manifest, int workers) {
         DataOptions data = run.config().data();
@@ -205,6 +210,7 @@ public final class TrainWorkflow {
         settings.put("pipeline.model.conv-regularizer", penalty(model.conv()));
         settings.put("pipeline.model.dense-regularizer", penalty(model.dense()));
         settings.put("pipeline.train.augment", train.augment().toString());
+        settings.put("pipeline.train.lr-schedule", schedule(train));
         settings.put("pipeline.data.train-folds", String.join(", ", data.trainFolds()));
         for (String fold : data.trainFolds()) {
             settings.put("pipeline.data.train-folds: content of " + fold, manifest.fingerprint(fold));
@@ -212,6 +218,17 @@ public final class TrainWorkflow {
         settings.put("pipeline.data.validation-fold",
                 data.validationFold() + " " + manifest.fingerprint(data.validationFold()));
         return settings;
+    }
+
+    /**
+     * The schedule with what shapes its curve: a cosine decay's rates depend on the initial rate, the floor and
+     * the epochs (so a finished cosine run cannot be trained on longer), a plateau's only on the checkpoint.
+     */
+    private static String schedule(TrainOptions train) {
+        return train.lrSchedule() == TrainOptions.LrSchedule.COSINE
+                ? String.format(Locale.ROOT, "cosine (learning-rate %s, alpha %s, over %d epochs)", train.learningRate(),
+                train.cosineAlpha(), train.epochs())
+                : "plateau";
     }
 
     private static String penalty(ModelOptions.Regularizer r) {

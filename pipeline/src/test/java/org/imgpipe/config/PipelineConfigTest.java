@@ -155,6 +155,10 @@ class PipelineConfigTest {
                 () -> PipelineConfig.of(Map.of("pipeline.train.lr-on-plateau.monitor", "val_acc")).train());
         assertTrue(monitor.getMessage().startsWith("config key 'pipeline.train.lr-on-plateau.monitor' = val_acc"),
                 monitor.getMessage());
+        TrainOptions cosine = PipelineConfig.of(Map.of("pipeline.train.lr-schedule", "cosine",
+                "pipeline.train.cosine-decay.alpha", 0.01)).train();
+        assertEquals(TrainOptions.LrSchedule.COSINE, cosine.lrSchedule());
+        assertEquals(0.01, cosine.cosineAlpha());
         UserError schedule = assertThrows(UserError.class,
                 () -> PipelineConfig.of(Map.of("pipeline.train.lr-schedule", "Cosine")).train());
         assertEquals("config key 'pipeline.train.lr-schedule' = Cosine: must be plateau or cosine", schedule.getMessage());

@@ -3,14 +3,18 @@ package org.imgpipe.model;
 import org.deeplearning4j.nn.conf.dropout.Dropout;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.imgpipe.config.ModelOptions.Regularizer;
+import org.imgpipe.config.PipelineConfig;
 import org.imgpipe.runtime.NativeRuntime;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.Map;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class ModelSTest {
     private static ComputationGraph graph;
@@ -74,6 +78,9 @@ class ModelSTest {
         ComputationGraph model = ModelS.build(spec);
         Dropout dropout = (Dropout) model.getLayer("dropout").conf().getLayer().getIDropout();
         assertEquals(0.7, dropout.getP(), 1e-12, "DL4J's argument is the probability of keeping an activation");
+        assertEquals(0.3, ModelS.Spec.of(PipelineConfig.of(Map.of("pipeline.model.dropout", 0.3)), 10).dropout());
+        assertThrows(IllegalArgumentException.class, () -> new ModelS.Spec(32, 10, 42, ref.learningRate(), ref.rho(),
+                ref.epsilon(), ref.batchNormMomentum(), 1.0, ref.conv(), ref.dense()));
     }
 
     @Test

@@ -43,7 +43,7 @@ class ResumeCheckpointTest {
 
     private ResumeCheckpoint checkpoint(Path file, ComputationGraph graph, TrainingHistory history,
                                         ReduceLrOnPlateau plateau, EarlyStopping stopping) {
-        return new ResumeCheckpoint(file, CONF, graph, RUN, history, List.of(plateau, stopping));
+        return new ResumeCheckpoint(file, CONF, graph, RUN, Map.of(), history, List.of(plateau, stopping));
     }
 
     @Test
@@ -84,18 +84,34 @@ class ResumeCheckpointTest {
         Path file = new Path(dir.resolve("checkpoint.zip").toUri());
         TrainingHistory history = new TrainingHistory(new Path(dir.toUri()), CONF);
         UserError changed = assertThrows(UserError.class, () -> new ResumeCheckpoint(file, CONF, null,
-                Map.of("pipeline.model.dense-regularizer", "l1=1.0E-5, l2=1.0E-4"), history, List.of())
+                Map.of("pipeline.model.dense-regularizer", "l1=1.0E-5, l2=1.0E-4"), Map.of(), history, List.of())
                 .restore(state, new TrainingControl(1e-3)));
         assertEquals("cannot resume from " + file + ": pipeline.model.dense-regularizer was l1=0.001, l2=0.01 for the "
                 + "checkpoint and is l1=1.0E-5, l2=1.0E-4 now; resume with the same setting, or train from scratch "
                 + "without --resume", changed.getMessage());
         UserError unrecorded = assertThrows(UserError.class, () -> new ResumeCheckpoint(file, CONF, null,
-                Map.of("pipeline.model.dense-regularizer", "l1=0.001, l2=0.01", "pipeline.train.seed", "42"), history,
-                List.of()).restore(state, new TrainingControl(1e-3)));
+                Map.of("pipeline.model.dense-regularizer", "l1=0.001, l2=0.01", "pipeline.train.seed", "42"), Map.of(),
+                history, List.of()).restore(state, new TrainingControl(1e-3)));
         assertEquals("cannot resume from " + file + ": it does not record pipeline.train.seed (written by an older "
                 + "version of the pipeline); train from scratch without --resume", unrecorded.getMessage());
         assertEquals(3, new ResumeCheckpoint(file, CONF, null, Map.of("pipeline.model.dense-regularizer",
-                "l1=0.001, l2=0.01"), history, List.of()).restore(state, new TrainingControl(1e-3)));
+                "l1=0.001, l2=0.01"), Map.of(), history, List.of()).restore(state, new TrainingControl(1e-3)));
+    }
+
+    @Test
+    void aSettingRecordedSinceALaterVersionTakesItsOldValueForOlderCheckpoints() {
+        ResumeCheckpoint.State old = new ResumeCheckpoint.State(2, 1e-3, null,
+                Map.of("pipeline.train.seed", "42"), List.of(epoch(1), epoch(2)), Map.of());
+        Path file = new Path(dir.resolve("checkpoint.zip").toUri());
+        TrainingHistory history = new TrainingHistory(new Path(dir.toUri()), CONF);
+        Map<String, String> implied = Map.of("pipeline.model.dropout", "0.5");
+        assertEquals(3, new ResumeCheckpoint(file, CONF, null, Map.of("pipeline.train.seed", "42",
+                "pipeline.model.dropout", "0.5"), implied, history, List.of()).restore(old, new TrainingControl(1e-3)));
+        UserError changed = assertThrows(UserError.class, () -> new ResumeCheckpoint(file, CONF, null,
+                Map.of("pipeline.train.seed", "42", "pipeline.model.dropout", "0.3"), implied, history, List.of())
+                .restore(old, new TrainingControl(1e-3)));
+        assertEquals("cannot resume from " + file + ": pipeline.model.dropout was 0.5 for the checkpoint and is 0.3 "
+                + "now; resume with the same setting, or train from scratch without --resume", changed.getMessage());
     }
 
     @Test

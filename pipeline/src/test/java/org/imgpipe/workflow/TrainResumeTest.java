@@ -3,6 +3,7 @@ package org.imgpipe.workflow;
 import org.apache.spark.sql.SparkSession;
 import org.imgpipe.SparkTestSession;
 import org.imgpipe.base.UserError;
+import org.imgpipe.train.CosineDecay;
 import org.imgpipe.config.PipelineConfig;
 import org.imgpipe.base.EpochResult;
 import org.junit.jupiter.api.BeforeAll;
@@ -112,6 +113,28 @@ class TrainResumeTest {
         assertTrue(e.getMessage().contains("pipeline.train.augment was horizontal-flip=true, translation=0.0, "
                 + "pad-crop=2, rotation=0.0, zoom=0.0, contrast=0.2, fill-mode=reflect for the checkpoint and is "
                 + "horizontal-flip=true, translation=0.0, pad-crop=4,"), e.getMessage());
+    }
+
+    @Test
+    void aCosineRunResumesOnItsCurveAndOtherSchedulesAreRefused() throws Exception {
+        Map<String, Object> cosine = Map.of("pipeline.train.lr-schedule", "cosine");
+        assertThrows(IllegalStateException.class, () ->
+                new TrainWorkflow(RunContext.of(config("c", cosine), spark)).addListener((r, control) -> {
+                    if (r.epoch() == 2) {
+                        throw new IllegalStateException("simulated driver crash");
+                    }
+                }).run());
+        Map<String, Object> resume = new HashMap<>(cosine);
+        resume.put("pipeline.train.resume", true);
+        List<EpochResult> h = new TrainWorkflow(RunContext.of(config("c", resume), spark)).run().history();
+        CosineDecay curve = new CosineDecay(1e-3, 4, 0);
+        assertEquals(List.of(curve.learningRate(0), curve.learningRate(1), curve.learningRate(2)),
+                h.stream().map(EpochResult::lr).toList(), "epoch 1 at the initial rate, then Keras' CosineDecay");
+
+        UserError e = assertThrows(UserError.class, () -> new TrainWorkflow(RunContext.of(
+                config("a", Map.of("pipeline.train.resume", true, "pipeline.train.lr-schedule", "cosine")), spark)).run());
+        assertTrue(e.getMessage().contains("pipeline.train.lr-schedule was plateau for the checkpoint and is cosine "
+                + "(learning-rate 0.001, alpha 0.0, over 4 epochs) now"), e.getMessage());
     }
 
     @Test
