@@ -175,8 +175,8 @@ public final class ModelS {
                         FORMAT)), "pool_2")
                 // DL4J's dropout argument is the probability of keeping an activation.
                 .addLayer("dropout", new DropoutLayer.Builder(1 - spec.dropout()).build(), "flatten")
-                .addLayer(PENULTIMATE, penalized(new DenseLayer.Builder().nOut(512).activation(relu()).build(),
-                        spec.dense()), "dropout")
+                .addLayer(PENULTIMATE, penalized(FastLayers.dense(new DenseLayer.Builder().nOut(512)
+                        .activation(relu()).build()), spec.dense()), "dropout")
                 .addLayer(OUTPUT, penalized(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
                         .nOut(spec.numClasses()).activation(Activation.SOFTMAX).build(), spec.dense()), PENULTIMATE)
                 .setOutputs(OUTPUT)

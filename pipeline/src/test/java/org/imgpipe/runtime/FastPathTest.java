@@ -10,6 +10,7 @@ import org.imgpipe.model.ShippedModel;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.imgpipe.model.fast.ElasticNetRegularization;
 import org.imgpipe.model.fast.FastBatchNormalizationLayer;
+import org.imgpipe.model.fast.FastDenseLayer;
 import org.imgpipe.model.fast.FastSubsamplingLayer;
 import org.imgpipe.model.fast.FastReLU;
 import org.imgpipe.model.fast.FastRmsProp;
@@ -76,6 +77,7 @@ class FastPathTest {
         assertEquals("JavaBatchNormHelper", ((BatchNormalization) fast.getLayer("bn_2")).getHelper().getClass()
                 .getSimpleName());
         assertInstanceOf(FastSubsamplingLayer.class, fast.getLayer("pool_1"));
+        assertInstanceOf(FastDenseLayer.class, fast.getLayer(ModelS.PENULTIMATE));
         assertNull(((BatchNormalization) stock.getLayer("bn_2")).getHelper());
         assertNull(((ConvolutionLayer) stock.getLayer("conv2d_2")).getHelper());
         assertEquals(stock.numParams(), fast.numParams());
@@ -185,6 +187,7 @@ class FastPathTest {
     private static void assertSameFastModel(ComputationGraph loaded) {
         assertInstanceOf(FastBatchNormalizationLayer.class, loaded.getLayer("bn_1"));
         assertInstanceOf(FastSubsamplingLayer.class, loaded.getLayer("pool_2"));
+        assertInstanceOf(FastDenseLayer.class, loaded.getLayer(ModelS.PENULTIMATE));
         assertInstanceOf(MKLDNNConvHelper.class, ((ConvolutionLayer) loaded.getLayer("conv2d_1")).getHelper());
         BaseLayer dense = (BaseLayer) loaded.getLayer(ModelS.PENULTIMATE).conf().getLayer();
         assertInstanceOf(FastReLU.class, dense.getActivationFn());

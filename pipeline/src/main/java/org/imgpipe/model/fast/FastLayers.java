@@ -2,6 +2,7 @@ package org.imgpipe.model.fast;
 
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.optimize.api.TrainingListener;
@@ -31,6 +32,17 @@ public final class FastLayers {
      */
     public static FastBatchNormalization batchNormalization(BatchNormalization stock) {
         return copyAs(stock, FastBatchNormalization.class);
+    }
+
+    /**
+     * The fast equivalent of a stock dense-layer configuration, with every setting copied.
+     *
+     * @param stock DL4J's dense-layer configuration
+     * @return the same settings as a {@link FastDense}
+     * @throws IllegalStateException when DL4J's JSON mapping cannot copy the configuration
+     */
+    public static FastDense dense(DenseLayer stock) {
+        return copyAs(stock, FastDense.class);
     }
 
     /**

@@ -2,6 +2,7 @@ package org.imgpipe.model.fast;
 
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
@@ -22,6 +23,8 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The Java RMSProp, penalties and ReLU against DL4J's own on the array shapes DL4J hands them: views
@@ -178,5 +181,64 @@ class FastOpsTest {
     void anUnknownMaxPoolingChoiceIsRefusedByName() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> fastMaxPool2x2("fastest"));
         assertEquals("imgpipe.max-pooling must be java, onednn or auto, not 'fastest'", e.getMessage());
+    }
+
+    private static Layer denseLayer(org.deeplearning4j.nn.conf.layers.DenseLayer layerConf, INDArray params) {
+        NeuralNetConfiguration conf = new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT).layer(layerConf)
+                .build();
+        Layer layer = conf.getLayer().instantiate(conf, List.of(), 0, params, false, DataType.FLOAT);
+        layer.setBackpropGradientsViewArray(Nd4j.create(DataType.FLOAT, 1, params.length()));
+        return layer;
+    }
+
+    private static DenseLayer.Builder dense(int nIn, int nOut) {
+        return new DenseLayer.Builder().nIn(nIn).nOut(nOut).activation(new ActivationReLU());
+    }
+
+    @Test
+    void theDenseLayerGivesKnownProductsAndGradients() {
+        NativeRuntime.prepare();
+        assumeTrue(NativeRuntime.fastPathEnabled(), "fast path off: no -onednn nd4j-native build loaded");
+        // W = [[1, 0, -1], [2, 1, 0]] (DL4J keeps it column-major in the parameter vector), b = [0.5, -4, 0].
+        INDArray params = Nd4j.createFromArray(new float[] {1, 2, 0, 1, -1, 0, 0.5f, -4, 0}).reshape(1, 9);
+        FastDenseLayer layer = (FastDenseLayer) denseLayer(FastLayers.dense(dense(2, 3).build()), params);
+        assertTrue(layer.runsGemm());
+        layer.setInput(Nd4j.createFromArray(new float[][] {{1, 2}}), NO_WORKSPACES);
+        // z = [1 + 4 + 0.5, 2 - 4, -1] = [5.5, -2, -1]; ReLU
+        assertEquals(Nd4j.createFromArray(new float[][] {{5.5f, 0, 0}}), layer.activate(true, NO_WORKSPACES));
+        var backprop = layer.backpropGradient(Nd4j.createFromArray(new float[][] {{1, 1, 1}}), NO_WORKSPACES);
+        // delta = [1, 0, 0]: dW = x^T delta, db = delta, dx = delta W^T = [1, 2]
+        assertEquals(Nd4j.createFromArray(new float[][] {{1, 2}}), backprop.getSecond());
+        assertEquals(Nd4j.createFromArray(new float[][] {{1, 0, 0}, {2, 0, 0}}),
+                backprop.getFirst().getGradientFor("W"));
+        assertEquals(Nd4j.createFromArray(new float[][] {{1, 0, 0}}), backprop.getFirst().getGradientFor("b"));
+    }
+
+    @Test
+    void theDenseLayerMatchesDl4jsAndFallsBackToItForMasks() {
+        NativeRuntime.prepare();
+        assumeTrue(NativeRuntime.fastPathEnabled(), "fast path off: no -onednn nd4j-native build loaded");
+        Nd4j.getRandom().setSeed(SEED);
+        INDArray params = Nd4j.randn(DataType.FLOAT, 1, 64 * 24 + 24);
+        Layer stock = denseLayer(dense(64, 24).build(), params.dup());
+        Layer fast = denseLayer(FastLayers.dense(dense(64, 24).build()), params.dup());
+        for (int n : new int[] {5, 1, 32}) {
+            INDArray x = Nd4j.randn(DataType.FLOAT, n, 64);
+            INDArray eps = Nd4j.randn(DataType.FLOAT, n, 24);
+            INDArray mask = n == 32 ? Nd4j.ones(DataType.FLOAT, n, 1).putScalar(3, 0, 0f) : null;
+            for (Layer l : List.of(stock, fast)) {
+                l.setInput(x, NO_WORKSPACES);
+                l.setMaskArray(mask);
+            }
+            assertTrue(stock.activate(true, NO_WORKSPACES).equalsWithEps(fast.activate(true, NO_WORKSPACES), 1e-5),
+                    "activations, batch " + n);
+            var a = stock.backpropGradient(eps, NO_WORKSPACES);
+            var b = fast.backpropGradient(eps, NO_WORKSPACES);
+            assertTrue(a.getSecond().equalsWithEps(b.getSecond(), 1e-5), "input gradient, batch " + n);
+            for (String p : List.of("W", "b")) {
+                assertTrue(a.getFirst().getGradientFor(p).equalsWithEps(b.getFirst().getGradientFor(p), 1e-5),
+                        p + " gradient, batch " + n);
+            }
+        }
     }
 }
