@@ -74,7 +74,7 @@ public class FastDenseLayer extends DenseLayer {
 
     /**
      * DL4J's dense backprop: bias gradient {@code sum(delta, 0)}, weight gradient {@code input^T x delta}
-     * (into the layer's gradient view), and the input gradient {@code delta x W^T}, {@code [N, nIn]}
+     * (into the layer's column-major gradient view, computed as its transpose {@code delta^T x input}), and the input gradient {@code delta x W^T}, {@code [N, nIn]}
      * row-major, where {@code delta} is the activation's backprop of {@code epsilon}.
      *
      * @param epsilon the loss gradient with respect to this layer's output, {@code [N, nOut]}
@@ -100,7 +100,9 @@ public class FastDenseLayer extends DenseLayer {
                 new long[]{delta.rows(), w.rows()}, 'c');
         Nd4j.gemm(delta, w, inputGrad, false, true, 1.0, 0.0);
         INDArray weightGrad = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
-        Nd4j.gemm(input, delta, weightGrad, true, false, 1.0, 0.0);
+        // The column-major [nIn, nOut] view read as its row-major transpose: delta^T x input fills it without
+        // the column-major result path (0.5-0.9 against 1.0 ms for Model S's 3200 x 512).
+        Nd4j.gemm(delta, input, weightGrad.transpose(), true, false, 1.0, 0.0);
         gradient.gradientForVariable().put(DefaultParamInitializer.WEIGHT_KEY, weightGrad);
         weightNoiseParams.clear();
         return new Pair<>(gradient, backpropDropOutIfPresent(inputGrad));
