@@ -80,6 +80,9 @@ class PipelineConfigTest {
         assertEquals("horizontal-flip=true, translation=0.0, pad-crop=4, rotation=0.0, zoom=0.0, contrast=0.0, "
                 + "fill-mode=reflect", c.train().augment().toString());
         assertEquals(40, c.train().epochs());
+        assertEquals(TrainOptions.LrSchedule.COSINE, c.train().lrSchedule());
+        assertEquals(0, c.train().earlyStopping().patience(), "a fixed 40-epoch budget");
+        assertEquals(0.3, c.model().dropout());
     }
 
     @Test
