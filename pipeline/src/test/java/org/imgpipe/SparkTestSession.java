@@ -20,6 +20,8 @@ public final class SparkTestSession {
                     .config("spark.sql.shuffle.partitions", "2")
                     .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
                     .config("spark.kryo.registrator", "org.imgpipe.spark.BulkNdArrayKryoRegistrator")
+                    // As SparkSessions sets in local mode: every test's Spark writes go through it.
+                    .config("spark.hadoop.fs.file.impl", "org.imgpipe.io.NioLocalFileSystem")
                     .getOrCreate();
         }
         return session;

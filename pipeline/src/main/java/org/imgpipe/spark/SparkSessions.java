@@ -6,6 +6,7 @@ import org.apache.spark.deploy.SparkHadoopUtil;
 import org.apache.spark.sql.SparkSession;
 import org.imgpipe.config.PipelineConfig;
 import org.imgpipe.config.SparkOptions;
+import org.imgpipe.io.NioLocalFileSystem;
 import org.imgpipe.runtime.NativeRuntime;
 
 import java.io.IOException;
@@ -27,12 +28,15 @@ public final class SparkSessions {
     static final String DEFAULTS_RESOURCE = "imgpipe/spark-defaults.conf";
     private static final Pattern LOCAL = Pattern.compile("local(?:\\[(\\*|\\d+)(?:,\\d+)?])?");
 
+    static final String LOCAL_FILE_SYSTEM_KEY = "spark.hadoop.fs.file.impl";
+
     private SparkSessions() {
     }
 
     /**
      * Prepares ND4J, then gets or creates the session with Kryo ({@link BulkNdArrayKryoRegistrator}), the
-     * executors' ND4J options and the config's master and application name where spark-submit set none, and
+     * executors' ND4J options and the config's master and application name where spark-submit set none, in
+     * local mode {@link NioLocalFileSystem} for {@code file:} URIs unless {@code spark.hadoop.fs.file.impl} is set, and
      * sets the driver's ND4J threads (a task's share of the cores in local mode, all cores on a cluster).
      *
      * @param options {@code pipeline.spark}: master and application name
@@ -44,6 +48,7 @@ public final class SparkSessions {
         conf.setIfMissing("spark.master", options.master());
         conf.setIfMissing("spark.app.name", options.appName());
         projectDefaults().forEach(conf::setIfMissing);
+        useNioLocalFileSystem(conf);
         String executorOpts = conf.get("spark.executor.extraJavaOptions", "");
         if (!executorOpts.contains(NativeRuntime.HELPERS_PROPERTY)) {
             conf.set("spark.executor.extraJavaOptions", (executorOpts + " " + NativeRuntime.executorJavaOptions()).trim());
@@ -120,6 +125,17 @@ public final class SparkSessions {
         String n = m.group(1);
         int slots = n == null ? 1 : n.equals("*") ? cores : Integer.parseInt(n);
         return NativeRuntime.threadsPerTask(cores, Math.min(concurrentTasks, slots));
+    }
+
+    /**
+     * In local mode, {@link NioLocalFileSystem} for {@code file:} URIs unless the user chose a class: no chmod
+     * process per file Spark writes. Only there, where the driver is the one JVM and has the class; a cluster's
+     * executors build their Hadoop configuration before the application's jar is on their class path.
+     */
+    static void useNioLocalFileSystem(SparkConf conf) {
+        if (isLocal(conf)) {
+            conf.setIfMissing(LOCAL_FILE_SYSTEM_KEY, NioLocalFileSystem.class.getName());
+        }
     }
 
     private static boolean isLocal(SparkConf conf) {

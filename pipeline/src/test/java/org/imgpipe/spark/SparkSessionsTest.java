@@ -4,6 +4,7 @@ import org.apache.spark.SparkConf;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SparkSessionsTest {
@@ -50,6 +51,20 @@ class SparkSessionsTest {
             assertTrue(opts.endsWith("-Dorg.deeplearning4j.spark.time.TimeSource="
                     + "org.deeplearning4j.spark.time.SystemClockTimeSource"), opts);
         }
+    }
+
+    @Test
+    void localSessionsWriteLocalFilesWithoutForkingChmodUnlessTheUserChoseAFileSystem() {
+        SparkConf local = new SparkConf(false).set("spark.master", "local[2]");
+        SparkSessions.useNioLocalFileSystem(local);
+        assertEquals("org.imgpipe.io.NioLocalFileSystem", local.get(SparkSessions.LOCAL_FILE_SYSTEM_KEY));
+        SparkConf cluster = new SparkConf(false).set("spark.master", "spark://master:7077");
+        SparkSessions.useNioLocalFileSystem(cluster);
+        assertFalse(cluster.contains(SparkSessions.LOCAL_FILE_SYSTEM_KEY), "executors may not have the class yet");
+        SparkConf chosen = new SparkConf(false).set("spark.master", "local[*]")
+                .set(SparkSessions.LOCAL_FILE_SYSTEM_KEY, "org.apache.hadoop.fs.LocalFileSystem");
+        SparkSessions.useNioLocalFileSystem(chosen);
+        assertEquals("org.apache.hadoop.fs.LocalFileSystem", chosen.get(SparkSessions.LOCAL_FILE_SYSTEM_KEY));
     }
 
     @Test
