@@ -131,6 +131,8 @@ public final class SparkSessions {
      * In local mode, {@link NioLocalFileSystem} for {@code file:} URIs unless the user chose a class: no chmod
      * process per file Spark writes. Only there, where the driver is the one JVM and has the class; a cluster's
      * executors build their Hadoop configuration before the application's jar is on their class path.
+     *
+     * @param conf the session's configuration, changed in place
      */
     static void useNioLocalFileSystem(SparkConf conf) {
         if (isLocal(conf)) {

@@ -30,7 +30,8 @@ public final class CosineDecay implements EpochListener {
     }
 
     /**
-     * Keras' formula {@code initial * ((1 - alpha) * 0.5 * (1 + cos(pi * min(step, decay_steps) / decay_steps)) + alpha)}.
+     * Keras' formula
+     * {@code initial * ((1 - alpha) * 0.5 * (1 + cos(pi * min(step, decay_steps) / decay_steps)) + alpha)}.
      *
      * @param epochsDone the epochs completed before the one the rate is for (Keras' step), >= 0
      * @return the learning rate of epoch {@code epochsDone + 1}; {@code alpha * initial} from {@code epochs} on

@@ -226,8 +226,8 @@ public final class TrainWorkflow {
      */
     private static String schedule(TrainOptions train) {
         return train.lrSchedule() == TrainOptions.LrSchedule.COSINE
-                ? String.format(Locale.ROOT, "cosine (learning-rate %s, alpha %s, over %d epochs)", train.learningRate(),
-                train.cosineAlpha(), train.epochs())
+                ? String.format(Locale.ROOT, "cosine (learning-rate %s, alpha %s, over %d epochs)",
+                        train.learningRate(), train.cosineAlpha(), train.epochs())
                 : "plateau";
     }
 

@@ -3,6 +3,7 @@ package org.imgpipe.io;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.permission.FsPermission;
 import org.junit.jupiter.api.Test;
@@ -36,7 +37,7 @@ class NioLocalFileSystemTest {
     @Test
     void createsFoldersAndFilesWithHadoopsPermissionsAndChecksums() throws IOException {
         FileSystem fs = nioLocal();
-        assertInstanceOf(NioLocalFileSystem.class, fs);
+        assertInstanceOf(NioLocalFileSystem.Raw.class, ((LocalFileSystem) fs).getRawFileSystem());
         Path dir = new Path(tmp.toUri().toString(), "a/b");
         assertTrue(fs.mkdirs(dir, new FsPermission((short) 0750)));
         assertEquals("rwxr-x---", permissions("a/b"));
@@ -47,8 +48,19 @@ class NioLocalFileSystemTest {
         }
         assertEquals("rw-r-----", permissions("a/b/part-00000"));
         assertTrue(Files.exists(tmp.resolve("a/b/.part-00000.crc")), "checksummed, as Hadoop's local file system");
-        fs.setPermission(file, new FsPermission((short) 01604));
-        assertEquals("rw----r--", permissions("a/b/part-00000"), "the sticky bit dropped");
+        fs.setPermission(file, new FsPermission((short) 0604));
+        assertEquals("rw----r--", permissions("a/b/part-00000"));
+    }
+
+    @Test
+    void keepsAFoldersSetgidBitAsChmodDoes() throws Exception {
+        FileSystem fs = nioLocal();
+        Path dir = new Path(tmp.toUri().toString(), "shared");
+        assertTrue(fs.mkdirs(dir, new FsPermission((short) 0775)));
+        assertEquals(0, new ProcessBuilder("chmod", "g+s", tmp.resolve("shared").toString()).start().waitFor());
+        fs.setPermission(dir, new FsPermission((short) 0750));
+        int mode = (Integer) Files.getAttribute(tmp.resolve("shared"), "unix:mode");
+        assertEquals(02750, mode & 07777, "setgid kept, the rest changed");
     }
 
     @Test

@@ -43,12 +43,16 @@ public class FastDenseLayer extends DenseLayer {
     }
 
     private boolean fastFor(INDArray in) {
-        return fast && in != null && in.rank() == 2 && in.dataType() == DataType.FLOAT && maskArray == null;
+        return fast && in != null && in.rank() == 2 && in.dataType() == DataType.FLOAT && maskArray == null
+                && in.columns() == getParam(DefaultParamInitializer.WEIGHT_KEY).rows();
     }
 
     /**
      * The pre-activations {@code input x W + b}, {@code [N, nOut]} row-major, as DL4J's.
      *
+     * @param training whether dropout on the input applies
+     * @param forBackprop whether this is the forward pass repeated in backprop (the input must be set)
+     * @param workspaceMgr the workspaces the arrays are created in
      * @return the pre-activations twice (DL4J's pair of output and pre-layer-norm output)
      */
     @Override
@@ -60,9 +64,6 @@ public class FastDenseLayer extends DenseLayer {
         assertInputSet(forBackprop);
         applyDropOutIfNecessary(training, workspaceMgr);
         INDArray w = getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, training, workspaceMgr);
-        if (input.columns() != w.rows()) {
-            return super.preOutputWithPreNorm(training, forBackprop, workspaceMgr);
-        }
         INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
                 new long[]{input.rows(), w.columns()}, 'c');
         Nd4j.gemm(input, w, z, false, false, 1.0, 0.0);
@@ -74,7 +75,8 @@ public class FastDenseLayer extends DenseLayer {
 
     /**
      * DL4J's dense backprop: bias gradient {@code sum(delta, 0)}, weight gradient {@code input^T x delta}
-     * (into the layer's column-major gradient view, computed as its transpose {@code delta^T x input}), and the input gradient {@code delta x W^T}, {@code [N, nIn]}
+     * (into the layer's column-major gradient view, computed as its transpose
+     * {@code delta^T x input}), and the input gradient {@code delta x W^T}, {@code [N, nIn]}
      * row-major, where {@code delta} is the activation's backprop of {@code epsilon}.
      *
      * @param epsilon the loss gradient with respect to this layer's output, {@code [N, nOut]}

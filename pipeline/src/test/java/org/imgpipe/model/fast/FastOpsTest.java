@@ -21,6 +21,7 @@ import org.nd4j.linalg.learning.regularization.L2Regularization;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -198,7 +199,7 @@ class FastOpsTest {
     @Test
     void theDenseLayerGivesKnownProductsAndGradients() {
         NativeRuntime.prepare();
-        assumeTrue(NativeRuntime.fastPathEnabled(), "fast path off: no -onednn nd4j-native build loaded");
+        assumeTrue(NativeRuntime.fastPathEnabled(), "the fast path is off in this JVM");
         // W = [[1, 0, -1], [2, 1, 0]] (DL4J keeps it column-major in the parameter vector), b = [0.5, -4, 0].
         INDArray params = Nd4j.createFromArray(new float[] {1, 2, 0, 1, -1, 0, 0.5f, -4, 0}).reshape(1, 9);
         FastDenseLayer layer = (FastDenseLayer) denseLayer(FastLayers.dense(dense(2, 3).build()), params);
@@ -212,12 +213,15 @@ class FastOpsTest {
         assertEquals(Nd4j.createFromArray(new float[][] {{1, 0, 0}, {2, 0, 0}}),
                 backprop.getFirst().getGradientFor("W"));
         assertEquals(Nd4j.createFromArray(new float[][] {{1, 0, 0}}), backprop.getFirst().getGradientFor("b"));
+        FastDenseLayer normed = (FastDenseLayer) denseLayer(FastLayers.dense(dense(2, 3).hasLayerNorm(true).build()),
+                Nd4j.ones(DataType.FLOAT, 1, 12));
+        assertFalse(normed.runsGemm(), "layer norm: DL4J's code");
     }
 
     @Test
     void theDenseLayerMatchesDl4jsAndFallsBackToItForMasks() {
         NativeRuntime.prepare();
-        assumeTrue(NativeRuntime.fastPathEnabled(), "fast path off: no -onednn nd4j-native build loaded");
+        assumeTrue(NativeRuntime.fastPathEnabled(), "the fast path is off in this JVM");
         Nd4j.getRandom().setSeed(SEED);
         INDArray params = Nd4j.randn(DataType.FLOAT, 1, 64 * 24 + 24);
         Layer stock = denseLayer(dense(64, 24).build(), params.dup());
