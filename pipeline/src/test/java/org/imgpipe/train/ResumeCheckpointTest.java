@@ -77,41 +77,43 @@ class ResumeCheckpointTest {
         assertEquals(stopping.state(), stopping2.state());
     }
 
+    private Path checkpointFile() {
+        return new Path(dir.resolve("checkpoint.zip").toUri());
+    }
+
+    /** Restores a checkpoint of 2 epochs that recorded {@code then} into a run with the settings {@code now}. */
+    private int restore(Map<String, String> then, Map<String, String> now, Map<String, String> unrecordedDefaults) {
+        ResumeCheckpoint.State state = new ResumeCheckpoint.State(2, 1e-3, null, then, List.of(epoch(1), epoch(2)),
+                Map.of());
+        return new ResumeCheckpoint(checkpointFile(), CONF, null, now, unrecordedDefaults,
+                new TrainingHistory(new Path(dir.toUri()), CONF), List.of()).restore(state, new TrainingControl(1e-3));
+    }
+
     @Test
     void aChangedOrUnrecordedSettingIsRefusedNamingIt() {
-        ResumeCheckpoint.State state = new ResumeCheckpoint.State(2, 1e-3, null,
-                Map.of("pipeline.model.dense-regularizer", "l1=0.001, l2=0.01"), List.of(epoch(1), epoch(2)), Map.of());
-        Path file = new Path(dir.resolve("checkpoint.zip").toUri());
-        TrainingHistory history = new TrainingHistory(new Path(dir.toUri()), CONF);
-        UserError changed = assertThrows(UserError.class, () -> new ResumeCheckpoint(file, CONF, null,
-                Map.of("pipeline.model.dense-regularizer", "l1=1.0E-5, l2=1.0E-4"), Map.of(), history, List.of())
-                .restore(state, new TrainingControl(1e-3)));
-        assertEquals("cannot resume from " + file + ": pipeline.model.dense-regularizer was l1=0.001, l2=0.01 for the "
-                + "checkpoint and is l1=1.0E-5, l2=1.0E-4 now; resume with the same setting, or train from scratch "
-                + "without --resume", changed.getMessage());
-        UserError unrecorded = assertThrows(UserError.class, () -> new ResumeCheckpoint(file, CONF, null,
-                Map.of("pipeline.model.dense-regularizer", "l1=0.001, l2=0.01", "pipeline.train.seed", "42"), Map.of(),
-                history, List.of()).restore(state, new TrainingControl(1e-3)));
-        assertEquals("cannot resume from " + file + ": it does not record pipeline.train.seed (written by an older "
-                + "version of the pipeline); train from scratch without --resume", unrecorded.getMessage());
-        assertEquals(3, new ResumeCheckpoint(file, CONF, null, Map.of("pipeline.model.dense-regularizer",
-                "l1=0.001, l2=0.01"), Map.of(), history, List.of()).restore(state, new TrainingControl(1e-3)));
+        Map<String, String> then = Map.of("pipeline.model.dense-regularizer", "l1=0.001, l2=0.01");
+        UserError changed = assertThrows(UserError.class, () -> restore(then,
+                Map.of("pipeline.model.dense-regularizer", "l1=1.0E-5, l2=1.0E-4"), Map.of()));
+        assertEquals("cannot resume from " + checkpointFile() + ": pipeline.model.dense-regularizer was l1=0.001, "
+                + "l2=0.01 for the checkpoint and is l1=1.0E-5, l2=1.0E-4 now; resume with the same setting, or train "
+                + "from scratch without --resume", changed.getMessage());
+        UserError unrecorded = assertThrows(UserError.class, () -> restore(then,
+                Map.of("pipeline.model.dense-regularizer", "l1=0.001, l2=0.01", "pipeline.train.seed", "42"), Map.of()));
+        assertEquals("cannot resume from " + checkpointFile() + ": it does not record pipeline.train.seed (written by "
+                + "an older version of the pipeline); train from scratch without --resume", unrecorded.getMessage());
+        assertEquals(3, restore(then, then, Map.of()));
     }
 
     @Test
     void aSettingRecordedSinceALaterVersionTakesItsOldValueForOlderCheckpoints() {
-        ResumeCheckpoint.State old = new ResumeCheckpoint.State(2, 1e-3, null,
-                Map.of("pipeline.train.seed", "42"), List.of(epoch(1), epoch(2)), Map.of());
-        Path file = new Path(dir.resolve("checkpoint.zip").toUri());
-        TrainingHistory history = new TrainingHistory(new Path(dir.toUri()), CONF);
+        Map<String, String> old = Map.of("pipeline.train.seed", "42");
         Map<String, String> implied = Map.of("pipeline.model.dropout", "0.5");
-        assertEquals(3, new ResumeCheckpoint(file, CONF, null, Map.of("pipeline.train.seed", "42",
-                "pipeline.model.dropout", "0.5"), implied, history, List.of()).restore(old, new TrainingControl(1e-3)));
-        UserError changed = assertThrows(UserError.class, () -> new ResumeCheckpoint(file, CONF, null,
-                Map.of("pipeline.train.seed", "42", "pipeline.model.dropout", "0.3"), implied, history, List.of())
-                .restore(old, new TrainingControl(1e-3)));
-        assertEquals("cannot resume from " + file + ": pipeline.model.dropout was 0.5 for the checkpoint and is 0.3 "
-                + "now; resume with the same setting, or train from scratch without --resume", changed.getMessage());
+        assertEquals(3, restore(old, Map.of("pipeline.train.seed", "42", "pipeline.model.dropout", "0.5"), implied));
+        UserError changed = assertThrows(UserError.class, () -> restore(old,
+                Map.of("pipeline.train.seed", "42", "pipeline.model.dropout", "0.3"), implied));
+        assertEquals("cannot resume from " + checkpointFile() + ": pipeline.model.dropout was 0.5 for the checkpoint "
+                + "and is 0.3 now; resume with the same setting, or train from scratch without --resume",
+                changed.getMessage());
     }
 
     @Test
