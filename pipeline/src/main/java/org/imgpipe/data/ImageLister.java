@@ -1,6 +1,7 @@
 package org.imgpipe.data;
 
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
@@ -8,6 +9,10 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -19,7 +24,10 @@ import java.util.Map;
  * a folder reached again through a symbolic link (a loop such as {@code dog/loop -> .}) is listed
  * once and the link is reported. Names starting with '_' are ordinary names here, as in Keras' and
  * torchvision's folder loaders. Uses plain listStatus: Hadoop's located listings ask each local file
- * for its permissions, which without the native Hadoop library forks a shell per file.
+ * for its permissions, which without the native Hadoop library forks a shell per file. Local folders
+ * are read with java.nio instead (same paths, order and checksum-file filter): Hadoop's local
+ * listing reads each entry's metadata four times and builds its path twice, ~30 us a file, which
+ * was a third of a 10,000-file scoring run's time outside its tasks.
  */
 public final class ImageLister {
     private final FileSystem fs;
@@ -73,7 +81,8 @@ public final class ImageLister {
         return new Listing(lister.files, lister.skipped);
     }
 
-    private void collect(Path dir) throws IOException {
+    private void collect(Path folder) throws IOException {
+        Path dir = fs.makeQualified(folder);
         String real = realPath(dir);
         String first = seenFolders.putIfAbsent(real, dir.toString());
         if (first != null) {
@@ -81,20 +90,52 @@ public final class ImageLister {
                     + "): not listed again"));
             return;
         }
-        for (FileStatus s : fs.listStatus(dir)) {
-            if (dotEntry(s.getPath().getName())) {
+        for (Entry e : entries(dir)) {
+            if (dotEntry(e.path().getName())) {
                 dotEntries++;
-            } else if (s.isDirectory()) {
-                collect(s.getPath());
+            } else if (e.directory()) {
+                collect(e.path());
             } else {
-                files.add(s.getPath().toString());
+                files.add(e.path().toString());
             }
         }
     }
 
+    /** A folder's entry: its qualified path, and whether it is (or links to) a folder. */
+    private record Entry(Path path, boolean directory) {
+    }
+
+    private List<Entry> entries(Path dir) throws IOException {
+        List<Entry> out = new ArrayList<>();
+        if (!isLocal()) {
+            for (FileStatus s : fs.listStatus(dir)) {
+                out.add(new Entry(s.getPath(), s.isDirectory()));
+            }
+            return out;
+        }
+        try (DirectoryStream<java.nio.file.Path> names = Files.newDirectoryStream(java.nio.file.Path.of(dir.toUri()))) {
+            for (java.nio.file.Path name : names) {
+                Path child = new Path(dir, new Path(null, null, name.getFileName().toString()));
+                if (fs instanceof ChecksumFileSystem checksummed && checksummed.isChecksumFile(child)) {
+                    continue;
+                }
+                try {
+                    out.add(new Entry(child, Files.readAttributes(name, BasicFileAttributes.class).isDirectory()));
+                } catch (NoSuchFileException goneOrDanglingLink) {
+                    // Hadoop's local listing leaves these out too.
+                }
+            }
+        }
+        return out;
+    }
+
+    private boolean isLocal() {
+        return fs instanceof LocalFileSystem || fs instanceof RawLocalFileSystem;
+    }
+
     /** The folder with symbolic links resolved where the file system has them (the local one). */
     private String realPath(Path dir) throws IOException {
-        if (fs instanceof LocalFileSystem || fs instanceof RawLocalFileSystem) {
+        if (isLocal()) {
             return java.nio.file.Path.of(dir.toUri()).toRealPath().toString();
         }
         return dir.toString();
