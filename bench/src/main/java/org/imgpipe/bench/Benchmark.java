@@ -128,8 +128,8 @@ public final class Benchmark {
                     () -> trainSpark(jsc, rdd, validation, build(true), augmented));
             figure("eval_img_s", repeats, () -> evaluate(jsc, rdd, build(true)));
             figure("ingest_img_s", repeats, () -> ingest(spark, tmp));
-            // Untimed, like the first training steps and inference batch: a JVM's first scoring run compiles
-            // the decoder and the Parquet and CSV writers and took 2.5 times a warm run's time.
+            // Untimed, like the first training steps and inference batch: a fresh JVM's first scoring run
+            // (compiling the decoder, the Parquet and CSV writers) took 2.5 times a warm run's time.
             score(spark, tmp, build(true));
             figure("score_img_s", repeats, () -> score(spark, tmp, build(true)));
         } finally {

@@ -51,8 +51,13 @@ public final class ExecutorModels {
     /**
      * @param matrix an {@code [N, K]} array of any ordering, possibly a view
      * @return its rows as {@code [N][K]} floats
+     * @throws IllegalArgumentException when the array is not a matrix
      */
     static float[][] rows(INDArray matrix) {
+        if (matrix.rank() != 2) {
+            throw new IllegalArgumentException("expected an [N, K] matrix, got shape "
+                    + Arrays.toString(matrix.shape()));
+        }
         // One copy of the whole matrix: ND4J's toFloatMatrix duplicates every row on its own (~9 ms for
         // [256, 10], 6 % of a scoring task).
         int n = (int) matrix.size(0);

@@ -127,9 +127,7 @@ public final class BatchScorer {
                 .mapPartitions(new PartitionScorer(broadcast,
                         new ImageFileReader(version.imageSize(), maxPixels, hadoop), batchSize,
                         SparkSessions.threadsPerTask(jsc.getConf()), phase.counter()))
-                // Kept as objects, not serialized for the cache and read back by the CSV and rejection jobs:
-                // a result is a path and K floats, millions fit an executor's memory, and they spill if not.
-                .persist(StorageLevel.MEMORY_AND_DISK());
+                .persist(StorageLevel.MEMORY_AND_DISK_SER());
         try (phase; StagedFolder staged = StagedFolder.of(runDir, conf)) {
             Path staging = staged.path();
             JavaRDD<Row> predictions = results.filter(FileResult::ok).map(r -> rows.row(r.path(), r.value()));

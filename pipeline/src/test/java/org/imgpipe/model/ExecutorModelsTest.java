@@ -8,6 +8,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class ExecutorModelsTest {
     private static final float[][] EXPECTED = {{0, 1, 2}, {3, 4, 5}};
@@ -27,6 +28,13 @@ class ExecutorModelsTest {
         INDArray larger = Nd4j.arange(0, 12).castTo(DataType.FLOAT).reshape('c', 4, 3);
         INDArray middle = larger.get(NDArrayIndex.interval(1, 3), NDArrayIndex.all());
         assertArrayEquals(new float[][]{{3, 4, 5}, {6, 7, 8}}, ExecutorModels.rows(middle));
+    }
+
+    @Test
+    void onlyAMatrixHasRows() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ExecutorModels.rows(Nd4j.create(DataType.FLOAT, 2, 3, 1)));
+        assertEquals("expected an [N, K] matrix, got shape [2, 3, 1]", e.getMessage());
     }
 
     @Test
