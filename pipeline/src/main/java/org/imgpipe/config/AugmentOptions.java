@@ -27,6 +27,7 @@ public final class AugmentOptions implements Serializable {
     private final double rotation;
     private final double zoom;
     private final double contrast;
+    private final int cutout;
     private final FillMode fillMode;
 
     /**
@@ -39,22 +40,25 @@ public final class AugmentOptions implements Serializable {
      * @param zoom           scale the sampling grid by 1-zoom..1+zoom (RandomZoom(-f..f)); 0..0.9
      * @param contrast       per channel, (x - mean) * c + mean with c in 1-contrast..1+contrast
      *                       (RandomContrast(f)); 0..1
+     * @param cutout         black out a square of this side in pixels centred on a uniformly drawn pixel,
+     *                       clipped at the edges (DeVries and Taylor 2017, "Cutout"); 0 = off
      * @param fillMode       what geometric transforms show outside the image
      */
     public AugmentOptions(boolean horizontalFlip, double translation, int padCrop, double rotation, double zoom,
-                          double contrast, FillMode fillMode) {
+                          double contrast, int cutout, FillMode fillMode) {
         this.horizontalFlip = horizontalFlip;
         this.translation = translation;
         this.padCrop = padCrop;
         this.rotation = rotation;
         this.zoom = zoom;
         this.contrast = contrast;
+        this.cutout = cutout;
         this.fillMode = fillMode;
     }
 
     /** No augmentation. */
     public static AugmentOptions none() {
-        return new AugmentOptions(false, 0, 0, 0, 0, 0, FillMode.REFLECT);
+        return new AugmentOptions(false, 0, 0, 0, 0, 0, 0, FillMode.REFLECT);
     }
 
     static AugmentOptions from(Settings s) {
@@ -71,12 +75,13 @@ public final class AugmentOptions implements Serializable {
             throw s.invalid("fill-mode", fill, "must be one of reflect, wrap, nearest, constant");
         }
         return new AugmentOptions(s.bool("horizontal-flip"), translation, padCrop, s.doubleIn("rotation", 0, 1),
-                s.doubleIn("zoom", 0, 0.9), s.doubleIn("contrast", 0, 1), mode);
+                s.doubleIn("zoom", 0, 0.9), s.doubleIn("contrast", 0, 1), s.intAtLeast("cutout", 0), mode);
     }
 
     /** @return whether any transform is on */
     public boolean enabled() {
-        return horizontalFlip || translation > 0 || padCrop > 0 || rotation > 0 || zoom > 0 || contrast > 0;
+        return horizontalFlip || translation > 0 || padCrop > 0 || rotation > 0 || zoom > 0 || contrast > 0
+                || cutout > 0;
     }
 
     /** @return whether images are mirrored left-right with probability 1/2 (Keras' RandomFlip("horizontal")) */
@@ -109,16 +114,24 @@ public final class AugmentOptions implements Serializable {
         return contrast;
     }
 
+    /** @return the side of the blacked-out square in pixels, 0 = off */
+    public int cutout() {
+        return cutout;
+    }
+
     /** @return what shifts, rotations and zooms show outside the image (Keras' {@code fill_mode}) */
     public FillMode fillMode() {
         return fillMode;
     }
 
-    /** @return the settings as {@code key=value} pairs in config order, e.g. for the resume check and reports */
+    /**
+     * @return the settings as {@code key=value} pairs in config order, e.g. for the resume check and
+     *     reports; cutout only when on, so that checkpoints written before it existed still match
+     */
     @Override
     public String toString() {
         return String.format(Locale.ROOT, "horizontal-flip=%s, translation=%s, pad-crop=%d, rotation=%s, zoom=%s, "
-                + "contrast=%s, fill-mode=%s", horizontalFlip, translation, padCrop, rotation, zoom, contrast,
-                fillMode.name().toLowerCase(Locale.ROOT));
+                + "contrast=%s, %sfill-mode=%s", horizontalFlip, translation, padCrop, rotation, zoom, contrast,
+                cutout > 0 ? "cutout=" + cutout + ", " : "", fillMode.name().toLowerCase(Locale.ROOT));
     }
 }

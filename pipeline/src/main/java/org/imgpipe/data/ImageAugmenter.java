@@ -8,7 +8,7 @@ import java.util.SplittableRandom;
 /**
  * Random augmentation of one decoded training image, Keras-style: horizontal flip, translation (a
  * fraction of the side, or whole pixels as in pad-and-crop), rotation and zoom about the centre with
- * bilinear sampling and Keras' fill modes, then contrast. The random draws are a function of one
+ * bilinear sampling and Keras' fill modes, then contrast, then cutout. The random draws are a function of one
  * 64-bit key (the epoch shuffle's key of the example, itself a function of seed, epoch and example),
  * so the same run always sees the same images. Geometric transforms are combined into one sampling
  * so each pixel is interpolated once.
@@ -30,10 +30,19 @@ public final class ImageAugmenter implements Serializable {
      * @param angle    rotation in radians, counter-clockwise as the image is seen
      * @param zoom     scale of the sampling grid: above 1 zooms out, below 1 zooms in
      * @param contrast contrast factor, 1 = unchanged
+     * @param cutout   side of the blacked-out square in pixels, 0 = none
+     * @param cutoutX  column of its centre pixel
+     * @param cutoutY  row of its centre pixel
      */
-    public record Draw(boolean flip, double dx, double dy, double angle, double zoom, double contrast) {
+    public record Draw(boolean flip, double dx, double dy, double angle, double zoom, double contrast, int cutout,
+                       int cutoutX, int cutoutY) {
         /** The draw that leaves an image as it is. */
         public static final Draw IDENTITY = new Draw(false, 0, 0, 0, 1, 1);
+
+        /** A draw without cutout; the arguments as in the canonical constructor. */
+        public Draw(boolean flip, double dx, double dy, double angle, double zoom, double contrast) {
+            this(flip, dx, dy, angle, zoom, contrast, 0, 0, 0);
+        }
     }
 
     /**
@@ -56,7 +65,10 @@ public final class ImageAugmenter implements Serializable {
         double angle = options.rotation() > 0 ? uniform(r, options.rotation()) * 2 * Math.PI : 0;
         double zoom = options.zoom() > 0 ? 1 + uniform(r, options.zoom()) : 1;
         double contrast = options.contrast() > 0 ? 1 + uniform(r, options.contrast()) : 1;
-        return new Draw(flip, dx, dy, angle, zoom, contrast);
+        // Drawn last, so the other transforms' draws for a key are those of runs before cutout existed.
+        int cutoutX = options.cutout() > 0 ? r.nextInt(size) : 0;
+        int cutoutY = options.cutout() > 0 ? r.nextInt(size) : 0;
+        return new Draw(flip, dx, dy, angle, zoom, contrast, options.cutout(), cutoutX, cutoutY);
     }
 
     /**
@@ -77,7 +89,8 @@ public final class ImageAugmenter implements Serializable {
      * optional mirror (so the output is the input mirrored, shifted, rotated and scaled, in that
      * order); values between pixels are bilinear,
      * values outside come from the fill mode; then contrast (x - mean) * c + mean per channel, with the
-     * channel's mean over the image, clipped to 0..255 and rounded.
+     * channel's mean over the image, clipped to 0..255 and rounded; then the cutout square, rows and
+     * columns centre - side / 2 .. centre - side / 2 + side - 1 inside the image, set to 0.
      *
      * @param pixels the image, row-major HWC RGB uint8
      * @param size   its side in pixels
@@ -109,7 +122,20 @@ public final class ImageAugmenter implements Serializable {
         for (int i = 0; i < out.length; i++) {
             result[i] = (byte) Math.round(Math.max(0, Math.min(255, out[i])));
         }
+        if (d.cutout() > 0) {
+            cutout(result, size, d);
+        }
         return result;
+    }
+
+    private static void cutout(byte[] img, int size, Draw d) {
+        int top = d.cutoutY() - d.cutout() / 2;
+        int left = d.cutoutX() - d.cutout() / 2;
+        for (int y = Math.max(0, top); y < Math.min(size, top + d.cutout()); y++) {
+            int from = 3 * (y * size + Math.max(0, left));
+            int to = 3 * (y * size + Math.min(size, left + d.cutout()));
+            java.util.Arrays.fill(img, from, Math.max(from, to), (byte) 0);
+        }
     }
 
     /** Bilinear sample at (sx, sy) in pixel coordinates (centre of pixel i at i) into out[o..o+2]. */

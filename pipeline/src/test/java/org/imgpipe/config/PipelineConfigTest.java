@@ -70,6 +70,15 @@ class PipelineConfigTest {
                 "pipeline.train.augment.zoom", 1.5)).train());
         assertTrue(zoom.getMessage().startsWith("config key 'pipeline.train.augment.zoom' = 1.5: must be between"),
                 zoom.getMessage());
+        AugmentOptions cutout = PipelineConfig.of(Map.of("pipeline.train.augment.cutout", 8)).train().augment();
+        assertEquals(8, cutout.cutout());
+        assertTrue(cutout.enabled());
+        assertEquals("horizontal-flip=false, translation=0.0, pad-crop=0, rotation=0.0, zoom=0.0, contrast=0.0, "
+                + "cutout=8, fill-mode=reflect", cutout.toString());
+        UserError negative = assertThrows(UserError.class, () -> PipelineConfig.of(Map.of(
+                "pipeline.train.augment.cutout", -1)).train());
+        assertTrue(negative.getMessage().startsWith("config key 'pipeline.train.augment.cutout' = -1"),
+                negative.getMessage());
     }
 
     @Test

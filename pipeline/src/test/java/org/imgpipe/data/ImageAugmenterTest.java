@@ -112,8 +112,41 @@ class ImageAugmenterTest {
     }
 
     @Test
+    void cutoutBlacksOutASquareClippedAtTheEdges() {
+        byte[] ones = gray(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16);
+        // side 2 centred on (x 1, y 1): rows and columns 0..1
+        assertArrayEquals(new int[]{0, 0, 3, 4, 0, 0, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16},
+                red(ImageAugmenter.apply(ones, 4, new ImageAugmenter.Draw(false, 0, 0, 0, 1, 1, 2, 1, 1),
+                        FillMode.REFLECT)));
+        // side 3 centred on (x 3, y 2): rows 1..3, columns 2..3 (column 4 is outside)
+        assertArrayEquals(new int[]{1, 2, 3, 4, 5, 6, 0, 0, 9, 10, 0, 0, 13, 14, 0, 0},
+                red(ImageAugmenter.apply(ones, 4, new ImageAugmenter.Draw(false, 0, 0, 0, 1, 1, 3, 3, 2),
+                        FillMode.REFLECT)));
+        // side 4 centred on (x 0, y 1) of the mirrored image: rows -1..2 and columns -2..1, clipped
+        assertArrayEquals(new int[]{0, 0, 2, 1, 0, 0, 6, 5, 0, 0, 10, 9, 16, 15, 14, 13},
+                red(ImageAugmenter.apply(ones, 4, new ImageAugmenter.Draw(true, 0, 0, 0, 1, 1, 4, 0, 1),
+                        FillMode.REFLECT)));
+    }
+
+    @Test
+    void cutoutIsDrawnAfterTheOtherTransformsWhichKeepTheirDraws() {
+        ImageAugmenter without = new ImageAugmenter(new AugmentOptions(true, 0, 4, 0, 0, 0.3, 0, FillMode.REFLECT));
+        ImageAugmenter with = new ImageAugmenter(new AugmentOptions(true, 0, 4, 0, 0, 0.3, 8, FillMode.REFLECT));
+        Set<Integer> centres = new HashSet<>();
+        for (long k = 0; k < 200; k++) {
+            ImageAugmenter.Draw a = without.draw(k, 32);
+            ImageAugmenter.Draw b = with.draw(k, 32);
+            assertEquals(new ImageAugmenter.Draw(a.flip(), a.dx(), a.dy(), a.angle(), a.zoom(), a.contrast(), 8,
+                    b.cutoutX(), b.cutoutY()), b);
+            assertTrue(b.cutoutX() >= 0 && b.cutoutX() < 32 && b.cutoutY() >= 0 && b.cutoutY() < 32, b.toString());
+            centres.add(b.cutoutY() * 32 + b.cutoutX());
+        }
+        assertTrue(centres.size() > 150, "centres spread over the image: " + centres.size());
+    }
+
+    @Test
     void theSameKeyGivesTheSameDrawAndImage() {
-        ImageAugmenter a = new ImageAugmenter(new AugmentOptions(true, 0, 4, 0.1, 0.2, 0.3, FillMode.REFLECT));
+        ImageAugmenter a = new ImageAugmenter(new AugmentOptions(true, 0, 4, 0.1, 0.2, 0.3, 0, FillMode.REFLECT));
         assertEquals(a.draw(12345L, 32), a.draw(12345L, 32));
         assertArrayEquals(a.apply(NINE, 3, 99L), a.apply(NINE, 3, 99L));
         Set<ImageAugmenter.Draw> draws = new HashSet<>();
@@ -134,7 +167,7 @@ class ImageAugmenterTest {
     void offLeavesTheImageAloneAndOnNeverChangesTheInput() {
         assertSame(NINE, new ImageAugmenter(AugmentOptions.none()).apply(NINE, 3, 7L));
         byte[] copy = NINE.clone();
-        byte[] out = new ImageAugmenter(new AugmentOptions(true, 0.3, 0, 0, 0, 0.5, FillMode.WRAP)).apply(NINE, 3, 7L);
+        byte[] out = new ImageAugmenter(new AugmentOptions(true, 0.3, 0, 0, 0, 0.5, 0, FillMode.WRAP)).apply(NINE, 3, 7L);
         assertArrayEquals(copy, NINE);
         assertNotEquals(NINE, out);
     }

@@ -97,7 +97,7 @@ class ReportBuilderTest {
 
     @Test
     void augmentedSamplesBesideTheirOriginalsWhenTrainingAugments() throws Exception {
-        AugmentOptions flip = new AugmentOptions(true, 0, 0, 0, 0, 0, AugmentOptions.FillMode.REFLECT);
+        AugmentOptions flip = new AugmentOptions(true, 0, 0, 0, 0, 0, 0, AugmentOptions.FillMode.REFLECT);
         ReportDocument d = BUILDER.build(run(true, false, false, flip));
         assertEquals(List.of("class-distribution", "samples", "augmented", "reference", "environment"), ids(d));
         ReportDocument.Figure grid = (ReportDocument.Figure) d.sections().get(2).blocks().get(1);

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 /** Epoch minibatches with and without augmentation, on 12 examples of 2x2 pixels in 2 partitions. */
 @Tag("spark")
 class EpochShufflerTest {
-    private static final AugmentOptions FLIP_AND_CONTRAST = new AugmentOptions(true, 0, 0, 0, 0, 0.5,
+    private static final AugmentOptions FLIP_AND_CONTRAST = new AugmentOptions(true, 0, 0, 0, 0, 0.5, 0,
             AugmentOptions.FillMode.REFLECT);
 
     private static List<LabeledImage> examples() {
