@@ -29,7 +29,7 @@ import java.util.Map;
  * once and the link is reported. Names starting with '_' are ordinary names here, as in Keras' and
  * torchvision's folder loaders. Local folders (and shared ones mounted on every node) are read with
  * java.nio: Hadoop's local listing reads each entry's metadata four times and builds its path twice
- * (~26 us a file, up to 0.5 s of a 10,000-file scoring run on the driver), and drops without a word
+ * (26-45 us a file, up to 0.5 s of a 10,000-file scoring run on the driver), and drops without a word
  * what it cannot read, which is reported here. Other file systems use plain listStatus: Hadoop's
  * located listings ask each file for its permissions, which on a local disk without the native Hadoop
  * library forks a shell per file.
