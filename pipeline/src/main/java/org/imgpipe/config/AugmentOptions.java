@@ -40,8 +40,12 @@ public final class AugmentOptions implements Serializable {
      * @param zoom           scale the sampling grid by 1-zoom..1+zoom (RandomZoom(-f..f)); 0..0.9
      * @param contrast       per channel, (x - mean) * c + mean with c in 1-contrast..1+contrast
      *                       (RandomContrast(f)); 0..1
-     * @param cutout         black out a square of this side in pixels centred on a uniformly drawn pixel,
-     *                       clipped at the edges (DeVries and Taylor 2017, "Cutout"); 0 = off
+     * @param cutout         black out a square of this side in pixels around a uniformly drawn pixel (its
+     *                       centre for odd sides, the lower-right of the middle four for even ones), clipped
+     *                       at the edges: DeVries and Taylor 2017's "Cutout" and KerasCV's RandomCutout
+     *                       bounds, filled black (KerasCV's default fill_value 0 before rescaling; the
+     *                       paper's code fills 0 after normalization, the data's mean); 0 = off, at most
+     *                       the image size (checked by {@code PipelineConfig.train()})
      * @param fillMode       what geometric transforms show outside the image
      */
     public AugmentOptions(boolean horizontalFlip, double translation, int padCrop, double rotation, double zoom,

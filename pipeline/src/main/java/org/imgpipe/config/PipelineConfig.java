@@ -182,10 +182,18 @@ public final class PipelineConfig {
 
     /**
      * @return the {@code pipeline.train} settings, augmentation and training master included
-     * @throws UserError when a value is empty, out of range or not one of its allowed names (fill mode, monitor)
+     * @throws UserError when a value is empty, out of range or not one of its allowed names (fill mode, monitor),
+     *                   or the cutout is larger than {@code pipeline.data.image-size}
      */
     public TrainOptions train() {
-        return TrainOptions.from(section("train"));
+        TrainOptions train = TrainOptions.from(section("train"));
+        int imageSize = section("data").intAtLeast("image-size", 1);
+        if (train.augment().cutout() > imageSize) {
+            // A larger square blacks out most images whole, and the run would train on nothing for hours.
+            throw section("train").invalid("augment.cutout", train.augment().cutout(),
+                    "must be at most pipeline.data.image-size (" + imageSize + ")");
+        }
+        return train;
     }
 
     /**

@@ -8,7 +8,8 @@ import java.util.SplittableRandom;
 /**
  * Random augmentation of one decoded training image, Keras-style: horizontal flip, translation (a
  * fraction of the side, or whole pixels as in pad-and-crop), rotation and zoom about the centre with
- * bilinear sampling and Keras' fill modes, then contrast, then cutout. The random draws are a function of one
+ * bilinear sampling and Keras' fill modes, then contrast, then cutout (a black square, DeVries and
+ * Taylor 2017, with KerasCV RandomCutout's bounds). The random draws are a function of one
  * 64-bit key (the epoch shuffle's key of the example, itself a function of seed, epoch and example),
  * so the same run always sees the same images. Geometric transforms are combined into one sampling
  * so each pixel is interpolated once.
@@ -31,8 +32,9 @@ public final class ImageAugmenter implements Serializable {
      * @param zoom     scale of the sampling grid: above 1 zooms out, below 1 zooms in
      * @param contrast contrast factor, 1 = unchanged
      * @param cutout   side of the blacked-out square in pixels, 0 = none
-     * @param cutoutX  column of its centre pixel
-     * @param cutoutY  row of its centre pixel
+     * @param cutoutX  column of its centre pixel in the transformed image, 0-based (for an even side the
+     *                 right one of the two middle columns)
+     * @param cutoutY  row of its centre pixel, likewise
      */
     public record Draw(boolean flip, double dx, double dy, double angle, double zoom, double contrast, int cutout,
                        int cutoutX, int cutoutY) {
@@ -131,10 +133,13 @@ public final class ImageAugmenter implements Serializable {
     private static void cutout(byte[] img, int size, Draw d) {
         int top = d.cutoutY() - d.cutout() / 2;
         int left = d.cutoutX() - d.cutout() / 2;
+        int x0 = Math.max(0, left);
+        int x1 = Math.min(size, left + d.cutout());
+        if (x0 >= x1) {
+            return;
+        }
         for (int y = Math.max(0, top); y < Math.min(size, top + d.cutout()); y++) {
-            int from = 3 * (y * size + Math.max(0, left));
-            int to = 3 * (y * size + Math.min(size, left + d.cutout()));
-            java.util.Arrays.fill(img, from, Math.max(from, to), (byte) 0);
+            java.util.Arrays.fill(img, 3 * (y * size + x0), 3 * (y * size + x1), (byte) 0);
         }
     }
 

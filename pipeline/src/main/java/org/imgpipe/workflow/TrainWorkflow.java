@@ -209,6 +209,7 @@ public final class TrainWorkflow {
         settings.put("pipeline.model.dropout", Double.toString(model.dropout()));
         settings.put("pipeline.model.conv-regularizer", penalty(model.conv()));
         settings.put("pipeline.model.dense-regularizer", penalty(model.dense()));
+        // A transform added later is left out of this string while off, so older checkpoints still match.
         settings.put("pipeline.train.augment", train.augment().toString());
         settings.put("pipeline.train.lr-schedule", schedule(train));
         settings.put("pipeline.data.train-folds", String.join(", ", data.trainFolds()));

@@ -79,6 +79,11 @@ class PipelineConfigTest {
                 "pipeline.train.augment.cutout", -1)).train());
         assertTrue(negative.getMessage().startsWith("config key 'pipeline.train.augment.cutout' = -1"),
                 negative.getMessage());
+        UserError larger = assertThrows(UserError.class, () -> PipelineConfig.of(Map.of(
+                "pipeline.train.augment.cutout", 33)).train());
+        assertEquals("config key 'pipeline.train.augment.cutout' = 33: must be at most pipeline.data.image-size (32)",
+                larger.getMessage());
+        assertEquals(32, PipelineConfig.of(Map.of("pipeline.train.augment.cutout", 32)).train().augment().cutout());
     }
 
     @Test

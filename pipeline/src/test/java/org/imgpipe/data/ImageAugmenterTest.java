@@ -111,37 +111,76 @@ class ImageAugmenterTest {
         assertArrayEquals(new int[]{0, 255, 0, 255}, red(clipped));
     }
 
+    /** A 4x4 colour image: pixel i (row-major) is (i + 1, i + 101, i + 201) - 0 would not show a filled pixel. */
+    private static byte[] colour16() {
+        byte[] px = new byte[48];
+        for (int i = 0; i < 16; i++) {
+            px[3 * i] = (byte) (i + 1);
+            px[3 * i + 1] = (byte) (i + 101);
+            px[3 * i + 2] = (byte) (i + 201);
+        }
+        return px;
+    }
+
+    /** The image with the given pixels (row-major indices) black in all three channels. */
+    private static byte[] blacked(byte[] px, int... pixels) {
+        byte[] out = px.clone();
+        for (int p : pixels) {
+            out[3 * p] = out[3 * p + 1] = out[3 * p + 2] = 0;
+        }
+        return out;
+    }
+
+    private static byte[] cutout(byte[] px, boolean flip, double contrast, int side, int x, int y) {
+        return ImageAugmenter.apply(px, 4, new ImageAugmenter.Draw(flip, 0, 0, 0, 1, contrast, side, x, y),
+                FillMode.REFLECT);
+    }
+
     @Test
     void cutoutBlacksOutASquareClippedAtTheEdges() {
-        byte[] ones = gray(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16);
-        // side 2 centred on (x 1, y 1): rows and columns 0..1
-        assertArrayEquals(new int[]{0, 0, 3, 4, 0, 0, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16},
-                red(ImageAugmenter.apply(ones, 4, new ImageAugmenter.Draw(false, 0, 0, 0, 1, 1, 2, 1, 1),
-                        FillMode.REFLECT)));
-        // side 3 centred on (x 3, y 2): rows 1..3, columns 2..3 (column 4 is outside)
-        assertArrayEquals(new int[]{1, 2, 3, 4, 5, 6, 0, 0, 9, 10, 0, 0, 13, 14, 0, 0},
-                red(ImageAugmenter.apply(ones, 4, new ImageAugmenter.Draw(false, 0, 0, 0, 1, 1, 3, 3, 2),
-                        FillMode.REFLECT)));
-        // side 4 centred on (x 0, y 1) of the mirrored image: rows -1..2 and columns -2..1, clipped
-        assertArrayEquals(new int[]{0, 0, 2, 1, 0, 0, 6, 5, 0, 0, 10, 9, 16, 15, 14, 13},
-                red(ImageAugmenter.apply(ones, 4, new ImageAugmenter.Draw(true, 0, 0, 0, 1, 1, 4, 0, 1),
-                        FillMode.REFLECT)));
+        byte[] img = colour16();
+        // even side 2 around (x 1, y 1): rows and columns 0..1 (the centre is the lower-right of the middle four)
+        assertArrayEquals(blacked(img, 0, 1, 4, 5), cutout(img, false, 1, 2, 1, 1));
+        // odd side 3 around (x 3, y 2): rows 1..3, columns 2..3 (column 4 is outside)
+        assertArrayEquals(blacked(img, 6, 7, 10, 11, 14, 15), cutout(img, false, 1, 3, 3, 2));
+        // odd side 3 around (x 0, y 0): rows and columns -1..1, clipped to 0..1
+        assertArrayEquals(blacked(img, 0, 1, 4, 5), cutout(img, false, 1, 3, 0, 0));
+        // a centre outside the image (only a hand-made draw has one) blacks out nothing
+        assertArrayEquals(img, cutout(img, false, 1, 2, 10, 3));
+    }
+
+    @Test
+    void cutoutComesAfterTheFlipAndTheContrast() {
+        byte[] img = colour16();
+        byte[] flipped = ImageAugmenter.apply(img, 4, new ImageAugmenter.Draw(true, 0, 0, 0, 1, 1), FillMode.REFLECT);
+        // side 4 around (x 0, y 1) of the mirrored image: rows -1..2 and columns -2..1, clipped
+        assertArrayEquals(blacked(flipped, 0, 1, 4, 5, 8, 9), cutout(img, true, 1, 4, 0, 1));
+        byte[] contrasted = ImageAugmenter.apply(img, 4, new ImageAugmenter.Draw(false, 0, 0, 0, 1, 1.5),
+                FillMode.REFLECT);
+        assertArrayEquals(blacked(contrasted, 10, 11, 14, 15), cutout(img, false, 1.5, 2, 3, 3));
     }
 
     @Test
     void cutoutIsDrawnAfterTheOtherTransformsWhichKeepTheirDraws() {
         ImageAugmenter without = new ImageAugmenter(new AugmentOptions(true, 0, 4, 0, 0, 0.3, 0, FillMode.REFLECT));
         ImageAugmenter with = new ImageAugmenter(new AugmentOptions(true, 0, 4, 0, 0, 0.3, 8, FillMode.REFLECT));
-        Set<Integer> centres = new HashSet<>();
-        for (long k = 0; k < 200; k++) {
+        Set<Integer> xs = new HashSet<>();
+        Set<Integer> ys = new HashSet<>();
+        for (long k = 0; k < 2000; k++) {
             ImageAugmenter.Draw a = without.draw(k, 32);
             ImageAugmenter.Draw b = with.draw(k, 32);
             assertEquals(new ImageAugmenter.Draw(a.flip(), a.dx(), a.dy(), a.angle(), a.zoom(), a.contrast(), 8,
                     b.cutoutX(), b.cutoutY()), b);
-            assertTrue(b.cutoutX() >= 0 && b.cutoutX() < 32 && b.cutoutY() >= 0 && b.cutoutY() < 32, b.toString());
-            centres.add(b.cutoutY() * 32 + b.cutoutX());
+            xs.add(b.cutoutX());
+            ys.add(b.cutoutY());
         }
-        assertTrue(centres.size() > 150, "centres spread over the image: " + centres.size());
+        // Centres anywhere in the image, the edges included (not only where the whole square fits).
+        Set<Integer> all = new HashSet<>();
+        for (int i = 0; i < 32; i++) {
+            all.add(i);
+        }
+        assertEquals(all, xs);
+        assertEquals(all, ys);
     }
 
     @Test
