@@ -104,11 +104,18 @@ public final class ImageLister {
         for (FileStatus s : fs.listStatus(dir)) {
             if (dotEntry(s.getPath().getName())) {
                 dotEntries++;
-            } else if (s.isDirectory()) {
-                collect(s.getPath());
             } else {
-                files.add(s.getPath().toString());
+                add(s.getPath(), s.isDirectory());
             }
+        }
+    }
+
+    /** A listed entry that is not a dot entry: a folder to descend into, or a file. */
+    private void add(Path entry, boolean directory) throws IOException {
+        if (directory) {
+            collect(entry);
+        } else {
+            files.add(entry.toString());
         }
     }
 
@@ -156,11 +163,7 @@ public final class ImageLister {
             skipped.add(new SkippedFile(child.toString(), "not read: " + reason(e)));
             return;
         }
-        if (directory) {
-            collect(child);
-        } else {
-            files.add(child.toString());
-        }
+        add(child, directory);
     }
 
     /** java.nio's reason (e.g. "too many levels of symbolic links or ..."), or the kind of failure without one. */
