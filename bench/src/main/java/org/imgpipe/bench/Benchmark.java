@@ -219,7 +219,7 @@ public final class Benchmark {
     /** The i-th minibatch of 32, built the way the Spark path builds them. */
     private DataSet minibatch(int i) {
         int from = (i * BATCH) % (examples.size() - BATCH);
-        return Batches.dataSet(examples.subList(from, from + BATCH), 32, 10);
+        return Batches.dataSet(examples.subList(from, from + BATCH), 32, 10, 0);
     }
 
     private double trainPlain(ComputationGraph graph, int steps) {

@@ -18,13 +18,16 @@ import org.imgpipe.base.EpochMetric;
  * @param cosineAlpha   with {@link LrSchedule#COSINE}, the floor as a fraction of {@code learningRate}, 0..1
  * @param plateau       with {@link LrSchedule#PLATEAU}, the ReduceLROnPlateau settings
  * @param earlyStopping the EarlyStopping settings (with either schedule)
+ * @param labelSmoothing e, 0..1: the training labels are {@code y * (1 - e) + e / K} (Keras'
+ *                      {@code CategoricalCrossentropy(label_smoothing=e)}); validation, evaluation and
+ *                      val_loss keep the plain one-hot labels; 0 = off
  * @param augment       the random augmentation of the training images
  * @param master        the parameter-averaging training master's settings
  */
 public record TrainOptions(int epochs, int batchSize, long seed, String modelDir, boolean resume, double learningRate,
                            double rho, double epsilon, LrSchedule lrSchedule, double cosineAlpha,
                            PlateauOptions plateau, EarlyStoppingOptions earlyStopping,
-                           AugmentOptions augment, MasterOptions master) {
+                           double labelSmoothing, AugmentOptions augment, MasterOptions master) {
 
     /** How the learning rate changes between epochs ({@code pipeline.train.lr-schedule}). */
     public enum LrSchedule {
@@ -41,7 +44,8 @@ public record TrainOptions(int epochs, int batchSize, long seed, String modelDir
                 rms.doubleIn("learning-rate", Double.MIN_VALUE, 10), rms.doubleIn("rho", 0, 1),
                 rms.doubleIn("epsilon", 0, 1), lrSchedule(s), s.child("cosine-decay").doubleIn("alpha", 0, 1),
                 PlateauOptions.from(s.child("lr-on-plateau")),
-                EarlyStoppingOptions.from(s.child("early-stopping")), AugmentOptions.from(s.child("augment")),
+                EarlyStoppingOptions.from(s.child("early-stopping")), s.doubleIn("label-smoothing", 0, 1),
+                AugmentOptions.from(s.child("augment")),
                 MasterOptions.from(s.child("master")));
     }
 

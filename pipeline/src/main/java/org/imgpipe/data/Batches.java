@@ -4,6 +4,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -45,28 +46,37 @@ public final class Batches {
     }
 
     /**
-     * @param batch the examples
-     * @param numClasses K, the number of classes
-     * @return {@code [N, K]} one-hot float labels
+     * One-hot labels, optionally smoothed as Keras' {@code CategoricalCrossentropy(label_smoothing=e)}
+     * smooths them: {@code y * (1 - e) + e / K}, so the true class gets {@code 1 - e + e / K} and every
+     * other class {@code e / K} (each row still sums to 1).
+     *
+     * @param batch          the examples
+     * @param numClasses     K, the number of classes
+     * @param labelSmoothing e, 0..1 (0: plain one-hot)
+     * @return {@code [N, K]} float labels
      */
-    public static INDArray oneHot(List<LabeledImage> batch, int numClasses) {
-        INDArray labels = Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, batch.size(), numClasses);
+    public static INDArray oneHot(List<LabeledImage> batch, int numClasses, double labelSmoothing) {
+        float off = (float) (labelSmoothing / numClasses);
+        float on = (float) (1 - labelSmoothing + labelSmoothing / numClasses);
+        float[] labels = new float[batch.size() * numClasses];
+        Arrays.fill(labels, off);
         for (int i = 0; i < batch.size(); i++) {
-            labels.putScalar(i, batch.get(i).label(), 1f);
+            labels[i * numClasses + batch.get(i).label()] = on;
         }
-        return labels;
+        return Nd4j.create(labels, new long[]{batch.size(), numClasses}, 'c');
     }
 
     /**
      * One minibatch for DL4J: {@link #features} and {@link #oneHot} together.
      *
-     * @param batch the examples
-     * @param imageSize the side of the square images, in pixels
-     * @param numClasses K, the number of classes
+     * @param batch          the examples
+     * @param imageSize      the side of the square images, in pixels
+     * @param numClasses     K, the number of classes
+     * @param labelSmoothing e of {@link #oneHot}, 0..1 (0 for anything but training)
      * @return features {@code [N, 3, imageSize, imageSize]} and labels {@code [N, K]}
      * @throws IllegalArgumentException when an image has the wrong number of bytes
      */
-    public static DataSet dataSet(List<LabeledImage> batch, int imageSize, int numClasses) {
-        return new DataSet(features(batch, imageSize), oneHot(batch, numClasses));
+    public static DataSet dataSet(List<LabeledImage> batch, int imageSize, int numClasses, double labelSmoothing) {
+        return new DataSet(features(batch, imageSize), oneHot(batch, numClasses, labelSmoothing));
     }
 }

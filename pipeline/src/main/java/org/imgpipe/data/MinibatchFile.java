@@ -61,12 +61,13 @@ public final class MinibatchFile {
     /**
      * Reads a minibatch written by {@link #write}; the stream is left open.
      *
-     * @param in the file's bytes
-     * @return features {@code [N, 3, S, S]} NCHW floats 0..255 and one-hot labels {@code [N, K]}, as
+     * @param in             the file's bytes
+     * @param labelSmoothing e of {@link Batches#oneHot}, 0..1 (0: plain one-hot labels)
+     * @return features {@code [N, 3, S, S]} NCHW floats 0..255 and labels {@code [N, K]}, as
      *     {@link Batches#dataSet} builds them
      * @throws IOException when the stream fails, is not such a file or ends early
      */
-    public static DataSet read(InputStream in) throws IOException {
+    public static DataSet read(InputStream in, double labelSmoothing) throws IOException {
         DataInputStream data = new DataInputStream(new BufferedInputStream(in, 1 << 16));
         if (data.readInt() != MAGIC) {
             throw new IOException("not a minibatch file (no IMB1 magic)");
@@ -87,6 +88,6 @@ public final class MinibatchFile {
             data.readFully(pixels);
             batch.add(new LabeledImage(labels[i], pixels));
         }
-        return Batches.dataSet(batch, imageSize, numClasses);
+        return Batches.dataSet(batch, imageSize, numClasses, labelSmoothing);
     }
 }

@@ -57,14 +57,15 @@ public final class EpochShuffler implements AutoCloseable {
     }
 
     /**
-     * @param epoch the epoch, 1-based
+     * @param epoch          the epoch, 1-based
+     * @param labelSmoothing e of {@link Batches#oneHot}, 0..1 (0: plain one-hot labels)
      * @return its minibatches: features {@code [B, 3, size, size]} NCHW floats 0..255 (augmented if
-     *         configured), one-hot labels {@code [B, K]}
+     *         configured), labels {@code [B, K]}
      */
-    public JavaRDD<DataSet> epoch(int epoch) {
+    public JavaRDD<DataSet> epoch(int epoch, double labelSmoothing) {
         int size = imageSize;
         int k = numClasses;
-        return minibatches(epoch).map(b -> Batches.dataSet(b, size, k));
+        return minibatches(epoch).map(b -> Batches.dataSet(b, size, k, labelSmoothing));
     }
 
     /**

@@ -84,10 +84,17 @@ final class MinibatchExport implements AutoCloseable {
 
     /** Reads the files back on the workers: the loader {@code fitPaths} is given. */
     static final class Loader implements DataSetLoader {
+        private final double labelSmoothing;
+
+        /** @param labelSmoothing e of {@link org.imgpipe.data.Batches#oneHot}, 0..1 (0: plain one-hot labels) */
+        Loader(double labelSmoothing) {
+            this.labelSmoothing = labelSmoothing;
+        }
+
         @Override
         public DataSet load(Source source) throws IOException {
             try (InputStream in = source.getInputStream()) {
-                return MinibatchFile.read(in);
+                return MinibatchFile.read(in, labelSmoothing);
             }
         }
     }

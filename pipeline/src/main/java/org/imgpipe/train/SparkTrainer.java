@@ -165,12 +165,12 @@ public final class SparkTrainer {
         SparkComputationGraph net = new SparkComputationGraph(jsc, graph, master);
         net.setListeners(collector);
         if (exportDir == null) {
-            net.fit(shuffler.epoch(epoch));
+            net.fit(shuffler.epoch(epoch, options.labelSmoothing()));
             return;
         }
         try (MinibatchExport export = MinibatchExport.write(jsc, shuffler.minibatches(epoch),
                 new Path(exportDir, "epoch-" + epoch), imageSize, numClasses)) {
-            net.fitPaths(export.paths(partitions), new MinibatchExport.Loader());
+            net.fitPaths(export.paths(partitions), new MinibatchExport.Loader(options.labelSmoothing()));
         }
     }
 

@@ -50,7 +50,7 @@ public final class TrainWorkflow {
     private final RunContext run;
     /** Run settings recorded since a later version, with the value every older checkpoint was trained with. */
     private static final Map<String, String> RECORDED_LATER = Map.of("pipeline.model.dropout", "0.5",
-            "pipeline.train.lr-schedule", "plateau");
+            "pipeline.train.lr-schedule", "plateau", "pipeline.train.label-smoothing", "0.0");
     private final List<EpochListener> extraListeners = new ArrayList<>();
 
     /**
@@ -212,6 +212,7 @@ public final class TrainWorkflow {
         // A transform added later is left out of this string while off, so older checkpoints still match.
         settings.put("pipeline.train.augment", train.augment().toString());
         settings.put("pipeline.train.lr-schedule", schedule(train));
+        settings.put("pipeline.train.label-smoothing", Double.toString(train.labelSmoothing()));
         settings.put("pipeline.data.train-folds", String.join(", ", data.trainFolds()));
         for (String fold : data.trainFolds()) {
             settings.put("pipeline.data.train-folds: content of " + fold, manifest.fingerprint(fold));

@@ -87,6 +87,18 @@ class PipelineConfigTest {
     }
 
     @Test
+    void labelSmoothingIsOffByDefaultAndCheckedNamingTheKey() {
+        assertEquals(0.0, PipelineConfig.of(Map.of()).train().labelSmoothing());
+        assertEquals(0.1, PipelineConfig.of(Map.of("pipeline.train.label-smoothing", 0.1)).train().labelSmoothing());
+        for (double bad : new double[]{-0.1, 1.5}) {
+            UserError e = assertThrows(UserError.class, () -> PipelineConfig.of(Map.of(
+                    "pipeline.train.label-smoothing", bad)).train());
+            assertEquals("config key 'pipeline.train.label-smoothing' = " + bad + ": must be between 0.0 and 1.0",
+                    e.getMessage());
+        }
+    }
+
+    @Test
     void theAugmentationProfileBuildsOnTheCifarProfile() {
         PipelineConfig c = PipelineConfig.load("../conf/cifar10-augment.conf", Map.of());
         assertEquals("../shared/data/cifar10", c.data().root());

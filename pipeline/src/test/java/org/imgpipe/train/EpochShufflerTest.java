@@ -36,9 +36,14 @@ class EpochShufflerTest {
     }
 
     private static List<float[]> epoch(JavaRDD<LabeledImage> rdd, AugmentOptions augment, long seed, int epoch) {
+        return epoch(rdd, augment, seed, epoch, 0);
+    }
+
+    private static List<float[]> epoch(JavaRDD<LabeledImage> rdd, AugmentOptions augment, long seed, int epoch,
+                                       double labelSmoothing) {
         try (EpochShuffler s = new EpochShuffler(rdd, seed, 2, 4, 2, 3, augment)) {
             List<float[]> out = new ArrayList<>();
-            for (DataSet d : s.epoch(epoch).collect()) {
+            for (DataSet d : s.epoch(epoch, labelSmoothing).collect()) {
                 out.add(d.getFeatures().dup().data().asFloat());
                 out.add(d.getLabels().dup().data().asFloat());
             }
@@ -79,5 +84,23 @@ class EpochShufflerTest {
         }
         assertFalse(Arrays.equals(plain.get(0), augmented.get(0)) && Arrays.equals(plain.get(2), augmented.get(2))
                 && Arrays.equals(plain.get(4), augmented.get(4)), "not every minibatch unchanged");
+    }
+
+    @Test
+    void labelSmoothingChangesOnlyTheLabels() {
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SparkTestSession.get().sparkContext());
+        JavaRDD<LabeledImage> rdd = jsc.parallelize(examples(), 2);
+        List<float[]> plain = epoch(rdd, FLIP_AND_CONTRAST, 42, 1);
+        List<float[]> smoothed = epoch(rdd, FLIP_AND_CONTRAST, 42, 1, 0.3);
+        assertEquals(plain.size(), smoothed.size());
+        for (int i = 0; i < plain.size(); i += 2) {
+            assertArrayEquals(plain.get(i), smoothed.get(i), "minibatch " + i / 2 + ": same pixels");
+            float[] labels = plain.get(i + 1);
+            float[] expected = new float[labels.length];
+            for (int j = 0; j < labels.length; j++) {
+                expected[j] = labels[j] == 1f ? 0.8f : 0.1f; // 1 - 0.3 + 0.3 / 3 and 0.3 / 3
+            }
+            assertArrayEquals(expected, smoothed.get(i + 1), 1e-7f, "minibatch " + i / 2 + ": smoothed labels");
+        }
     }
 }

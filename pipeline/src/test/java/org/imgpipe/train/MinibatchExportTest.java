@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -61,14 +62,17 @@ class MinibatchExportTest {
             try (Stream<java.nio.file.Path> files = Files.list(tmp.resolve("epoch-1"))) {
                 assertEquals(5, files.count(), "the minibatch files and nothing else (no checksum files)");
             }
-            MinibatchExport.Loader loader = new MinibatchExport.Loader();
+            MinibatchExport.Loader loader = new MinibatchExport.Loader(0.2);
             LocalFileSourceFactory sources = new LocalFileSourceFactory();
             for (int i = 0; i < batches.size(); i++) {
                 DataSet d = loader.load(sources.getSource(new File(new Path(read.get(i)).toUri()).getPath()));
-                DataSet expected = Batches.dataSet(batches.get(i), 2, 4);
+                DataSet expected = Batches.dataSet(batches.get(i), 2, 4, 0.2);
                 assertEquals(expected.getFeatures(), d.getFeatures(), "minibatch " + i);
                 assertEquals(expected.getLabels(), d.getLabels(), "minibatch " + i);
             }
+            DataSet first = loader.load(sources.getSource(new File(new Path(read.get(0)).toUri()).getPath()));
+            assertArrayEquals(new float[]{0.85f, 0.05f, 0.05f, 0.05f}, first.getLabels().getRow(0).toFloatVector(),
+                    1e-7f, "the loader smooths the labels it was given: 1 - 0.2 + 0.2 / 4 and 0.2 / 4");
         }
         assertFalse(Files.exists(tmp.resolve("epoch-1")), "closing deletes the files");
     }

@@ -116,6 +116,14 @@ class TrainResumeTest {
     }
 
     @Test
+    void resumeRefusesOtherLabelSmoothing() {
+        UserError e = assertThrows(UserError.class, () -> new TrainWorkflow(RunContext.of(
+                config("a", Map.of("pipeline.train.resume", true, "pipeline.train.label-smoothing", 0.1)), spark)).run());
+        assertTrue(e.getMessage().contains("pipeline.train.label-smoothing was 0.0 for the checkpoint and is 0.1 now"),
+                e.getMessage());
+    }
+
+    @Test
     void aCosineRunResumesOnItsCurveAndOtherSchedulesAreRefused() throws Exception {
         Map<String, Object> cosine = Map.of("pipeline.train.lr-schedule", "cosine");
         assertThrows(IllegalStateException.class, () ->
