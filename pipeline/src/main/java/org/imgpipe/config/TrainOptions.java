@@ -18,7 +18,7 @@ import org.imgpipe.base.EpochMetric;
  * @param cosineAlpha   with {@link LrSchedule#COSINE}, the floor as a fraction of {@code learningRate}, 0..1
  * @param plateau       with {@link LrSchedule#PLATEAU}, the ReduceLROnPlateau settings
  * @param earlyStopping the EarlyStopping settings (with either schedule)
- * @param labelSmoothing e, 0..1: the training labels are {@code y * (1 - e) + e / K} (Keras'
+ * @param labelSmoothing e, 0..0.9: the training labels are {@code y * (1 - e) + e / K} (Keras'
  *                      {@code CategoricalCrossentropy(label_smoothing=e)}); validation, evaluation and
  *                      val_loss keep the plain one-hot labels; 0 = off
  * @param augment       the random augmentation of the training images
@@ -44,7 +44,7 @@ public record TrainOptions(int epochs, int batchSize, long seed, String modelDir
                 rms.doubleIn("learning-rate", Double.MIN_VALUE, 10), rms.doubleIn("rho", 0, 1),
                 rms.doubleIn("epsilon", 0, 1), lrSchedule(s), s.child("cosine-decay").doubleIn("alpha", 0, 1),
                 PlateauOptions.from(s.child("lr-on-plateau")),
-                EarlyStoppingOptions.from(s.child("early-stopping")), s.doubleIn("label-smoothing", 0, 1),
+                EarlyStoppingOptions.from(s.child("early-stopping")), s.doubleIn("label-smoothing", 0, 0.9),
                 AugmentOptions.from(s.child("augment")),
                 MasterOptions.from(s.child("master")));
     }

@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * Turns decoded examples (HWC bytes) into the model's input: float NCHW pixels 0..255 and one-hot
- * labels.
+ * (or, for training, smoothed) labels.
  */
 public final class Batches {
     private Batches() {
@@ -52,31 +52,36 @@ public final class Batches {
      *
      * @param batch          the examples
      * @param numClasses     K, the number of classes
-     * @param labelSmoothing e, 0..1 (0: plain one-hot)
+     * @param labelSmoothing e, 0..0.9 (0: plain one-hot)
      * @return {@code [N, K]} float labels
+     * @throws IllegalArgumentException when a label is outside 0..K-1
      */
-    public static INDArray oneHot(List<LabeledImage> batch, int numClasses, double labelSmoothing) {
+    public static INDArray labels(List<LabeledImage> batch, int numClasses, double labelSmoothing) {
         float off = (float) (labelSmoothing / numClasses);
         float on = (float) (1 - labelSmoothing + labelSmoothing / numClasses);
         float[] labels = new float[batch.size() * numClasses];
         Arrays.fill(labels, off);
         for (int i = 0; i < batch.size(); i++) {
-            labels[i * numClasses + batch.get(i).label()] = on;
+            int label = batch.get(i).label();
+            if (label < 0 || label >= numClasses) {
+                throw new IllegalArgumentException("label " + label + " outside 0.." + (numClasses - 1));
+            }
+            labels[i * numClasses + label] = on;
         }
         return Nd4j.create(labels, new long[]{batch.size(), numClasses}, 'c');
     }
 
     /**
-     * One minibatch for DL4J: {@link #features} and {@link #oneHot} together.
+     * One minibatch for DL4J: {@link #features} and {@link #labels} together.
      *
      * @param batch          the examples
      * @param imageSize      the side of the square images, in pixels
      * @param numClasses     K, the number of classes
-     * @param labelSmoothing e of {@link #oneHot}, 0..1 (0 for anything but training)
+     * @param labelSmoothing e of {@link #labels}, 0..0.9 (0 for anything but training)
      * @return features {@code [N, 3, imageSize, imageSize]} and labels {@code [N, K]}
-     * @throws IllegalArgumentException when an image has the wrong number of bytes
+     * @throws IllegalArgumentException when an image has the wrong number of bytes or a label is outside 0..K-1
      */
     public static DataSet dataSet(List<LabeledImage> batch, int imageSize, int numClasses, double labelSmoothing) {
-        return new DataSet(features(batch, imageSize), oneHot(batch, numClasses, labelSmoothing));
+        return new DataSet(features(batch, imageSize), labels(batch, numClasses, labelSmoothing));
     }
 }

@@ -62,7 +62,7 @@ public final class MinibatchFile {
      * Reads a minibatch written by {@link #write}; the stream is left open.
      *
      * @param in             the file's bytes
-     * @param labelSmoothing e of {@link Batches#oneHot}, 0..1 (0: plain one-hot labels)
+     * @param labelSmoothing e of {@link Batches#labels}, 0..0.9 (0: plain one-hot labels)
      * @return features {@code [N, 3, S, S]} NCHW floats 0..255 and labels {@code [N, K]}, as
      *     {@link Batches#dataSet} builds them
      * @throws IOException when the stream fails, is not such a file or ends early

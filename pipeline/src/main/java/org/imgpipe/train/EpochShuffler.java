@@ -58,7 +58,7 @@ public final class EpochShuffler implements AutoCloseable {
 
     /**
      * @param epoch          the epoch, 1-based
-     * @param labelSmoothing e of {@link Batches#oneHot}, 0..1 (0: plain one-hot labels)
+     * @param labelSmoothing e of {@link Batches#labels}, 0..0.9 (0: plain one-hot labels)
      * @return its minibatches: features {@code [B, 3, size, size]} NCHW floats 0..255 (augmented if
      *         configured), labels {@code [B, K]}
      */

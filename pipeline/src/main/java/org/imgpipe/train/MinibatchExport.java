@@ -86,7 +86,7 @@ final class MinibatchExport implements AutoCloseable {
     static final class Loader implements DataSetLoader {
         private final double labelSmoothing;
 
-        /** @param labelSmoothing e of {@link org.imgpipe.data.Batches#oneHot}, 0..1 (0: plain one-hot labels) */
+        /** @param labelSmoothing e of {@link org.imgpipe.data.Batches#labels}, 0..0.9 (0: plain one-hot labels) */
         Loader(double labelSmoothing) {
             this.labelSmoothing = labelSmoothing;
         }

@@ -49,8 +49,8 @@ import java.util.Map;
 public final class TrainWorkflow {
     private final RunContext run;
     /** Run settings recorded since a later version, with the value every older checkpoint was trained with. */
-    private static final Map<String, String> RECORDED_LATER = Map.of("pipeline.model.dropout", "0.5",
-            "pipeline.train.lr-schedule", "plateau", "pipeline.train.label-smoothing", "0.0");
+    private static final Map<String, String> RECORDED_LATER = Map.of("pipeline.model.dropout", Double.toString(0.5),
+            "pipeline.train.lr-schedule", "plateau", "pipeline.train.label-smoothing", Double.toString(0.0));
     private final List<EpochListener> extraListeners = new ArrayList<>();
 
     /**
@@ -191,7 +191,8 @@ public final class TrainWorkflow {
 
     /**
      * The settings a resumed run must share with the checkpoint (config key -> value): those that
-     * shape the model, the data, its order, the averaging and the learning-rate schedule. Epochs may differ
+     * shape the model, the data, its order, the averaging, the training labels' smoothing and the
+     * learning-rate schedule. Epochs may differ
      * (train on longer) under ReduceLROnPlateau, not under a cosine decay, whose curve they stretch.
      */
     private Map<String, String> runSettings(DatasetManifest manifest, int workers) {

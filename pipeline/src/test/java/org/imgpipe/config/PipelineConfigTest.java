@@ -90,10 +90,11 @@ class PipelineConfigTest {
     void labelSmoothingIsOffByDefaultAndCheckedNamingTheKey() {
         assertEquals(0.0, PipelineConfig.of(Map.of()).train().labelSmoothing());
         assertEquals(0.1, PipelineConfig.of(Map.of("pipeline.train.label-smoothing", 0.1)).train().labelSmoothing());
-        for (double bad : new double[]{-0.1, 1.5}) {
+        assertEquals(0.9, PipelineConfig.of(Map.of("pipeline.train.label-smoothing", 0.9)).train().labelSmoothing());
+        for (double bad : new double[]{-0.1, 1.0}) {
             UserError e = assertThrows(UserError.class, () -> PipelineConfig.of(Map.of(
                     "pipeline.train.label-smoothing", bad)).train());
-            assertEquals("config key 'pipeline.train.label-smoothing' = " + bad + ": must be between 0.0 and 1.0",
+            assertEquals("config key 'pipeline.train.label-smoothing' = " + bad + ": must be between 0.0 and 0.9",
                     e.getMessage());
         }
     }

@@ -69,10 +69,11 @@ class MinibatchExportTest {
                 DataSet expected = Batches.dataSet(batches.get(i), 2, 4, 0.2);
                 assertEquals(expected.getFeatures(), d.getFeatures(), "minibatch " + i);
                 assertEquals(expected.getLabels(), d.getLabels(), "minibatch " + i);
+                if (i == 0) {
+                    assertArrayEquals(new float[]{0.85f, 0.05f, 0.05f, 0.05f}, d.getLabels().getRow(0).toFloatVector(),
+                            1e-7f, "the loader smooths the labels it was given: 1 - 0.2 + 0.2 / 4 and 0.2 / 4");
+                }
             }
-            DataSet first = loader.load(sources.getSource(new File(new Path(read.get(0)).toUri()).getPath()));
-            assertArrayEquals(new float[]{0.85f, 0.05f, 0.05f, 0.05f}, first.getLabels().getRow(0).toFloatVector(),
-                    1e-7f, "the loader smooths the labels it was given: 1 - 0.2 + 0.2 / 4 and 0.2 / 4");
         }
         assertFalse(Files.exists(tmp.resolve("epoch-1")), "closing deletes the files");
     }
