@@ -122,8 +122,8 @@ public final class Charts {
         // Marker labels collide when the run's and the reference's drops are an epoch or two apart, so
         // the legend names the lines instead.
         LegendItemCollection legend = plot.getLegendItems();
-        addLrDrops(plot, legend, HistoryFigures.lrDrops(run), "LR drop", TAB10[3]);
-        addLrDrops(plot, legend, HistoryFigures.lrDrops(reference), "LR drop (reference)", Color.GRAY);
+        addLrDrops(plot, legend, HistoryFigures.stepDrops(run), "LR drop", TAB10[3]);
+        addLrDrops(plot, legend, HistoryFigures.stepDrops(reference), "LR drop (reference)", Color.GRAY);
         plot.setFixedLegendItems(legend);
         return png(style(chart), 720, 420);
     }

@@ -27,6 +27,24 @@ public final class HistoryFigures {
     }
 
     /**
+     * @param epochs epochs in order, with the learning rate each trained with
+     * @return whether the rate fell after every epoch of a history of at least 3: a decay schedule such as
+     *         Keras' CosineDecay rather than steps such as ReduceLROnPlateau's
+     */
+    public static boolean decaysEveryEpoch(List<EpochResult> epochs) {
+        return epochs.size() >= 3 && lrDrops(epochs).size() == epochs.size() - 1;
+    }
+
+    /**
+     * @param epochs epochs in order, with the learning rate each trained with
+     * @return the epochs after which the rate dropped as a step: {@link #lrDrops}, or none for a history
+     *         that {@link #decaysEveryEpoch} (a marker after every epoch would hide the curves)
+     */
+    public static List<Integer> stepDrops(List<EpochResult> epochs) {
+        return decaysEveryEpoch(epochs) ? List.of() : lrDrops(epochs);
+    }
+
+    /**
      * @param epochs a history
      * @return the epoch of the highest validation accuracy (the first of equals), or empty when none is logged
      */

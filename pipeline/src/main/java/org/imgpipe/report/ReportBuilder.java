@@ -166,8 +166,8 @@ public final class ReportBuilder {
         b.add(new ReportDocument.Figure("training-loss.png",
                 Charts.trainingCurve(EpochMetric.LOSS, history, reference.history()),
                 "Loss per epoch (cross-entropy plus the L1/L2 penalty, as Keras reports it); dashed: the reference"));
-        b.add(new ReportDocument.Text(drops("This run", HistoryFigures.lrDrops(history)) + " "
-                + drops("The reference", HistoryFigures.lrDrops(reference.history()))));
+        b.add(new ReportDocument.Text(lrChanges("This run", history) + " "
+                + lrChanges("The reference", reference.history())));
         return new ReportDocument.Section("training", "Training curves", b);
     }
 
@@ -225,10 +225,10 @@ public final class ReportBuilder {
                 HistoryFigures.lastValAccuracy(ref), EpochResult::valAccuracy));
         rows.add(compareAt("best val_loss", HistoryFigures.bestValLoss(h), HistoryFigures.bestValLoss(ref),
                 EpochResult::valLoss));
-        Optional<Integer> drop = HistoryFigures.lrDrops(h).stream().findFirst();
-        Optional<Integer> refDrop = HistoryFigures.lrDrops(ref).stream().findFirst();
-        rows.add(List.of("first LR drop after epoch", drop.map(String::valueOf).orElse("none"),
-                refDrop.map(String::valueOf).orElse("none"),
+        Optional<Integer> drop = HistoryFigures.stepDrops(h).stream().findFirst();
+        Optional<Integer> refDrop = HistoryFigures.stepDrops(ref).stream().findFirst();
+        rows.add(List.of("first LR drop after epoch", drop.map(String::valueOf).orElse(noDrop(h)),
+                refDrop.map(String::valueOf).orElse(noDrop(ref)),
                 drop.isPresent() && refDrop.isPresent() ? signed(drop.get() - refDrop.get()) : ""));
         rows.add(List.of("epochs logged", Integer.toString(h.size()), Integer.toString(ref.size()),
                 signed(h.size() - ref.size())));
@@ -304,9 +304,18 @@ public final class ReportBuilder {
         return Double.isFinite(run) && Double.isFinite(ref) ? String.format(Locale.ROOT, "%+.4f", run - ref) : "";
     }
 
-    private static String drops(String who, List<Integer> drops) {
+    private static String lrChanges(String who, List<EpochResult> history) {
+        if (HistoryFigures.decaysEveryEpoch(history)) {
+            return String.format(Locale.ROOT, "%s lowered the learning rate after every epoch, from %.3g to %.3g.",
+                    who, history.get(0).lr(), history.get(history.size() - 1).lr());
+        }
+        List<Integer> drops = HistoryFigures.lrDrops(history);
         return drops.isEmpty() ? who + " did not lower the learning rate." : who + " lowered the learning rate "
                 + "after epoch " + drops.stream().map(String::valueOf).reduce((a, b) -> a + ", " + b).get() + ".";
+    }
+
+    private static String noDrop(List<EpochResult> history) {
+        return HistoryFigures.decaysEveryEpoch(history) ? "none (decayed every epoch)" : "none";
     }
 
     private static String signed(int v) {

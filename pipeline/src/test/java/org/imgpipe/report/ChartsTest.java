@@ -33,6 +33,21 @@ class ChartsTest {
     }
 
     @Test
+    void aRateLoweredAfterEveryEpochIsADecayWithoutStepDrops() {
+        List<EpochResult> cosine = List.of(epoch(1, 1e-3), epoch(2, 8e-4), epoch(3, 3e-4), epoch(4, 1e-5));
+        assertEquals(true, HistoryFigures.decaysEveryEpoch(cosine));
+        assertEquals(List.of(1, 2, 3), HistoryFigures.lrDrops(cosine));
+        assertEquals(List.of(), HistoryFigures.stepDrops(cosine));
+        List<EpochResult> plateau = List.of(epoch(1, 1e-3), epoch(2, 1e-3), epoch(3, 1e-4));
+        assertEquals(false, HistoryFigures.decaysEveryEpoch(plateau));
+        assertEquals(List.of(2), HistoryFigures.stepDrops(plateau));
+        List<EpochResult> twoEpochs = List.of(epoch(1, 1e-3), epoch(2, 1e-4));
+        assertEquals(false, HistoryFigures.decaysEveryEpoch(twoEpochs), "one drop is a step, not a decay");
+        assertEquals(List.of(1), HistoryFigures.stepDrops(twoEpochs));
+        assertEquals(false, HistoryFigures.decaysEveryEpoch(List.of()));
+    }
+
+    @Test
     void chartSizes() throws IOException {
         List<String> classes = List.of("a", "b");
         assertEquals(500, image(Charts.classDistribution("train1", classes, new long[]{3, 0})).getWidth());

@@ -41,6 +41,11 @@ class ReportBuilderTest {
     }
 
     private static RunOutputs run(boolean ingested, boolean trained, boolean evaluated, AugmentOptions augment) {
+        return run(ingested, trained, evaluated, augment, HISTORY);
+    }
+
+    private static RunOutputs run(boolean ingested, boolean trained, boolean evaluated, AugmentOptions augment,
+                                  List<EpochResult> history) {
         IngestReport ingest = new IngestReport("file:/data", "file:/work/decoded", CLASSES, List.of("train1", "train2"),
                 Map.of("train1", new long[]{2, 2, 2}, "train2", new long[]{1, 1, 1}),
                 List.of(new SkippedFile("file:/data/train1/cat/x.png", "not an image")), 1.5);
@@ -48,7 +53,7 @@ class ReportBuilderTest {
                 new LabeledImage(2, new byte[12]));
         return new RunOutputs("/work", ingested ? CLASSES : List.of(), ingested ? Optional.of(ingest) : Optional.empty(),
                 ingested ? Optional.of(new RunOutputs.Samples("train1", 2, 2, samples)) : Optional.empty(), augment,
-                trained ? Optional.of("summary") : Optional.empty(), trained ? HISTORY : List.of(),
+                trained ? Optional.of("summary") : Optional.empty(), trained ? history : List.of(),
                 ingested ? 6 : 0, ingested ? 3 : 0, evaluated ? Optional.of(evaluation()) : Optional.empty(), "train2",
                 Optional.empty(), SETTINGS);
     }
@@ -135,6 +140,22 @@ class ReportBuilderTest {
         assertEquals(List.of("first LR drop after epoch", "2", "21", "-19"), rows.get(4));
         assertEquals(List.of("accuracy (run: train2, reference: test)", "0.6667", "0.8340", "-0.1673"), rows.get(6));
         assertEquals(List.of("most confused pair", "cat / dog", "cat / dog", ""), rows.get(11));
+    }
+
+    @Test
+    void aRateDecayedEveryEpochIsDescribedNotMarkedAsDrops() {
+        List<EpochResult> cosine = List.of(
+                new EpochResult(1, 2.5, 0.40, 2.2, 0.50, 1e-3, 10),
+                new EpochResult(2, 2.0, 0.60, 1.9, 0.90, 5e-4, 10),
+                new EpochResult(3, 1.5, 0.70, 1.8, 0.80, 1.5e-6, 8));
+        ReportDocument d = BUILDER.build(run(true, true, true, AugmentOptions.none(), cosine));
+        assertEquals(List.of("first LR drop after epoch", "none (decayed every epoch)", "21", ""),
+                table(d, "reference").rows().get(4));
+        ReportDocument.Section training = d.sections().stream().filter(s -> s.id().equals("training")).findFirst()
+                .orElseThrow();
+        assertEquals("This run lowered the learning rate after every epoch, from 0.00100 to 1.50e-06. "
+                        + "The reference lowered the learning rate after epoch 21.",
+                ((ReportDocument.Text) training.blocks().get(2)).text());
     }
 
     @Test
