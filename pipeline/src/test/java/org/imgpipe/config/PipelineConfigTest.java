@@ -110,6 +110,7 @@ class PipelineConfigTest {
         assertEquals(TrainOptions.LrSchedule.COSINE, c.train().lrSchedule());
         assertEquals(0, c.train().earlyStopping().patience(), "a fixed 40-epoch budget");
         assertEquals(0.3, c.model().dropout());
+        assertEquals(0.1, c.train().labelSmoothing());
     }
 
     @Test
