@@ -98,29 +98,27 @@ class TrainResumeTest {
         assertTrue(Files.exists(work.resolve("b/final.zip")));
     }
 
+    /** @return the message of the UserError that resuming run "a" with the one setting changed fails with */
+    private static String refusedResume(String key, Object value) {
+        return assertThrows(UserError.class, () -> new TrainWorkflow(RunContext.of(
+                config("a", Map.of("pipeline.train.resume", true, key, value)), spark)).run()).getMessage();
+    }
+
     @Test
     void resumeRefusesOtherSettingsNamingTheKey() {
-        UserError e = assertThrows(UserError.class, () -> new TrainWorkflow(RunContext.of(
-                config("a", Map.of("pipeline.train.resume", true, "pipeline.train.seed", 7)), spark)).run());
-        assertTrue(e.getMessage().contains("pipeline.train.seed was 42 for the checkpoint and is 7 now"),
-                e.getMessage());
+        String seed = refusedResume("pipeline.train.seed", 7);
+        assertTrue(seed.contains("pipeline.train.seed was 42 for the checkpoint and is 7 now"), seed);
+        String smoothing = refusedResume("pipeline.train.label-smoothing", 0.1);
+        assertTrue(smoothing.contains("pipeline.train.label-smoothing was 0.0 for the checkpoint and is 0.1 now"),
+                smoothing);
     }
 
     @Test
     void resumeRefusesOtherAugmentation() {
-        UserError e = assertThrows(UserError.class, () -> new TrainWorkflow(RunContext.of(
-                config("a", Map.of("pipeline.train.resume", true, "pipeline.train.augment.pad-crop", 4)), spark)).run());
-        assertTrue(e.getMessage().contains("pipeline.train.augment was horizontal-flip=true, translation=0.0, "
+        String e = refusedResume("pipeline.train.augment.pad-crop", 4);
+        assertTrue(e.contains("pipeline.train.augment was horizontal-flip=true, translation=0.0, "
                 + "pad-crop=2, rotation=0.0, zoom=0.0, contrast=0.2, fill-mode=reflect for the checkpoint and is "
-                + "horizontal-flip=true, translation=0.0, pad-crop=4,"), e.getMessage());
-    }
-
-    @Test
-    void resumeRefusesOtherLabelSmoothing() {
-        UserError e = assertThrows(UserError.class, () -> new TrainWorkflow(RunContext.of(
-                config("a", Map.of("pipeline.train.resume", true, "pipeline.train.label-smoothing", 0.1)), spark)).run());
-        assertTrue(e.getMessage().contains("pipeline.train.label-smoothing was 0.0 for the checkpoint and is 0.1 now"),
-                e.getMessage());
+                + "horizontal-flip=true, translation=0.0, pad-crop=4,"), e);
     }
 
     @Test
@@ -139,10 +137,9 @@ class TrainResumeTest {
         assertEquals(List.of(curve.learningRate(0), curve.learningRate(1), curve.learningRate(2)),
                 h.stream().map(EpochResult::lr).toList(), "epoch 1 at the initial rate, then Keras' CosineDecay");
 
-        UserError e = assertThrows(UserError.class, () -> new TrainWorkflow(RunContext.of(
-                config("a", Map.of("pipeline.train.resume", true, "pipeline.train.lr-schedule", "cosine")), spark)).run());
-        assertTrue(e.getMessage().contains("pipeline.train.lr-schedule was plateau for the checkpoint and is cosine "
-                + "(learning-rate 0.001, alpha 0.0, over 4 epochs) now"), e.getMessage());
+        String e = refusedResume("pipeline.train.lr-schedule", "cosine");
+        assertTrue(e.contains("pipeline.train.lr-schedule was plateau for the checkpoint and is cosine "
+                + "(learning-rate 0.001, alpha 0.0, over 4 epochs) now"), e);
     }
 
     @Test
