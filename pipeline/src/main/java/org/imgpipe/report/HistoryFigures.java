@@ -7,7 +7,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
-/** Figures read off a training history (this run's or the reference's); NaN entries are skipped. */
+/** Figures read off a training history (this run's or the reference's); NaN metric entries are skipped. */
 public final class HistoryFigures {
     private HistoryFigures() {
     }

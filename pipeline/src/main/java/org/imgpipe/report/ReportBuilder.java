@@ -315,7 +315,7 @@ public final class ReportBuilder {
     }
 
     private static String noDrop(List<EpochResult> history) {
-        return HistoryFigures.decaysEveryEpoch(history) ? "none (decayed every epoch)" : "none";
+        return HistoryFigures.decaysEveryEpoch(history) ? "every epoch (decay)" : "none";
     }
 
     private static String signed(int v) {

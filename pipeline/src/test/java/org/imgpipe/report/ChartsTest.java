@@ -13,8 +13,10 @@ import java.io.IOException;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The charts are PNGs of the documented sizes, also for empty and one-point inputs. */
+/** The charts are PNGs of the documented sizes, also for empty and one-point inputs; the LR drops they mark. */
 class ChartsTest {
     private static BufferedImage image(byte[] png) throws IOException {
         return ImageIO.read(new ByteArrayInputStream(png));
@@ -35,16 +37,17 @@ class ChartsTest {
     @Test
     void aRateLoweredAfterEveryEpochIsADecayWithoutStepDrops() {
         List<EpochResult> cosine = List.of(epoch(1, 1e-3), epoch(2, 8e-4), epoch(3, 3e-4), epoch(4, 1e-5));
-        assertEquals(true, HistoryFigures.decaysEveryEpoch(cosine));
+        assertTrue(HistoryFigures.decaysEveryEpoch(cosine));
         assertEquals(List.of(1, 2, 3), HistoryFigures.lrDrops(cosine));
         assertEquals(List.of(), HistoryFigures.stepDrops(cosine));
         List<EpochResult> plateau = List.of(epoch(1, 1e-3), epoch(2, 1e-3), epoch(3, 1e-4));
-        assertEquals(false, HistoryFigures.decaysEveryEpoch(plateau));
+        assertFalse(HistoryFigures.decaysEveryEpoch(plateau));
         assertEquals(List.of(2), HistoryFigures.stepDrops(plateau));
         List<EpochResult> twoEpochs = List.of(epoch(1, 1e-3), epoch(2, 1e-4));
-        assertEquals(false, HistoryFigures.decaysEveryEpoch(twoEpochs), "one drop is a step, not a decay");
+        assertFalse(HistoryFigures.decaysEveryEpoch(twoEpochs), "one drop is a step, not a decay");
         assertEquals(List.of(1), HistoryFigures.stepDrops(twoEpochs));
-        assertEquals(false, HistoryFigures.decaysEveryEpoch(List.of()));
+        assertFalse(HistoryFigures.decaysEveryEpoch(List.of(epoch(1, 1e-3))), "one epoch");
+        assertFalse(HistoryFigures.decaysEveryEpoch(List.of()));
     }
 
     @Test

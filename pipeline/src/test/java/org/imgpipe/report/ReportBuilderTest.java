@@ -149,7 +149,7 @@ class ReportBuilderTest {
                 new EpochResult(2, 2.0, 0.60, 1.9, 0.90, 5e-4, 10),
                 new EpochResult(3, 1.5, 0.70, 1.8, 0.80, 1.5e-6, 8));
         ReportDocument d = BUILDER.build(run(true, true, true, AugmentOptions.none(), cosine));
-        assertEquals(List.of("first LR drop after epoch", "none (decayed every epoch)", "21", ""),
+        assertEquals(List.of("first LR drop after epoch", "every epoch (decay)", "21", ""),
                 table(d, "reference").rows().get(4));
         ReportDocument.Section training = d.sections().stream().filter(s -> s.id().equals("training")).findFirst()
                 .orElseThrow();
