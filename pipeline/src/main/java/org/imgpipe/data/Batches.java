@@ -32,9 +32,7 @@ public final class Batches {
         float[] buf = new float[batch.size() * per];
         for (int i = 0; i < batch.size(); i++) {
             byte[] px = batch.get(i);
-            if (px.length != per) {
-                throw new IllegalArgumentException("image of " + px.length + " bytes, expected " + per);
-            }
+            requireBytes(px, per);
             int o = i * per;
             for (int p = 0; p < plane; p++) {
                 buf[o + p] = px[3 * p] & 0xFF;
@@ -63,9 +61,7 @@ public final class Batches {
         Arrays.fill(labels, off);
         for (int i = 0; i < batch.size(); i++) {
             int label = batch.get(i).label();
-            if (label < 0 || label >= numClasses) {
-                throw new IllegalArgumentException("label " + label + " outside 0.." + (numClasses - 1));
-            }
+            requireLabel(label, numClasses);
             labels[i * numClasses + label] = on;
         }
         return Nd4j.create(labels, new long[]{batch.size(), numClasses}, 'c');
@@ -83,5 +79,19 @@ public final class Batches {
      */
     public static DataSet dataSet(List<LabeledImage> batch, int imageSize, int numClasses, double labelSmoothing) {
         return new DataSet(features(batch, imageSize), labels(batch, numClasses, labelSmoothing));
+    }
+
+    /** The check {@link MinibatchFile#write} shares: a label outside 0..K-1 is refused. */
+    static void requireLabel(int label, int numClasses) {
+        if (label < 0 || label >= numClasses) {
+            throw new IllegalArgumentException("label " + label + " outside 0.." + (numClasses - 1));
+        }
+    }
+
+    /** The check {@link MinibatchFile#write} shares: an image of another number of bytes is refused. */
+    static void requireBytes(byte[] pixels, int expected) {
+        if (pixels.length != expected) {
+            throw new IllegalArgumentException("image of " + pixels.length + " bytes, expected " + expected);
+        }
     }
 }

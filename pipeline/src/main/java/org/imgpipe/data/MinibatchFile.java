@@ -44,15 +44,11 @@ public final class MinibatchFile {
         data.writeInt(imageSize);
         data.writeInt(numClasses);
         for (LabeledImage e : batch) {
-            if (e.label() < 0 || e.label() >= numClasses) {
-                throw new IllegalArgumentException("label " + e.label() + " outside 0.." + (numClasses - 1));
-            }
+            Batches.requireLabel(e.label(), numClasses);
             data.writeInt(e.label());
         }
         for (LabeledImage e : batch) {
-            if (e.pixels().length != per) {
-                throw new IllegalArgumentException("image of " + e.pixels().length + " bytes, expected " + per);
-            }
+            Batches.requireBytes(e.pixels(), per);
             data.write(e.pixels());
         }
         data.flush();
