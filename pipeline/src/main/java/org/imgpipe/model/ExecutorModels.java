@@ -1,25 +1,23 @@
 package org.imgpipe.model;
 
 import org.apache.spark.broadcast.Broadcast;
-import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.imgpipe.runtime.NativeRuntime;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.Deque;
 
 /**
  * The one inference path of the executors (evaluation and scoring). Deserialized copies of a
- * broadcast model are kept per executor JVM so that each task does not rebuild the network. A
- * ComputationGraph is not safe for concurrent inference, so a task borrows a copy for its partition
- * and gives it back when the lease closes, also when the task fails: an executor ends up with one
+ * broadcast model, each with its {@link ModelSPredictor}, are kept per executor JVM so that each task
+ * does not rebuild the network. A predictor is not safe for concurrent use, so a task borrows a copy for
+ * its partition and gives it back when the lease closes, also when the task fails: an executor ends up with one
  * copy per concurrent task. Copies of an older broadcast (last epoch's model) are dropped when a
  * newer one is given back.
  */
 public final class ExecutorModels {
     private static long broadcastId = -1;
-    private static final Deque<ComputationGraph> IDLE = new ArrayDeque<>();
+    private static final Deque<ModelSPredictor> IDLE = new ArrayDeque<>();
 
     private ExecutorModels() {
     }
@@ -27,50 +25,26 @@ public final class ExecutorModels {
     /** A task's use of one copy of the model; close it (try-with-resources) to give the copy back. */
     public static final class Lease implements AutoCloseable {
         private final Broadcast<ShippedModel> model;
-        private final ComputationGraph graph;
+        private final ModelSPredictor predictor;
 
-        private Lease(Broadcast<ShippedModel> model, ComputationGraph graph) {
+        private Lease(Broadcast<ShippedModel> model, ModelSPredictor predictor) {
             this.model = model;
-            this.graph = graph;
+            this.predictor = predictor;
         }
 
         /**
          * @param features {@code [N, 3, S, S]} NCHW floats 0..255, S the model's image size
          * @return {@code [N][K]} softmax probabilities, K the number of classes
+         * @throws IllegalArgumentException when the features' shape is not {@code [N, 3, S, S]}
          */
         public float[][] probabilities(INDArray features) {
-            return rows(graph.output(false, features)[0]);
+            return predictor.probabilities(features);
         }
 
         @Override
         public void close() {
-            giveBack(model, graph);
+            giveBack(model, predictor);
         }
-    }
-
-    /**
-     * @param matrix an {@code [N, K]} array of any ordering, possibly a view
-     * @return its rows as {@code [N][K]} floats
-     * @throws IllegalArgumentException when the array is not a matrix
-     */
-    static float[][] rows(INDArray matrix) {
-        if (matrix.rank() != 2) {
-            throw new IllegalArgumentException("expected an [N, K] matrix, got shape "
-                    + Arrays.toString(matrix.shape()));
-        }
-        // One copy of the whole matrix: ND4J's toFloatMatrix duplicates every row on its own (~9 ms for
-        // [256, 10], 6 % of a scoring task).
-        int n = (int) matrix.size(0);
-        int k = (int) matrix.size(1);
-        if (n == 0) {
-            return new float[0][];
-        }
-        float[] flat = matrix.dup('c').data().asFloat();
-        float[][] out = new float[n][];
-        for (int i = 0; i < n; i++) {
-            out[i] = Arrays.copyOfRange(flat, i * k, (i + 1) * k);
-        }
-        return out;
     }
 
     /**
@@ -88,16 +62,17 @@ public final class ExecutorModels {
                 return new Lease(model, IDLE.pop());
             }
         }
-        return new Lease(model, model.value().restore());
+        return new Lease(model, ModelSPredictor.of(model.value().restore()));
     }
 
-    private static void giveBack(Broadcast<ShippedModel> model, ComputationGraph graph) {
+    private static void giveBack(Broadcast<ShippedModel> model, ModelSPredictor predictor) {
         synchronized (IDLE) {
             if (broadcastId != model.id()) {
+                IDLE.forEach(ModelSPredictor::close);
                 IDLE.clear();
                 broadcastId = model.id();
             }
-            IDLE.push(graph);
+            IDLE.push(predictor);
         }
     }
 }

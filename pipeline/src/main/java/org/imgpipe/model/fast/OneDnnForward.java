@@ -1,0 +1,299 @@
+package org.imgpipe.model.fast;
+
+import org.bytedeco.dnnl.IntMemoryMap;
+import org.bytedeco.dnnl.convolution_forward;
+import org.bytedeco.dnnl.engine;
+import org.bytedeco.dnnl.global.dnnl;
+import org.bytedeco.dnnl.inner_product_forward;
+import org.bytedeco.dnnl.memory;
+import org.bytedeco.dnnl.pooling_forward;
+import org.bytedeco.dnnl.post_ops;
+import org.bytedeco.dnnl.primitive;
+import org.bytedeco.dnnl.primitive_attr;
+import org.bytedeco.dnnl.reorder;
+import org.bytedeco.dnnl.stream;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.Pointer;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Model S's inference forward pass for one batch size as a fixed chain of oneDNN primitives, created once:
+ * four convolutions with their ReLU (and, after the second and fourth, their batch norm's per-channel
+ * affine map) fused as post-ops, two max pools, the dense layer with its ReLU and the output layer as
+ * inner products, then a softmax in Java. Activations stay in the blocked layouts oneDNN picks for this
+ * CPU from one primitive to the next, and the weights are reordered into their layouts once, here; DL4J's
+ * own path instead creates its primitives and reorders inputs, weights and outputs between NCHW and the
+ * blocked layouts on every call. Dropout is the identity at inference.
+ *
+ * <p>oneDNN runs on the calling thread's OpenMP team, the one {@code NativeRuntime.useThreads} sizes (the
+ * presets' libgomp resolves to the one ND4J loaded). Not safe for concurrent use; {@link #close()} frees
+ * the native memory (about 0.5 MB per image of the batch size, plus the weights).
+ */
+public final class OneDnnForward implements AutoCloseable {
+    private static final long[] UNIT_STRIDES = {1, 1};
+    private static final long[] NO_PADDING = {0, 0};
+    private static final long[] POOL = {2, 2};
+    private static final int FIRST_POST_OP_ARG = dnnl.DNNL_ARG_ATTR_MULTIPLE_POST_OP_BASE;
+
+    private final int batchSize;
+    private final int numClasses;
+    private final engine cpu;
+    private final stream stream;
+    private final memory input;
+    private final memory logits;
+    private final List<primitive> chain = new ArrayList<>();
+    private final List<IntMemoryMap> arguments = new ArrayList<>();
+    private final List<Pointer> owned = new ArrayList<>();
+
+    /**
+     * Creates the primitives and reorders the weights.
+     *
+     * @param model     the folded parameters
+     * @param batchSize the number of images every {@link #probabilities} call takes, at least 1
+     * @param imageSize the side of the square images, in pixels; {@code FoldedModelS.pooledSide(imageSize)}
+     *                  must be the model's {@code pooledSide()}
+     * @throws IllegalArgumentException when batchSize is below 1 or the image size does not fit the model
+     * @throws RuntimeException         (oneDNN's {@code dnnl.error}) when oneDNN cannot create a primitive
+     */
+    public OneDnnForward(FoldedModelS model, int batchSize, int imageSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+        }
+        if (FoldedModelS.pooledSide(imageSize) != model.pooledSide()) {
+            throw new IllegalArgumentException(imageSize + "x" + imageSize + " images do not fit the model's dense"
+                    + " layer (it takes " + model.pooledSide() + "x" + model.pooledSide() + " pooled activations)");
+        }
+        this.batchSize = batchSize;
+        this.numClasses = model.numClasses();
+        cpu = own(new engine(engine.kind.cpu, 0));
+        stream = own(new stream(cpu));
+        memory.desc in = desc(memory.format_tag.nchw, batchSize, model.inChannels(0), imageSize, imageSize);
+        // No buffer of its own: each call points it at the caller's features.
+        input = own(new memory(in, cpu, (Pointer) null));
+        memory current = input;
+        memory.desc currentDesc = in;
+        long side = imageSize;
+        for (int l = 0; l < 4; l++) {
+            side -= 2;
+            current = convolution(model, l, current, currentDesc, side);
+            currentDesc = current.get_desc();
+            if (model.postScale()[l] != null) {
+                side /= 2;
+                current = maxPool(current, currentDesc, model.outChannels(l), side);
+                currentDesc = current.get_desc();
+            }
+        }
+        memory hidden = dense(model, current, currentDesc, side);
+        logits = output(model, hidden);
+    }
+
+    /**
+     * Whether oneDNN's presets load on this platform (a linux-x86_64 build ships with the project).
+     *
+     * @return true when the native library loaded
+     */
+    public static boolean available() {
+        return Presets.LOADED;
+    }
+
+    /** @return the number of images each call takes */
+    public int batchSize() {
+        return batchSize;
+    }
+
+    /**
+     * Runs the chain on one batch.
+     *
+     * @param features the address of {@code [batchSize, 3, S, S]} NCHW floats 0..255, C-order and contiguous
+     *                 (e.g. an ND4J buffer's {@code addressPointer()} at the array's offset)
+     * @return {@code [batchSize * classes]} softmax probabilities, row after row
+     */
+    public float[] probabilities(Pointer features) {
+        input.set_data_handle(features);
+        for (int i = 0; i < chain.size(); i++) {
+            chain.get(i).execute(stream, arguments.get(i));
+        }
+        stream._wait();
+        float[] out = new float[batchSize * numClasses];
+        new FloatPointer(logits.get_data_handle()).capacity(out.length).get(out);
+        softmaxRows(out, numClasses);
+        return out;
+    }
+
+    /**
+     * Replaces each row of logits by its softmax, {@code exp(x - max) / sum}, as DL4J's softmax activation.
+     *
+     * @param values  {@code [rows * width]} logits, replaced in place
+     * @param width   the row length
+     */
+    static void softmaxRows(float[] values, int width) {
+        for (int from = 0; from < values.length; from += width) {
+            float max = Float.NEGATIVE_INFINITY;
+            for (int k = from; k < from + width; k++) {
+                max = Math.max(max, values[k]);
+            }
+            double sum = 0;
+            for (int k = from; k < from + width; k++) {
+                values[k] = (float) Math.exp(values[k] - max);
+                sum += values[k];
+            }
+            for (int k = from; k < from + width; k++) {
+                values[k] = (float) (values[k] / sum);
+            }
+        }
+    }
+
+    /** Loads the presets once, when first asked. */
+    private static final class Presets {
+        static final boolean LOADED = load();
+
+        private static boolean load() {
+            try {
+                Loader.load(dnnl.class);
+                return true;
+            } catch (Throwable notLoaded) {
+                return false;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        for (int i = owned.size() - 1; i >= 0; i--) {
+            owned.get(i).close();
+        }
+        owned.clear();
+        chain.clear();
+        arguments.clear();
+    }
+
+    private memory convolution(FoldedModelS model, int l, memory src, memory.desc srcDesc, long side) {
+        int out = model.outChannels(l);
+        int in = model.inChannels(l);
+        memory.desc bias = desc(memory.format_tag.x, out);
+        convolution_forward.desc op = own(new convolution_forward.desc(dnnl.prop_kind.forward_inference,
+                dnnl.algorithm.convolution_direct, srcDesc, desc(memory.format_tag.any, out, in, 3, 3), bias,
+                desc(memory.format_tag.any, batchSize, out, side, side), UNIT_STRIDES, NO_PADDING, NO_PADDING));
+        post_ops post = own(new post_ops());
+        post.append_eltwise(1f, dnnl.algorithm.eltwise_relu, 0f, 0f);
+        boolean affine = model.postScale()[l] != null;
+        memory.desc perChannel = desc(memory.format_tag.nchw, 1, out, 1, 1);
+        if (affine) {
+            post.append_binary(dnnl.algorithm.binary_mul, perChannel);
+            post.append_binary(dnnl.algorithm.binary_add, perChannel);
+        }
+        convolution_forward.primitive_desc pd = own(new convolution_forward.primitive_desc(op, attributes(post), cpu));
+        memory dst = own(new memory(pd.dst_desc(), cpu));
+        IntMemoryMap args = own(new IntMemoryMap());
+        args.put(dnnl.DNNL_ARG_SRC, src);
+        args.put(dnnl.DNNL_ARG_WEIGHTS, reordered(desc(memory.format_tag.oihw, out, in, 3, 3),
+                model.convKernel()[l], pd.weights_desc()));
+        args.put(dnnl.DNNL_ARG_BIAS, filled(bias, model.convBias()[l]));
+        args.put(dnnl.DNNL_ARG_DST, dst);
+        if (affine) {
+            // Post-op 0 is the ReLU; 1 and 2 take the batch norm's scale and shift.
+            args.put(FIRST_POST_OP_ARG * 2 | dnnl.DNNL_ARG_SRC_1, filled(perChannel, model.postScale()[l]));
+            args.put(FIRST_POST_OP_ARG * 3 | dnnl.DNNL_ARG_SRC_1, filled(perChannel, model.postShift()[l]));
+        }
+        add(new convolution_forward(pd), args);
+        return dst;
+    }
+
+    private memory maxPool(memory src, memory.desc srcDesc, int channels, long side) {
+        pooling_forward.desc op = own(new pooling_forward.desc(dnnl.prop_kind.forward_inference,
+                dnnl.algorithm.pooling_max, srcDesc, desc(memory.format_tag.any, batchSize, channels, side, side),
+                POOL, POOL, NO_PADDING, NO_PADDING));
+        pooling_forward.primitive_desc pd = own(new pooling_forward.primitive_desc(op, cpu));
+        memory dst = own(new memory(pd.dst_desc(), cpu));
+        IntMemoryMap args = own(new IntMemoryMap());
+        args.put(dnnl.DNNL_ARG_SRC, src);
+        args.put(dnnl.DNNL_ARG_DST, dst);
+        add(new pooling_forward(pd), args);
+        return dst;
+    }
+
+    /**
+     * The flatten and the dense layer in one inner product over the 4-D pooled activations: its weights
+     * {@code [units, channels, side, side]} are the dense kernel {@code [flat, units]} read through strides,
+     * flat = (channel, row, column) as the graph's flatten orders it.
+     */
+    private memory dense(FoldedModelS model, memory src, memory.desc srcDesc, long side) {
+        int units = model.denseUnits();
+        long channels = model.outChannels(3);
+        long[] dims = {units, channels, side, side};
+        memory.desc userWeights = own(new memory.desc(dims, memory.data_type.f32,
+                new long[]{1, side * side * units, side * units, units}));
+        memory.desc bias = desc(memory.format_tag.x, units);
+        inner_product_forward.desc op = own(new inner_product_forward.desc(dnnl.prop_kind.forward_inference,
+                srcDesc, desc(memory.format_tag.any, dims), bias, desc(memory.format_tag.any, batchSize, units)));
+        post_ops post = own(new post_ops());
+        post.append_eltwise(1f, dnnl.algorithm.eltwise_relu, 0f, 0f);
+        inner_product_forward.primitive_desc pd = own(new inner_product_forward.primitive_desc(op,
+                attributes(post), cpu));
+        return innerProduct(pd, src, reordered(userWeights, model.denseKernel(), pd.weights_desc()),
+                filled(bias, model.denseBias()));
+    }
+
+    private memory output(FoldedModelS model, memory hidden) {
+        int units = model.denseUnits();
+        memory.desc userWeights = own(new memory.desc(new long[]{numClasses, units}, memory.data_type.f32,
+                new long[]{1, numClasses}));
+        memory.desc bias = desc(memory.format_tag.x, numClasses);
+        inner_product_forward.desc op = own(new inner_product_forward.desc(dnnl.prop_kind.forward_inference,
+                hidden.get_desc(), desc(memory.format_tag.any, numClasses, units), bias,
+                desc(memory.format_tag.nc, batchSize, numClasses)));
+        inner_product_forward.primitive_desc pd = own(new inner_product_forward.primitive_desc(op, cpu));
+        return innerProduct(pd, hidden, reordered(userWeights, model.outputKernel(), pd.weights_desc()),
+                filled(bias, model.outputBias()));
+    }
+
+    private memory innerProduct(inner_product_forward.primitive_desc pd, memory src, memory weights, memory bias) {
+        memory dst = own(new memory(pd.dst_desc(), cpu));
+        IntMemoryMap args = own(new IntMemoryMap());
+        args.put(dnnl.DNNL_ARG_SRC, src);
+        args.put(dnnl.DNNL_ARG_WEIGHTS, weights);
+        args.put(dnnl.DNNL_ARG_BIAS, bias);
+        args.put(dnnl.DNNL_ARG_DST, dst);
+        add(new inner_product_forward(pd), args);
+        return dst;
+    }
+
+    private primitive_attr attributes(post_ops post) {
+        primitive_attr attr = own(new primitive_attr());
+        attr.set_post_ops(post);
+        return attr;
+    }
+
+    private void add(primitive step, IntMemoryMap args) {
+        chain.add(own(step));
+        arguments.add(args);
+    }
+
+    private memory.desc desc(memory.format_tag tag, long... dims) {
+        return own(new memory.desc(dims, memory.data_type.f32, tag));
+    }
+
+    /** A memory of the given plain layout holding a copy of values. */
+    private memory filled(memory.desc layout, float[] values) {
+        memory m = own(new memory(layout, cpu));
+        new FloatPointer(m.get_data_handle()).capacity(values.length).put(values);
+        return m;
+    }
+
+    /** Values given in a plain layout, reordered once into the layout a primitive chose. */
+    private memory reordered(memory.desc plain, float[] values, memory.desc wanted) {
+        memory user = filled(plain, values);
+        memory m = own(new memory(wanted, cpu));
+        own(new reorder(user, m)).execute(stream, user, m);
+        stream._wait();
+        return m;
+    }
+
+    private <T extends Pointer> T own(T pointer) {
+        owned.add(pointer);
+        return pointer;
+    }
+}
