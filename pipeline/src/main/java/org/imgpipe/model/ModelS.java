@@ -28,6 +28,7 @@ import org.imgpipe.model.fast.ElasticNetRegularization;
 import org.imgpipe.model.fast.FastLayers;
 import org.imgpipe.model.fast.FastReLU;
 import org.imgpipe.model.fast.FastRmsProp;
+import org.imgpipe.model.fast.FoldedModelS;
 import org.imgpipe.runtime.NativeRuntime;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.activations.IActivation;
@@ -145,7 +146,7 @@ public final class ModelS {
      *     {@code NativeRuntime.fastPathEnabled()}, the stock DL4J ones otherwise
      */
     public static ComputationGraphConfiguration configuration(Spec spec) {
-        long side = ((spec.imageSize() - 4) / 2 - 4) / 2;
+        long side = FoldedModelS.pooledSide(spec.imageSize());
         return new NeuralNetConfiguration.Builder()
                 .seed(spec.seed())
                 .updater(rmsProp(spec))
@@ -159,7 +160,7 @@ public final class ModelS {
                 .graphBuilder()
                 .addInputs(INPUT)
                 .setInputTypes(inputType(spec.imageSize()))
-                .addVertex("rescaling", new ScaleVertex(1.0 / 255.0), INPUT)
+                .addVertex("rescaling", new ScaleVertex(FoldedModelS.INPUT_SCALE), INPUT)
                 .addLayer("conv2d_1", conv(32, spec.conv()), "rescaling")
                 .addLayer("bn_1", batchNorm(spec.batchNormMomentum()), "conv2d_1")
                 .addLayer("conv2d_2", conv(64, spec.conv()), "bn_1")

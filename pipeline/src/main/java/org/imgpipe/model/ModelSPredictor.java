@@ -6,6 +6,7 @@ import org.imgpipe.model.fast.OneDnnForward;
 import org.imgpipe.runtime.NativeRuntime;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,24 +18,29 @@ import java.util.Map;
  * The one inference path (evaluation, scoring, validation during training and the benchmark): softmax
  * probabilities of a trained Model S. With the fast path on and oneDNN's presets loadable it runs
  * {@link OneDnnForward}, the forward pass as a fixed chain of oneDNN primitives over the folded parameters
- * ({@link FoldedModelS}), created once per batch size and kept for the last two batch sizes (a partition's
- * full batches and its last one); otherwise DL4J's {@code ComputationGraph.output}. Both give the same probabilities within float rounding
- * ({@code ModelSPredictorTest}). Not safe for concurrent use: one predictor per task thread.
+ * ({@link FoldedModelS}), in pieces of at most {@value #MAX_CHAIN_BATCH} images; a chain is created per
+ * piece size, image size and thread count, and the last two are kept (a partition's full batches and its
+ * last one). Otherwise DL4J's {@code ComputationGraph.output} runs, as before. Both give the same
+ * probabilities within float rounding ({@code ModelSPredictorTest}). Not safe for concurrent use: one
+ * predictor per task thread.
  */
 public final class ModelSPredictor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelSPredictor.class);
-    private static final int KEPT_BATCH_SIZES = 2;
+    private static final int KEPT_CHAINS = 2;
+    /** Bounds a chain's native memory (~0.5 MB an image) whatever batch size the caller uses. */
+    static final int MAX_CHAIN_BATCH = 256;
 
     private final ComputationGraph graph;
     private final FoldedModelS folded;
-    private final boolean oneDnn;
-    /** The chains by batch size and image side ({@code n << 32 | side}), least recently used first. */
-    private final Map<Long, OneDnnForward> forwards = new LinkedHashMap<>(4, 0.75f, true);
+    /** The chains, least recently used first. */
+    private final Map<ChainKey, OneDnnForward> forwards = new LinkedHashMap<>(4, 0.75f, true);
 
-    private ModelSPredictor(ComputationGraph graph, FoldedModelS folded, boolean oneDnn) {
+    private record ChainKey(int batchSize, int imageSize, int threads) {
+    }
+
+    private ModelSPredictor(ComputationGraph graph, FoldedModelS folded) {
         this.graph = graph;
         this.folded = folded;
-        this.oneDnn = oneDnn;
     }
 
     /**
@@ -42,44 +48,58 @@ public final class ModelSPredictor implements AutoCloseable {
      * chain: make a new predictor after training).
      *
      * @param graph a Model S graph ({@link ModelS#build})
-     * @return the predictor, on oneDNN when the fast path is on ({@link NativeRuntime#fastPathEnabled()}) and
-     *     the presets load, on DL4J otherwise
-     * @throws IllegalArgumentException when the graph lacks one of Model S's layers
+     * @return the predictor, on oneDNN when the fast path is on ({@link NativeRuntime#fastPathEnabled()}), the
+     *     presets load and the graph has Model S's layers; on DL4J otherwise
      */
     public static ModelSPredictor of(ComputationGraph graph) {
-        return new ModelSPredictor(graph, FoldedModelS.of(graph), oneDnnEnabled());
+        return new ModelSPredictor(graph, oneDnnEnabled() ? fold(graph) : null);
     }
 
     /** @return whether this predictor runs oneDNN's chain (false: DL4J's output) */
     public boolean usesOneDnn() {
-        return oneDnn;
+        return folded != null;
     }
 
     /**
-     * @param features {@code [N, 3, S, S]} NCHW floats 0..255, S the model's image size, any ordering or view
+     * @param features {@code [N, 3, S, S]} NCHW floats 0..255 (other types are converted), any ordering or view;
+     *                 S the model's image size: on oneDNN any S whose pooled activations fit the dense layer
+     *                 (32..35 for a model built for 32)
      * @return {@code [N][K]} softmax probabilities, K the number of classes; {@code [0][]} for N = 0
-     * @throws IllegalArgumentException when the features are not {@code [N, 3, S, S]} with S an image size
-     *     whose pooled activations fit the model's dense layer (S = 32 or 33 for Model S trained on 32x32)
+     * @throws IllegalArgumentException on oneDNN, when the features are not {@code [N, 3, S, S]} with such an
+     *     S (DL4J's output refuses them in its own words)
      */
     public float[][] probabilities(INDArray features) {
+        if (features.rank() > 0 && features.size(0) == 0) {
+            return new float[0][];
+        }
+        if (folded == null) {
+            return rows(graph.output(false, features)[0]);
+        }
         long[] shape = features.shape();
         int side = shape.length == 4 ? (int) shape[2] : -1;
         if (side < 0 || shape[1] != folded.inChannels(0) || shape[3] != side
                 || FoldedModelS.pooledSide(side) != folded.pooledSide()) {
+            int smallest = 4 * folded.pooledSide() + 12;
             throw new IllegalArgumentException("features of shape " + Arrays.toString(shape) + ", expected [N, "
-                    + folded.inChannels(0) + ", S, S] (NCHW), S = "
-                    + smallestSide(folded.pooledSide()) + " (the model's image size)");
+                    + folded.inChannels(0) + ", S, S] (NCHW) with S in " + smallest + ".." + (smallest + 3)
+                    + " (the sizes whose pooled activations fit the model's dense layer)");
         }
+        INDArray contiguous = features.dataType() == DataType.FLOAT && OneDnnForward.plainCOrder(features)
+                ? features : features.castTo(DataType.FLOAT).dup('c');
         int n = (int) shape[0];
-        if (n == 0) {
-            return new float[0][];
+        int k = folded.numClasses();
+        float[][] out = new float[n][];
+        for (int from = 0; from < n; from += MAX_CHAIN_BATCH) {
+            int to = Math.min(n, from + MAX_CHAIN_BATCH);
+            INDArray piece = from == 0 && to == n ? contiguous
+                    : contiguous.get(NDArrayIndex.interval(from, to), NDArrayIndex.all(), NDArrayIndex.all(),
+                    NDArrayIndex.all()).dup('c');
+            float[] flat = forward(to - from, side).probabilities(piece);
+            for (int i = from; i < to; i++) {
+                out[i] = Arrays.copyOfRange(flat, (i - from) * k, (i - from + 1) * k);
+            }
         }
-        if (!oneDnn) {
-            return rows(graph.output(false, features)[0]);
-        }
-        INDArray contiguous = features.dataType() == DataType.FLOAT && features.ordering() == 'c'
-                && !features.isView() ? features : features.castTo(DataType.FLOAT).dup('c');
-        return split(forward(n, side).probabilities(contiguous.data().addressPointer()), n);
+        return out;
     }
 
     /** Frees the oneDNN chains' native memory; the predictor stays usable (it creates them again). */
@@ -105,11 +125,8 @@ public final class ModelSPredictor implements AutoCloseable {
         }
         // One copy of the whole matrix: ND4J's toFloatMatrix duplicates every row on its own (~9 ms for
         // [256, 10], 6 % of a scoring task).
-        return split(matrix.dup('c').data().asFloat(), n);
-    }
-
-    private static float[][] split(float[] flat, int n) {
-        int k = flat.length / n;
+        float[] flat = matrix.dup('c').data().asFloat();
+        int k = (int) matrix.size(1);
         float[][] out = new float[n][];
         for (int i = 0; i < n; i++) {
             out[i] = Arrays.copyOfRange(flat, i * k, (i + 1) * k);
@@ -117,17 +134,12 @@ public final class ModelSPredictor implements AutoCloseable {
         return out;
     }
 
-    /** The image side whose pooled activations have the given side: the inverse of pooledSide. */
-    private static int smallestSide(int pooledSide) {
-        return (pooledSide * 2 + 4) * 2 + 4;
-    }
-
     private OneDnnForward forward(int batchSize, int side) {
-        long key = (long) batchSize << 32 | side;
+        ChainKey key = new ChainKey(batchSize, side, NativeRuntime.threadsOfThisThread());
         OneDnnForward forward = forwards.get(key);
         if (forward == null) {
-            if (forwards.size() == KEPT_BATCH_SIZES) {
-                Map.Entry<Long, OneDnnForward> eldest = forwards.entrySet().iterator().next();
+            if (forwards.size() == KEPT_CHAINS) {
+                Map.Entry<ChainKey, OneDnnForward> eldest = forwards.entrySet().iterator().next();
                 eldest.getValue().close();
                 forwards.remove(eldest.getKey());
             }
@@ -141,10 +153,15 @@ public final class ModelSPredictor implements AutoCloseable {
         if (!NativeRuntime.fastPathEnabled()) {
             return false;
         }
-        boolean loaded = OneDnnForward.available();
-        if (!loaded) {
-            LOG.warn("oneDNN's presets do not load on this platform: inference runs on DL4J's layers (slower)");
+        return OneDnnForward.available();
+    }
+
+    private static FoldedModelS fold(ComputationGraph graph) {
+        try {
+            return FoldedModelS.of(graph);
+        } catch (IllegalArgumentException notModelS) {
+            LOG.warn("inference runs on DL4J's layers: {}", notModelS.getMessage());
+            return null;
         }
-        return loaded;
     }
 }

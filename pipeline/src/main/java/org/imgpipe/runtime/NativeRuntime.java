@@ -164,6 +164,16 @@ public final class NativeRuntime {
     }
 
     /**
+     * @return the OpenMP team size of the calling thread, which oneDNN's primitives created on it split their
+     *     work for: what {@link #useThreads(int)} set on it, or the JVM's available processors (libgomp's
+     *     default) when nothing was set
+     */
+    public static int threadsOfThisThread() {
+        int set = OPENMP_THREADS.get();
+        return set > 0 ? set : Runtime.getRuntime().availableProcessors();
+    }
+
+    /**
      * A Spark task's equal share of the cores, for {@link #useThreads(int)}.
      *
      * @param cores the cores of the JVM (or executor)

@@ -91,25 +91,50 @@ class ModelSPredictorTest {
     }
 
     @Test
+    void aBatchLargerThanAChainRunsInPieces() {
+        int n = ModelSPredictor.MAX_CHAIN_BATCH + 3;
+        INDArray x = images(n, 32, 12);
+        try (ModelSPredictor predictor = ModelSPredictor.of(graph)) {
+            assertClose(dl4j(graph, x), predictor.probabilities(x));
+        }
+    }
+
+    @Test
     void probabilitiesOfOtherImageSizesAndClassCounts() {
         ModelS.Spec ref = ModelS.Spec.reference();
         ComputationGraph model = withTrainedStatistics(ModelS.build(new ModelS.Spec(36, 3, 5, ref.learningRate(),
                 ref.rho(), ref.epsilon(), 0.99, 0.5, ref.conv(), ref.dense())), 4);
         INDArray x = images(5, 36, 6);
-        float[][] probabilities = ModelSPredictor.of(model).probabilities(x);
-        assertEquals(3, probabilities[0].length);
-        assertClose(dl4j(model, x), probabilities);
+        try (ModelSPredictor predictor = ModelSPredictor.of(model)) {
+            float[][] probabilities = predictor.probabilities(x);
+            assertEquals(3, probabilities[0].length);
+            assertClose(dl4j(model, x), probabilities);
+        }
     }
 
     @Test
-    void aViewOrFOrderedInputGivesTheSameAsItsCopy() {
+    void anOddImageSizeThatFitsTheDenseLayer() {
+        INDArray x = images(3, 35, 13);
+        try (ModelSPredictor predictor = ModelSPredictor.of(graph)) {
+            assertClose(dl4j(graph, x), predictor.probabilities(x));
+        }
+    }
+
+    @Test
+    void viewsPermutedAndOtherTypedInputsGiveTheSameAsAPlainCopy() {
         INDArray larger = images(6, 32, 8);
         INDArray middle = larger.get(NDArrayIndex.interval(2, 5), NDArrayIndex.all(), NDArrayIndex.all(),
                 NDArrayIndex.all());
+        INDArray nhwc = middle.permute(0, 2, 3, 1).dup('c');
         try (ModelSPredictor predictor = ModelSPredictor.of(graph)) {
             float[][] copy = predictor.probabilities(middle.dup('c'));
             assertArrayEquals(copy, predictor.probabilities(middle));
             assertArrayEquals(copy, predictor.probabilities(middle.dup('f')));
+            assertArrayEquals(copy, predictor.probabilities(nhwc.permute(0, 3, 1, 2)));
+            assertArrayEquals(copy, predictor.probabilities(middle.castTo(DataType.DOUBLE)));
+            INDArray uint8 = Nd4j.create(DataType.UINT8, 1, 3, 32, 32).assign(17);
+            assertArrayEquals(predictor.probabilities(Nd4j.valueArrayOf(new long[]{1, 3, 32, 32}, 17f)),
+                    predictor.probabilities(uint8));
         }
     }
 
@@ -120,33 +145,39 @@ class ModelSPredictorTest {
         float[][] before = predictor.probabilities(x);
         predictor.close();
         assertArrayEquals(before, predictor.probabilities(x));
+        predictor.close();
     }
 
     @Test
     void withoutTheFastPathTheGraphItselfPredicts() {
-        ModelSPredictor predictor = NativeRuntime.withHelpers(false, () -> ModelSPredictor.of(graph));
-        assertFalse(predictor.usesOneDnn());
-        INDArray x = images(4, 32, 10);
-        assertArrayEquals(dl4j(graph, x), predictor.probabilities(x));
+        try (ModelSPredictor predictor = NativeRuntime.withHelpers(false, () -> ModelSPredictor.of(graph))) {
+            assertFalse(predictor.usesOneDnn());
+            INDArray x = images(4, 32, 10);
+            assertArrayEquals(dl4j(graph, x), predictor.probabilities(x));
+            assertEquals(0, predictor.probabilities(Nd4j.create(DataType.FLOAT, 0, 3, 32, 32)).length);
+        }
     }
 
     @Test
     void noImagesGiveNoRows() {
-        assertEquals(0, ModelSPredictor.of(graph).probabilities(Nd4j.create(DataType.FLOAT, 0, 3, 32, 32)).length);
+        try (ModelSPredictor predictor = ModelSPredictor.of(graph)) {
+            assertEquals(0, predictor.probabilities(Nd4j.create(DataType.FLOAT, 0, 3, 32, 32)).length);
+        }
     }
 
     @Test
     void imagesOfAnotherSizeAreRefused() {
-        ModelSPredictor predictor = ModelSPredictor.of(graph);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> predictor.probabilities(images(2, 28, 1)));
-        assertEquals("features of shape [2, 3, 28, 28], expected [N, 3, S, S] (NCHW), S = 32 (the model's image"
-                + " size)", e.getMessage());
-        assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> predictor.probabilities(Nd4j.create(DataType.FLOAT, 2, 3072))).getMessage()
-                .startsWith("features of shape [2, 3072], expected"));
-        assertThrows(IllegalArgumentException.class,
-                () -> predictor.probabilities(Nd4j.create(DataType.FLOAT, 2, 1, 32, 32)));
+        try (ModelSPredictor predictor = ModelSPredictor.of(graph)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> predictor.probabilities(images(2, 36, 1)));
+            assertEquals("features of shape [2, 3, 36, 36], expected [N, 3, S, S] (NCHW) with S in 32..35 (the"
+                    + " sizes whose pooled activations fit the model's dense layer)", e.getMessage());
+            assertTrue(assertThrows(IllegalArgumentException.class,
+                    () -> predictor.probabilities(Nd4j.create(DataType.FLOAT, 2, 3072))).getMessage()
+                    .startsWith("features of shape [2, 3072], expected"));
+            assertThrows(IllegalArgumentException.class,
+                    () -> predictor.probabilities(Nd4j.create(DataType.FLOAT, 2, 1, 32, 32)));
+        }
     }
 
     @Test

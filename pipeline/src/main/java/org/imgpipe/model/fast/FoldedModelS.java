@@ -5,8 +5,6 @@ import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import java.util.Arrays;
-
 /**
  * A trained Model S's parameters rearranged for inference, where batch normalization uses its moving
  * statistics and is therefore a per-channel affine map {@code y = scale * x + shift} with
@@ -20,78 +18,92 @@ import java.util.Arrays;
  *
  * <p>Shapes (C-order floats): convolution kernels {@code [out, in, 3, 3]}, biases {@code [out]}; the dense
  * kernel {@code [flat, units]} with {@code flat} in the flatten's (channel, row, column) order; the output
- * kernel {@code [units, classes]}.
- *
- * @param convKernel the four convolution kernels, folded
- * @param convBias   the four convolution biases, folded
- * @param postScale  per convolution, the scale of the batch norm applied after its ReLU, or null when folded
- *                   into the next convolution
- * @param postShift  per convolution, that batch norm's shift, or null
- * @param denseKernel the dense layer's kernel {@code [flat, units]}
- * @param denseBias   the dense layer's bias {@code [units]}
- * @param outputKernel the output layer's kernel {@code [units, classes]}
- * @param outputBias   the output layer's bias {@code [classes]}
+ * kernel {@code [units, classes]}. The arrays are this object's own copies, read by {@link OneDnnForward}.
  */
-public record FoldedModelS(float[][] convKernel, float[][] convBias, float[][] postScale,
-                           float[][] postShift, float[] denseKernel, float[] denseBias, float[] outputKernel,
-                           float[] outputBias) {
-    /** The input pixels' scale of Model S's rescaling vertex (Keras' Rescaling(1/255)). */
+public final class FoldedModelS {
+    /** Model S's input rescaling (Keras' Rescaling(1/255)); {@code ModelS} builds its vertex with it. */
     public static final double INPUT_SCALE = 1.0 / 255.0;
-    private static final int LAYERS = 4;
+    /** The number of convolutions; a max pool follows the second and the fourth ({@link #feedsPool}). */
+    static final int CONVOLUTIONS = 4;
     private static final int KERNEL_AREA = 9;
+
+    private final float[][] convKernel = new float[CONVOLUTIONS][];
+    private final float[][] convBias = new float[CONVOLUTIONS][];
+    private final float[][] postScale = new float[CONVOLUTIONS][];
+    private final float[][] postShift = new float[CONVOLUTIONS][];
+    private final float[] denseKernel;
+    private final float[] denseBias;
+    private final float[] outputKernel;
+    private final float[] outputBias;
+
+    private FoldedModelS(ComputationGraph graph) {
+        for (int l = 0; l < CONVOLUTIONS; l++) {
+            Layer conv = layer(graph, "conv2d_" + (l + 1));
+            convKernel[l] = floats(conv.getParam("W"));
+            convBias[l] = floats(conv.getParam("b"));
+            float[][] affine = batchNormAffine(layer(graph, "bn_" + (l + 1)));
+            postScale[l] = affine[0];
+            postShift[l] = affine[1];
+        }
+        for (int i = 0; i < convKernel[0].length; i++) {
+            convKernel[0][i] *= (float) INPUT_SCALE;
+        }
+        for (int l = 0; l < CONVOLUTIONS; l++) {
+            if (!feedsPool(l)) {
+                foldInputAffine(convKernel[l + 1], convBias[l + 1], postScale[l], postShift[l]);
+                postScale[l] = null;
+                postShift[l] = null;
+            }
+        }
+        Layer dense = layer(graph, "dense");
+        Layer output = layer(graph, "predictions");
+        denseKernel = floats(dense.getParam("W"));
+        denseBias = floats(dense.getParam("b"));
+        outputKernel = floats(output.getParam("W"));
+        outputBias = floats(output.getParam("b"));
+    }
 
     /**
      * Reads and folds the parameters of a Model S graph ({@code org.imgpipe.model.ModelS}'s layer names).
      *
      * @param graph the trained graph; its parameters are read, not changed
      * @return the folded parameters
-     * @throws IllegalArgumentException when the graph lacks one of Model S's layers
+     * @throws IllegalArgumentException when the graph lacks one of Model S's layers, or a batch norm keeps
+     *     its variance other than as DL4J 1.0.0-M2's default {@code log10stdev}
      */
     public static FoldedModelS of(ComputationGraph graph) {
-        float[][] kernel = new float[LAYERS][];
-        float[][] bias = new float[LAYERS][];
-        float[][] scale = new float[LAYERS][];
-        float[][] shift = new float[LAYERS][];
-        for (int l = 0; l < LAYERS; l++) {
-            Layer conv = layer(graph, "conv2d_" + (l + 1));
-            kernel[l] = floats(conv.getParam("W"));
-            bias[l] = floats(conv.getParam("b"));
-            float[][] affine = batchNormAffine(layer(graph, "bn_" + (l + 1)));
-            scale[l] = affine[0];
-            shift[l] = affine[1];
-        }
-        scaleAll(kernel[0], (float) INPUT_SCALE);
-        for (int l = 0; l < LAYERS; l += 2) {
-            foldInputAffine(kernel[l + 1], bias[l + 1], scale[l], shift[l]);
-            scale[l] = null;
-            shift[l] = null;
-        }
-        Layer dense = layer(graph, "dense");
-        Layer output = layer(graph, "predictions");
-        return new FoldedModelS(kernel, bias, scale, shift, floats(dense.getParam("W")),
-                floats(dense.getParam("b")), floats(output.getParam("W")), floats(output.getParam("b")));
-    }
-
-    /** @return the number of output classes */
-    public int numClasses() {
-        return outputBias.length;
+        return new FoldedModelS(graph);
     }
 
     /**
-     * @return the side of the last max pool's output, which the dense layer's kernel was sized for
-     *     ({@code flat = channels * side * side}): 5 for 32x32 images
+     * @param layer a convolution, 0..3
+     * @return whether a max pool follows it (and its batch norm therefore stays after its ReLU)
      */
-    public int pooledSide() {
-        return (int) Math.round(Math.sqrt((double) denseKernel.length / denseUnits() / outChannels(LAYERS - 1)));
+    static boolean feedsPool(int layer) {
+        return layer % 2 == 1;
     }
 
     /**
      * @param imageSize the side of square input images, in pixels
      * @return the side of the last max pool's output for such images: two 3x3 "valid" convolutions (-4)
-     *     and a 2x2 pool (halved, rounded down), twice
+     *     and a 2x2 pool (halved, rounded down), twice; 5 for 32..35
      */
     public static int pooledSide(int imageSize) {
         return ((imageSize - 4) / 2 - 4) / 2;
+    }
+
+    /**
+     * @return the side of the last max pool's output that the dense layer's kernel was sized for
+     *     ({@code flat = channels * side * side})
+     */
+    public int pooledSide() {
+        return (int) Math.round(Math.sqrt((double) denseKernel.length / denseUnits()
+                / outChannels(CONVOLUTIONS - 1)));
+    }
+
+    /** @return the number of output classes */
+    public int numClasses() {
+        return outputBias.length;
     }
 
     /** @return the dense layer's number of units */
@@ -100,7 +112,7 @@ public record FoldedModelS(float[][] convKernel, float[][] convBias, float[][] p
     }
 
     /**
-     * @param layer the convolution, 0..3
+     * @param layer a convolution, 0..3
      * @return its number of output channels
      */
     public int outChannels(int layer) {
@@ -108,11 +120,44 @@ public record FoldedModelS(float[][] convKernel, float[][] convBias, float[][] p
     }
 
     /**
-     * @param layer the convolution, 0..3
-     * @return its number of input channels
+     * @param layer a convolution, 0..3
+     * @return its number of input channels (3, RGB, for the first)
      */
     public int inChannels(int layer) {
         return convKernel[layer].length / (outChannels(layer) * KERNEL_AREA);
+    }
+
+    float[] convKernel(int layer) {
+        return convKernel[layer];
+    }
+
+    float[] convBias(int layer) {
+        return convBias[layer];
+    }
+
+    /** @return the scale of the batch norm after this convolution's ReLU, or null when folded forward */
+    float[] postScale(int layer) {
+        return postScale[layer];
+    }
+
+    float[] postShift(int layer) {
+        return postShift[layer];
+    }
+
+    float[] denseKernel() {
+        return denseKernel;
+    }
+
+    float[] denseBias() {
+        return denseBias;
+    }
+
+    float[] outputKernel() {
+        return outputKernel;
+    }
+
+    float[] outputBias() {
+        return outputBias;
     }
 
     /**
@@ -148,44 +193,44 @@ public record FoldedModelS(float[][] convKernel, float[][] convBias, float[][] p
     }
 
     /**
-     * A batch-norm layer's inference map as {scale, shift} per channel. DL4J 1.0.0-M2 keeps
-     * {@code log10stdev} by default (variance = 10^(2 * log10stdev)), older configurations {@code var}.
+     * Batch normalization at inference as {scale, shift} per channel.
+     *
+     * @param gamma    {@code [C]}
+     * @param beta     {@code [C]}
+     * @param mean     the moving mean {@code [C]}
+     * @param log10std DL4J 1.0.0-M2's stored {@code log10stdev} {@code [C]}: variance = 10^(2 * log10std)
+     * @param eps      the epsilon added to the variance
+     * @return {@code {scale, shift}}, each {@code [C]}
      */
-    private static float[][] batchNormAffine(Layer bn) {
-        float[] gamma = floats(bn.getParam("gamma"));
-        float[] beta = floats(bn.getParam("beta"));
-        float[] mean = floats(bn.getParam("mean"));
-        boolean logStd = bn.paramTable().containsKey("log10stdev");
-        float[] stored = floats(bn.getParam(logStd ? "log10stdev" : "var"));
-        double eps = ((BatchNormalization) bn.conf().getLayer()).getEps();
+    static float[][] batchNormAffine(float[] gamma, float[] beta, float[] mean, float[] log10std, double eps) {
         float[] scale = new float[gamma.length];
         float[] shift = new float[gamma.length];
         for (int c = 0; c < gamma.length; c++) {
-            double variance = logStd ? Math.pow(10, 2.0 * stored[c]) : stored[c];
-            double s = gamma[c] / Math.sqrt(variance + eps);
+            double s = gamma[c] / Math.sqrt(Math.pow(10, 2.0 * log10std[c]) + eps);
             scale[c] = (float) s;
             shift[c] = (float) (beta[c] - mean[c] * s);
         }
         return new float[][]{scale, shift};
     }
 
-    private static Layer layer(ComputationGraph graph, String name) {
-        Layer layer = graph.getLayer(name);
-        if (layer == null) {
-            throw new IllegalArgumentException("not a Model S graph: no layer '" + name + "' among "
-                    + Arrays.toString(Arrays.stream(graph.getLayers()).map(Layer::getConfig)
-                    .map(c -> c.getLayerName()).toArray()));
+    private static float[][] batchNormAffine(Layer bn) {
+        if (!(bn.conf().getLayer() instanceof BatchNormalization conf)
+                || !bn.paramTable().containsKey("log10stdev")) {
+            throw new IllegalArgumentException("layer '" + bn.conf().getLayer().getLayerName()
+                    + "' is not a batch norm keeping log10stdev (DL4J's default)");
         }
-        return layer;
+        return batchNormAffine(floats(bn.getParam("gamma")), floats(bn.getParam("beta")),
+                floats(bn.getParam("mean")), floats(bn.getParam("log10stdev")), conf.getEps());
+    }
+
+    private static Layer layer(ComputationGraph graph, String name) {
+        if (graph.getVertex(name) == null || !graph.getVertex(name).hasLayer()) {
+            throw new IllegalArgumentException("not a Model S graph: no layer '" + name + "'");
+        }
+        return graph.getVertex(name).getLayer();
     }
 
     private static float[] floats(INDArray array) {
         return array.dup('c').reshape(array.length()).toFloatVector();
-    }
-
-    private static void scaleAll(float[] values, float factor) {
-        for (int i = 0; i < values.length; i++) {
-            values[i] *= factor;
-        }
     }
 }

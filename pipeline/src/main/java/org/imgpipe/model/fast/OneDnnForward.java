@@ -15,8 +15,15 @@ import org.bytedeco.dnnl.stream;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.Pointer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.lang.ref.Reference;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -29,16 +36,20 @@ import java.util.List;
  * blocked layouts on every call. Dropout is the identity at inference.
  *
  * <p>oneDNN runs on the calling thread's OpenMP team, the one {@code NativeRuntime.useThreads} sizes (the
- * presets' libgomp resolves to the one ND4J loaded). Not safe for concurrent use; {@link #close()} frees
- * the native memory (about 0.5 MB per image of the batch size, plus the weights).
+ * presets' libgomp resolves to the one ND4J loaded); its kernels split their work for the thread count
+ * of the thread that created them, so a chain is for one thread count. Not safe for concurrent use;
+ * {@link #close()} frees the native memory (about 0.5 MB per image of the batch size for the
+ * activations, plus 7.5 MB of weights).
  */
 public final class OneDnnForward implements AutoCloseable {
     private static final long[] UNIT_STRIDES = {1, 1};
     private static final long[] NO_PADDING = {0, 0};
     private static final long[] POOL = {2, 2};
-    private static final int FIRST_POST_OP_ARG = dnnl.DNNL_ARG_ATTR_MULTIPLE_POST_OP_BASE;
+    private static final Logger LOG = LoggerFactory.getLogger(OneDnnForward.class);
 
     private final int batchSize;
+    private final int imageSize;
+    private final int channels;
     private final int numClasses;
     private final engine cpu;
     private final stream stream;
@@ -56,7 +67,8 @@ public final class OneDnnForward implements AutoCloseable {
      * @param imageSize the side of the square images, in pixels; {@code FoldedModelS.pooledSide(imageSize)}
      *                  must be the model's {@code pooledSide()}
      * @throws IllegalArgumentException when batchSize is below 1 or the image size does not fit the model
-     * @throws RuntimeException         (oneDNN's {@code dnnl.error}) when oneDNN cannot create a primitive
+     * @throws RuntimeException         (oneDNN's {@code dnnl.error}) when oneDNN cannot create a primitive;
+     *                                  what was created is freed
      */
     public OneDnnForward(FoldedModelS model, int batchSize, int imageSize) {
         if (batchSize < 1) {
@@ -67,27 +79,30 @@ public final class OneDnnForward implements AutoCloseable {
                     + " layer (it takes " + model.pooledSide() + "x" + model.pooledSide() + " pooled activations)");
         }
         this.batchSize = batchSize;
+        this.imageSize = imageSize;
+        this.channels = model.inChannels(0);
         this.numClasses = model.numClasses();
-        cpu = own(new engine(engine.kind.cpu, 0));
-        stream = own(new stream(cpu));
-        memory.desc in = desc(memory.format_tag.nchw, batchSize, model.inChannels(0), imageSize, imageSize);
-        // No buffer of its own: each call points it at the caller's features.
-        input = own(new memory(in, cpu, (Pointer) null));
-        memory current = input;
-        memory.desc currentDesc = in;
-        long side = imageSize;
-        for (int l = 0; l < 4; l++) {
-            side -= 2;
-            current = convolution(model, l, current, currentDesc, side);
-            currentDesc = current.get_desc();
-            if (model.postScale()[l] != null) {
-                side /= 2;
-                current = maxPool(current, currentDesc, model.outChannels(l), side);
-                currentDesc = current.get_desc();
+        try {
+            cpu = own(new engine(engine.kind.cpu, 0));
+            stream = own(new stream(cpu));
+            memory.desc in = desc(memory.format_tag.nchw, batchSize, channels, imageSize, imageSize);
+            // No buffer of its own: each call points it at the caller's features.
+            input = own(new memory(in, cpu, (Pointer) null));
+            memory current = input;
+            long side = imageSize;
+            for (int l = 0; l < FoldedModelS.CONVOLUTIONS; l++) {
+                side -= 2;
+                current = convolution(model, l, current, side);
+                if (FoldedModelS.feedsPool(l)) {
+                    side /= 2;
+                    current = maxPool(current, model.outChannels(l), side);
+                }
             }
+            logits = output(model, dense(model, current, side));
+        } catch (RuntimeException creationFailed) {
+            close();
+            throw creationFailed;
         }
-        memory hidden = dense(model, current, currentDesc, side);
-        logits = output(model, hidden);
     }
 
     /**
@@ -99,24 +114,37 @@ public final class OneDnnForward implements AutoCloseable {
         return Presets.LOADED;
     }
 
-    /** @return the number of images each call takes */
-    public int batchSize() {
-        return batchSize;
-    }
-
     /**
-     * Runs the chain on one batch.
+     * Runs the chain on one batch, reading the features where ND4J keeps them (no copy).
      *
-     * @param features the address of {@code [batchSize, 3, S, S]} NCHW floats 0..255, C-order and contiguous
-     *                 (e.g. an ND4J buffer's {@code addressPointer()} at the array's offset)
+     * @param features {@code [batchSize, 3, S, S]} NCHW floats 0..255 with C-order strides at the start of
+     *                 their buffer (a view at an offset, a permuted or strided one: {@code dup('c')} it first)
      * @return {@code [batchSize * classes]} softmax probabilities, row after row
+     * @throws IllegalArgumentException when the features are not such an array
+     * @throws IllegalStateException    after {@link #close()}
      */
-    public float[] probabilities(Pointer features) {
-        input.set_data_handle(features);
-        for (int i = 0; i < chain.size(); i++) {
-            chain.get(i).execute(stream, arguments.get(i));
+    public float[] probabilities(INDArray features) {
+        long[] expected = {batchSize, channels, imageSize, imageSize};
+        if (features.dataType() != DataType.FLOAT || !Arrays.equals(features.shape(), expected)
+                || !plainCOrder(features)) {
+            throw new IllegalArgumentException("expected C-order floats of shape " + Arrays.toString(expected)
+                    + " at offset 0, got " + features.dataType() + " " + Arrays.toString(features.shape())
+                    + " with strides " + Arrays.toString(features.stride()) + " at offset " + features.offset());
         }
-        stream._wait();
+        if (owned.isEmpty()) {
+            throw new IllegalStateException("this oneDNN chain was closed");
+        }
+        try {
+            input.set_data_handle(features.data().addressPointer());
+            for (int i = 0; i < chain.size(); i++) {
+                chain.get(i).execute(stream, arguments.get(i));
+            }
+            stream._wait();
+        } finally {
+            // The pointer above does not keep ND4J's buffer alive: without this a collection during the
+            // chain could free the features under oneDNN.
+            Reference.reachabilityFence(features);
+        }
         float[] out = new float[batchSize * numClasses];
         new FloatPointer(logits.get_data_handle()).capacity(out.length).get(out);
         softmaxRows(out, numClasses);
@@ -146,6 +174,15 @@ public final class OneDnnForward implements AutoCloseable {
         }
     }
 
+    /**
+     * @param array any array
+     * @return whether its elements lie in C order from the start of its buffer, as {@link #probabilities} reads
+     *     them
+     */
+    public static boolean plainCOrder(INDArray array) {
+        return array.ordering() == 'c' && array.offset() == 0 && Shape.hasDefaultStridesForShape(array);
+    }
+
     /** Loads the presets once, when first asked. */
     private static final class Presets {
         static final boolean LOADED = load();
@@ -155,11 +192,13 @@ public final class OneDnnForward implements AutoCloseable {
                 Loader.load(dnnl.class);
                 return true;
             } catch (Throwable notLoaded) {
+                LOG.warn("oneDNN's presets do not load, inference runs on DL4J's layers: {}", notLoaded.toString());
                 return false;
             }
         }
     }
 
+    /** Frees the primitives, the weights and the activations; the chain cannot run afterwards. */
     @Override
     public void close() {
         for (int i = owned.size() - 1; i >= 0; i--) {
@@ -170,44 +209,44 @@ public final class OneDnnForward implements AutoCloseable {
         arguments.clear();
     }
 
-    private memory convolution(FoldedModelS model, int l, memory src, memory.desc srcDesc, long side) {
+    private memory convolution(FoldedModelS model, int l, memory src, long side) {
         int out = model.outChannels(l);
         int in = model.inChannels(l);
         memory.desc bias = desc(memory.format_tag.x, out);
         convolution_forward.desc op = own(new convolution_forward.desc(dnnl.prop_kind.forward_inference,
-                dnnl.algorithm.convolution_direct, srcDesc, desc(memory.format_tag.any, out, in, 3, 3), bias,
+                dnnl.algorithm.convolution_direct, own(src.get_desc()), desc(memory.format_tag.any, out, in, 3, 3), bias,
                 desc(memory.format_tag.any, batchSize, out, side, side), UNIT_STRIDES, NO_PADDING, NO_PADDING));
         post_ops post = own(new post_ops());
         post.append_eltwise(1f, dnnl.algorithm.eltwise_relu, 0f, 0f);
-        boolean affine = model.postScale()[l] != null;
+        boolean affine = FoldedModelS.feedsPool(l);
         memory.desc perChannel = desc(memory.format_tag.nchw, 1, out, 1, 1);
         if (affine) {
             post.append_binary(dnnl.algorithm.binary_mul, perChannel);
             post.append_binary(dnnl.algorithm.binary_add, perChannel);
         }
         convolution_forward.primitive_desc pd = own(new convolution_forward.primitive_desc(op, attributes(post), cpu));
-        memory dst = own(new memory(pd.dst_desc(), cpu));
+        memory dst = own(new memory(own(pd.dst_desc()), cpu));
         IntMemoryMap args = own(new IntMemoryMap());
         args.put(dnnl.DNNL_ARG_SRC, src);
         args.put(dnnl.DNNL_ARG_WEIGHTS, reordered(desc(memory.format_tag.oihw, out, in, 3, 3),
-                model.convKernel()[l], pd.weights_desc()));
-        args.put(dnnl.DNNL_ARG_BIAS, filled(bias, model.convBias()[l]));
+                model.convKernel(l), own(pd.weights_desc())));
+        args.put(dnnl.DNNL_ARG_BIAS, filled(bias, model.convBias(l)));
         args.put(dnnl.DNNL_ARG_DST, dst);
         if (affine) {
             // Post-op 0 is the ReLU; 1 and 2 take the batch norm's scale and shift.
-            args.put(FIRST_POST_OP_ARG * 2 | dnnl.DNNL_ARG_SRC_1, filled(perChannel, model.postScale()[l]));
-            args.put(FIRST_POST_OP_ARG * 3 | dnnl.DNNL_ARG_SRC_1, filled(perChannel, model.postShift()[l]));
+            args.put(postOpSource(1), filled(perChannel, model.postScale(l)));
+            args.put(postOpSource(2), filled(perChannel, model.postShift(l)));
         }
         add(new convolution_forward(pd), args);
         return dst;
     }
 
-    private memory maxPool(memory src, memory.desc srcDesc, int channels, long side) {
+    private memory maxPool(memory src, int planes, long side) {
         pooling_forward.desc op = own(new pooling_forward.desc(dnnl.prop_kind.forward_inference,
-                dnnl.algorithm.pooling_max, srcDesc, desc(memory.format_tag.any, batchSize, channels, side, side),
-                POOL, POOL, NO_PADDING, NO_PADDING));
+                dnnl.algorithm.pooling_max, own(src.get_desc()), desc(memory.format_tag.any, batchSize, planes, side,
+                side), POOL, POOL, NO_PADDING, NO_PADDING));
         pooling_forward.primitive_desc pd = own(new pooling_forward.primitive_desc(op, cpu));
-        memory dst = own(new memory(pd.dst_desc(), cpu));
+        memory dst = own(new memory(own(pd.dst_desc()), cpu));
         IntMemoryMap args = own(new IntMemoryMap());
         args.put(dnnl.DNNL_ARG_SRC, src);
         args.put(dnnl.DNNL_ARG_DST, dst);
@@ -220,7 +259,7 @@ public final class OneDnnForward implements AutoCloseable {
      * {@code [units, channels, side, side]} are the dense kernel {@code [flat, units]} read through strides,
      * flat = (channel, row, column) as the graph's flatten orders it.
      */
-    private memory dense(FoldedModelS model, memory src, memory.desc srcDesc, long side) {
+    private memory dense(FoldedModelS model, memory src, long side) {
         int units = model.denseUnits();
         long channels = model.outChannels(3);
         long[] dims = {units, channels, side, side};
@@ -228,12 +267,13 @@ public final class OneDnnForward implements AutoCloseable {
                 new long[]{1, side * side * units, side * units, units}));
         memory.desc bias = desc(memory.format_tag.x, units);
         inner_product_forward.desc op = own(new inner_product_forward.desc(dnnl.prop_kind.forward_inference,
-                srcDesc, desc(memory.format_tag.any, dims), bias, desc(memory.format_tag.any, batchSize, units)));
+                own(src.get_desc()), desc(memory.format_tag.any, dims), bias,
+                desc(memory.format_tag.any, batchSize, units)));
         post_ops post = own(new post_ops());
         post.append_eltwise(1f, dnnl.algorithm.eltwise_relu, 0f, 0f);
         inner_product_forward.primitive_desc pd = own(new inner_product_forward.primitive_desc(op,
                 attributes(post), cpu));
-        return innerProduct(pd, src, reordered(userWeights, model.denseKernel(), pd.weights_desc()),
+        return innerProduct(pd, src, reordered(userWeights, model.denseKernel(), own(pd.weights_desc())),
                 filled(bias, model.denseBias()));
     }
 
@@ -243,15 +283,15 @@ public final class OneDnnForward implements AutoCloseable {
                 new long[]{1, numClasses}));
         memory.desc bias = desc(memory.format_tag.x, numClasses);
         inner_product_forward.desc op = own(new inner_product_forward.desc(dnnl.prop_kind.forward_inference,
-                hidden.get_desc(), desc(memory.format_tag.any, numClasses, units), bias,
+                own(hidden.get_desc()), desc(memory.format_tag.any, numClasses, units), bias,
                 desc(memory.format_tag.nc, batchSize, numClasses)));
         inner_product_forward.primitive_desc pd = own(new inner_product_forward.primitive_desc(op, cpu));
-        return innerProduct(pd, hidden, reordered(userWeights, model.outputKernel(), pd.weights_desc()),
+        return innerProduct(pd, hidden, reordered(userWeights, model.outputKernel(), own(pd.weights_desc())),
                 filled(bias, model.outputBias()));
     }
 
     private memory innerProduct(inner_product_forward.primitive_desc pd, memory src, memory weights, memory bias) {
-        memory dst = own(new memory(pd.dst_desc(), cpu));
+        memory dst = own(new memory(own(pd.dst_desc()), cpu));
         IntMemoryMap args = own(new IntMemoryMap());
         args.put(dnnl.DNNL_ARG_SRC, src);
         args.put(dnnl.DNNL_ARG_WEIGHTS, weights);
@@ -276,19 +316,28 @@ public final class OneDnnForward implements AutoCloseable {
         return own(new memory.desc(dims, memory.data_type.f32, tag));
     }
 
+    /** The execution argument of a binary post-op's second input: oneDNN's DNNL_ARG_ATTR_MULTIPLE_POST_OP. */
+    private static int postOpSource(int postOp) {
+        return dnnl.DNNL_ARG_ATTR_MULTIPLE_POST_OP_BASE * (postOp + 1) | dnnl.DNNL_ARG_SRC_1;
+    }
+
     /** A memory of the given plain layout holding a copy of values. */
     private memory filled(memory.desc layout, float[] values) {
-        memory m = own(new memory(layout, cpu));
+        return copyInto(own(new memory(layout, cpu)), values);
+    }
+
+    private static memory copyInto(memory m, float[] values) {
         new FloatPointer(m.get_data_handle()).capacity(values.length).put(values);
         return m;
     }
 
     /** Values given in a plain layout, reordered once into the layout a primitive chose. */
     private memory reordered(memory.desc plain, float[] values, memory.desc wanted) {
-        memory user = filled(plain, values);
         memory m = own(new memory(wanted, cpu));
-        own(new reorder(user, m)).execute(stream, user, m);
-        stream._wait();
+        try (memory user = copyInto(new memory(plain, cpu), values); reorder step = new reorder(user, m)) {
+            step.execute(stream, user, m);
+            stream._wait();
+        }
         return m;
     }
 

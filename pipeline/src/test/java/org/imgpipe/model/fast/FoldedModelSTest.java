@@ -35,9 +35,21 @@ class FoldedModelSTest {
     }
 
     @Test
+    void batchNormAtInferenceIsAScaleAndAShift() {
+        // log10std 0: variance 1, plus eps 3: sqrt(4) = 2; scale = gamma / 2, shift = beta - mean * scale
+        float[][] affine = FoldedModelS.batchNormAffine(new float[]{2, -1}, new float[]{1, 0}, new float[]{3, 2},
+                new float[]{0, 0}, 3);
+        assertArrayEquals(new float[]{1, -0.5f}, affine[0]);
+        assertArrayEquals(new float[]{-2, 1}, affine[1]);
+        float[][] noChannels = FoldedModelS.batchNormAffine(new float[0], new float[0], new float[0], new float[0], 1);
+        assertEquals(0, noChannels[0].length);
+    }
+
+    @Test
     void pooledSideOfModelSInputs() {
         assertEquals(5, FoldedModelS.pooledSide(32));
         assertEquals(5, FoldedModelS.pooledSide(33));
+        assertEquals(5, FoldedModelS.pooledSide(35));
         assertEquals(6, FoldedModelS.pooledSide(36));
     }
 

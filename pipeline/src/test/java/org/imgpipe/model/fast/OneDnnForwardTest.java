@@ -1,0 +1,68 @@
+package org.imgpipe.model.fast;
+
+import org.imgpipe.model.ModelS;
+import org.imgpipe.runtime.NativeRuntime;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** The chain's own contract: what it refuses, and that a closed chain does not run. */
+class OneDnnForwardTest {
+    private static FoldedModelS model;
+
+    @BeforeAll
+    static void fold() {
+        NativeRuntime.prepare();
+        assumeTrue(OneDnnForward.available(), "oneDNN's presets do not load here");
+        model = FoldedModelS.of(ModelS.build(ModelS.Spec.reference()));
+    }
+
+    @Test
+    void probabilitiesOfABatchSumToOne() {
+        try (OneDnnForward chain = new OneDnnForward(model, 2, 32)) {
+            float[] p = chain.probabilities(Nd4j.rand(DataType.FLOAT, 2, 3, 32, 32).muli(255));
+            assertEquals(20, p.length);
+            double first = 0;
+            for (int k = 0; k < 10; k++) {
+                first += p[k];
+            }
+            assertEquals(1, first, 1e-6);
+        }
+    }
+
+    @Test
+    void aPermutedArrayIsRefusedNotMisread() {
+        try (OneDnnForward chain = new OneDnnForward(model, 1, 32)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> chain.probabilities(Nd4j.create(DataType.FLOAT, 1, 32, 32, 3).permute(0, 3, 1, 2)));
+            assertEquals("expected C-order floats of shape [1, 3, 32, 32] at offset 0, got FLOAT [1, 3, 32, 32] with"
+                    + " strides [3072, 1, 96, 3] at offset 0", e.getMessage());
+            assertThrows(IllegalArgumentException.class,
+                    () -> chain.probabilities(Nd4j.create(DataType.FLOAT, 2, 3, 32, 32)));
+            assertThrows(IllegalArgumentException.class,
+                    () -> chain.probabilities(Nd4j.create(DataType.DOUBLE, 1, 3, 32, 32)));
+        }
+    }
+
+    @Test
+    void aClosedChainDoesNotRun() {
+        OneDnnForward chain = new OneDnnForward(model, 1, 32);
+        chain.close();
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> chain.probabilities(Nd4j.create(DataType.FLOAT, 1, 3, 32, 32)));
+        assertEquals("this oneDNN chain was closed", e.getMessage());
+    }
+
+    @Test
+    void batchSizesBelowOneAndImagesThatDoNotFitAreRefused() {
+        assertEquals("batch size must be at least 1, got 0",
+                assertThrows(IllegalArgumentException.class, () -> new OneDnnForward(model, 0, 32)).getMessage());
+        assertEquals("28x28 images do not fit the model's dense layer (it takes 5x5 pooled activations)",
+                assertThrows(IllegalArgumentException.class, () -> new OneDnnForward(model, 1, 28)).getMessage());
+    }
+}
