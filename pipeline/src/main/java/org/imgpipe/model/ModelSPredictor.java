@@ -94,10 +94,7 @@ public final class ModelSPredictor implements AutoCloseable {
             INDArray piece = from == 0 && to == n ? contiguous
                     : contiguous.get(NDArrayIndex.interval(from, to), NDArrayIndex.all(), NDArrayIndex.all(),
                     NDArrayIndex.all()).dup('c');
-            float[] flat = forward(to - from, side).probabilities(piece);
-            for (int i = from; i < to; i++) {
-                out[i] = Arrays.copyOfRange(flat, (i - from) * k, (i - from + 1) * k);
-            }
+            copyRows(forward(to - from, side).probabilities(piece), k, out, from);
         }
         return out;
     }
@@ -125,13 +122,16 @@ public final class ModelSPredictor implements AutoCloseable {
         }
         // One copy of the whole matrix: ND4J's toFloatMatrix duplicates every row on its own (~9 ms for
         // [256, 10], 6 % of a scoring task).
-        float[] flat = matrix.dup('c').data().asFloat();
-        int k = (int) matrix.size(1);
         float[][] out = new float[n][];
-        for (int i = 0; i < n; i++) {
-            out[i] = Arrays.copyOfRange(flat, i * k, (i + 1) * k);
-        }
+        copyRows(matrix.dup('c').data().asFloat(), (int) matrix.size(1), out, 0);
         return out;
+    }
+
+    /** Splits {@code flat}, rows of {@code k} floats one after another, into {@code out[from..]}. */
+    private static void copyRows(float[] flat, int k, float[][] out, int from) {
+        for (int i = 0; i < flat.length / k; i++) {
+            out[from + i] = Arrays.copyOfRange(flat, i * k, (i + 1) * k);
+        }
     }
 
     private OneDnnForward forward(int batchSize, int side) {

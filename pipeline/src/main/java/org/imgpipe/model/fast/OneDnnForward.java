@@ -219,7 +219,7 @@ public final class OneDnnForward implements AutoCloseable {
         post_ops post = own(new post_ops());
         post.append_eltwise(1f, dnnl.algorithm.eltwise_relu, 0f, 0f);
         boolean affine = FoldedModelS.feedsPool(l);
-        memory.desc perChannel = desc(memory.format_tag.nchw, 1, out, 1, 1);
+        memory.desc perChannel = affine ? desc(memory.format_tag.nchw, 1, out, 1, 1) : null;
         if (affine) {
             post.append_binary(dnnl.algorithm.binary_mul, perChannel);
             post.append_binary(dnnl.algorithm.binary_add, perChannel);
