@@ -99,6 +99,11 @@ public final class ModelSPredictor implements AutoCloseable {
         return out;
     }
 
+    /** @return the oneDNN chains held now (0 on DL4J, and after {@link #close()}) */
+    int chains() {
+        return forwards.size();
+    }
+
     /** Frees the oneDNN chains' native memory; the predictor stays usable (it creates them again). */
     @Override
     public void close() {
