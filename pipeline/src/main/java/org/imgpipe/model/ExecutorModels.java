@@ -87,7 +87,7 @@ public final class ExecutorModels {
                 return;
             }
         }
-        // A copy of a model that a newer broadcast replaced while this one was lent.
+        // A copy of a model that another broadcast replaced while this copy was lent.
         predictor.close();
     }
 }
