@@ -1,6 +1,7 @@
 package org.imgpipe.model;
 
 import org.apache.spark.broadcast.Broadcast;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.imgpipe.runtime.NativeRuntime;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -12,13 +13,18 @@ import java.util.Deque;
  * broadcast model, each with its {@link ModelSPredictor}, are kept per executor JVM so that each task
  * does not rebuild the network. A predictor is not safe for concurrent use, so a task borrows a copy for
  * its partition and gives it back when the lease closes, also when the task fails: an executor ends up with one
- * copy per concurrent task. Idle copies of another broadcast (last epoch's model) are freed when a
- * task first borrows the new one, before its copy is built; a copy lent out meanwhile is freed when it
+ * copy per concurrent task. A copy of a new broadcast (the next epoch's model, the next scoring run's) takes
+ * over the oneDNN chains of an idle copy of a replaced one ({@link ModelSPredictor#of(ComputationGraph,
+ * ModelSPredictor)}), so an executor never holds two models' chains for one task slot and runs the new model
+ * on memory it has already touched; a copy lent out when its broadcast was replaced is taken over once it
  * comes back.
  */
 public final class ExecutorModels {
     private static long broadcastId = -1;
+    /** Idle copies of the broadcast {@link #broadcastId}. */
     private static final Deque<ModelSPredictor> IDLE = new ArrayDeque<>();
+    /** Idle copies of broadcasts it replaced, whose chains the next new copies take over. */
+    private static final Deque<ModelSPredictor> REPLACED = new ArrayDeque<>();
 
     private ExecutorModels() {
     }
@@ -54,8 +60,8 @@ public final class ExecutorModels {
     }
 
     /**
-     * Borrows this executor's idle copy of the model, or deserializes a new one, and sets the task's
-     * ND4J threads.
+     * Borrows this executor's idle copy of the model, or deserializes a new one (taking over the chains of an
+     * idle copy of a replaced broadcast where there is one), and sets the task's ND4J threads.
      *
      * @param model          the model, broadcast by the driver
      * @param threadsPerTask ND4J/oneDNN threads for this task (cores / concurrent tasks)
@@ -63,31 +69,24 @@ public final class ExecutorModels {
      */
     public static Lease borrow(Broadcast<ShippedModel> model, int threadsPerTask) {
         NativeRuntime.useThreads(threadsPerTask);
+        ModelSPredictor replaced;
         synchronized (IDLE) {
             if (broadcastId != model.id()) {
-                // Freed before the new copy is built: an executor then never holds two models' oneDNN chains
-                // at once (five 10,000-image scoring runs in one JVM peaked at 2.16 instead of 2.58 GB resident),
-                // and the new chains can reuse the freed memory where the C heap keeps it (scripts/env.sh's
-                // malloc thresholds) rather than fault it in afresh (a 256-image chain's first batch took ~0.5 s
-                // longer on fresh pages).
-                IDLE.forEach(ModelSPredictor::close);
+                REPLACED.addAll(IDLE);
                 IDLE.clear();
                 broadcastId = model.id();
             } else if (!IDLE.isEmpty()) {
                 return new Lease(model, IDLE.pop());
             }
+            replaced = REPLACED.poll();
         }
-        return new Lease(model, ModelSPredictor.of(model.value().restore()));
+        ComputationGraph graph = model.value().restore();
+        return new Lease(model, replaced == null ? ModelSPredictor.of(graph) : ModelSPredictor.of(graph, replaced));
     }
 
     private static void giveBack(Broadcast<ShippedModel> model, ModelSPredictor predictor) {
         synchronized (IDLE) {
-            if (broadcastId == model.id()) {
-                IDLE.push(predictor);
-                return;
-            }
+            (broadcastId == model.id() ? IDLE : REPLACED).push(predictor);
         }
-        // A copy of a model that another broadcast replaced while this copy was lent.
-        predictor.close();
     }
 }

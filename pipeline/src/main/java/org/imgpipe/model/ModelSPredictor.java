@@ -55,6 +55,28 @@ public final class ModelSPredictor implements AutoCloseable {
         return new ModelSPredictor(graph, oneDnnEnabled() ? fold(graph) : null);
     }
 
+    /**
+     * A predictor of the graph's current parameters that takes over another predictor's oneDNN chains,
+     * loading the new parameters into them ({@link OneDnnForward#load}), when both run on oneDNN and the
+     * models have the same shapes: a new model of the same architecture (the next epoch's, a new version)
+     * then runs without creating primitives or touching fresh activation memory. The previous predictor is
+     * closed either way.
+     *
+     * @param graph    a Model S graph ({@link ModelS#build})
+     * @param previous a predictor not used afterwards (its chains are moved or freed)
+     * @return the predictor, as {@link #of(ComputationGraph)} would return it
+     */
+    public static ModelSPredictor of(ComputationGraph graph, ModelSPredictor previous) {
+        ModelSPredictor next = of(graph);
+        if (next.folded != null && previous.folded != null && next.folded.sameShapes(previous.folded)) {
+            previous.forwards.values().forEach(chain -> chain.load(next.folded));
+            next.forwards.putAll(previous.forwards);
+            previous.forwards.clear();
+        }
+        previous.close();
+        return next;
+    }
+
     /** @return whether this predictor runs oneDNN's chain (false: DL4J's output) */
     public boolean usesOneDnn() {
         return folded != null;

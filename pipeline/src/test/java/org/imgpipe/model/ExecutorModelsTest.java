@@ -2,21 +2,23 @@ package org.imgpipe.model;
 
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.imgpipe.SparkTestSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The executor's pool of model copies: one copy per concurrent lease, a returned copy lent again for the
- * same broadcast, and the copies of a replaced broadcast freed (their oneDNN chains closed) before the
- * new broadcast's first copy is built, or when a copy lent out meanwhile comes back.
+ * same broadcast, and the copies of a replaced broadcast, idle or lent out when it was replaced, giving
+ * their oneDNN chains to the new broadcast's copies, which predict with the new parameters.
  */
 class ExecutorModelsTest {
     private static JavaSparkContext jsc;
@@ -52,31 +54,39 @@ class ExecutorModelsTest {
     }
 
     @Test
-    void freesTheCopiesOfAReplacedBroadcast() {
+    void aNewBroadcastTakesOverTheChainsOfTheReplacedCopies() {
         Broadcast<ShippedModel> old = jsc.broadcast(shipped);
-        Broadcast<ShippedModel> replacement = jsc.broadcast(shipped);
+        ComputationGraph nextModel = ModelS.build(ModelS.Spec.reference(10, 7));
+        Broadcast<ShippedModel> replacement = jsc.broadcast(ShippedModel.of(nextModel));
+        ExecutorModels.Lease lentOut = used(ExecutorModels.borrow(old, 1));
         ModelSPredictor idle;
         try (ExecutorModels.Lease lease = used(ExecutorModels.borrow(old, 1))) {
             idle = lease.predictor();
         }
-        ExecutorModels.Lease lentOut = used(ExecutorModels.borrow(old, 1));
-        assertSame(idle, lentOut.predictor());
-        ExecutorModels.Lease idleAgain = used(ExecutorModels.borrow(old, 1));
-        ModelSPredictor idleCopy = idleAgain.predictor();
-        idleAgain.close();
-        assertEquals(1, idleCopy.chains(), "a used copy holds its chain (oneDNN runs here)");
+        assertEquals(1, idle.chains(), "a used copy holds its chain (oneDNN runs here)");
 
-        ModelSPredictor current;
-        try (ExecutorModels.Lease fresh = used(ExecutorModels.borrow(replacement, 1))) {
-            current = fresh.predictor();
-            assertNotSame(idleCopy, current);
-            assertNotSame(idle, current);
-            assertEquals(0, idleCopy.chains(), "the idle copy of the old broadcast is freed first");
+        INDArray x = Nd4j.rand(DataType.FLOAT, 2, 3, 32, 32).muli(255);
+        ModelSPredictor first;
+        try (ExecutorModels.Lease fresh = ExecutorModels.borrow(replacement, 1)) {
+            first = fresh.predictor();
+            assertEquals(0, idle.chains(), "the idle old copy's chain moved to the new copy");
+            assertEquals(1, first.chains());
+            float[][] expected = ModelSPredictor.rows(nextModel.output(false, x)[0]);
+            float[][] actual = fresh.probabilities(x);
+            for (int i = 0; i < expected.length; i++) {
+                assertArrayEquals(expected[i], actual[i], 1e-5f, "the new model's parameters, row " + i);
+            }
+            ModelSPredictor lentOutCopy = lentOut.predictor();
+            lentOut.close();
+            assertEquals(1, lentOutCopy.chains(), "the old copy coming back is kept for the next new copy");
+            try (ExecutorModels.Lease second = ExecutorModels.borrow(replacement, 1)) {
+                assertNotSame(first, second.predictor());
+                assertEquals(0, lentOutCopy.chains(), "its chain moved too");
+                assertEquals(1, second.predictor().chains());
+            }
         }
-        lentOut.close();
-        assertEquals(0, idle.chains(), "a copy of the old broadcast coming back is freed");
-        try (ExecutorModels.Lease next = ExecutorModels.borrow(replacement, 1)) {
-            assertSame(current, next.predictor(), "the old copy is not lent again");
+        try (ExecutorModels.Lease again = ExecutorModels.borrow(replacement, 1)) {
+            assertNotSame(idle, again.predictor(), "an old copy is not lent again");
         }
         old.destroy();
         replacement.destroy();

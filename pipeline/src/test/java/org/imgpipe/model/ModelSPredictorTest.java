@@ -149,6 +149,38 @@ class ModelSPredictorTest {
     }
 
     @Test
+    void aModelOfTheSameShapesTakesOverThePreviousChainsWithItsOwnParameters() {
+        ComputationGraph next = withTrainedStatistics(ModelS.build(ModelS.Spec.reference(10, 7)), 5);
+        INDArray x = images(3, 32, 14);
+        ModelSPredictor previous = ModelSPredictor.of(graph);
+        float[][] before = previous.probabilities(x);
+        assertEquals(1, previous.chains(), "oneDNN runs here");
+        try (ModelSPredictor predictor = ModelSPredictor.of(next, previous)) {
+            assertEquals(1, predictor.chains(), "the chain moved");
+            assertEquals(0, previous.chains());
+            float[][] after = predictor.probabilities(x);
+            assertEquals(1, predictor.chains(), "no new chain for the same batch size");
+            assertClose(dl4j(next, x), after);
+            assertTrue(Math.abs(before[0][0] - after[0][0]) > 1e-3, "the models differ");
+        }
+    }
+
+    @Test
+    void aModelOfOtherShapesBuildsItsOwnChainsAndFreesThePrevious() {
+        ModelS.Spec ref = ModelS.Spec.reference();
+        ComputationGraph fiveClasses = withTrainedStatistics(ModelS.build(ModelS.Spec.reference(5, 7)), 5);
+        INDArray x = images(2, 32, 15);
+        ModelSPredictor previous = ModelSPredictor.of(graph);
+        previous.probabilities(x);
+        try (ModelSPredictor predictor = ModelSPredictor.of(fiveClasses, previous)) {
+            assertEquals(0, predictor.chains());
+            assertEquals(0, previous.chains());
+            assertClose(dl4j(fiveClasses, x), predictor.probabilities(x));
+        }
+        assertEquals(ref.numClasses(), previous.probabilities(x)[0].length, "the closed one still predicts");
+    }
+
+    @Test
     void withoutTheFastPathTheGraphItselfPredicts() {
         try (ModelSPredictor predictor = NativeRuntime.withHelpers(false, () -> ModelSPredictor.of(graph))) {
             assertFalse(predictor.usesOneDnn());

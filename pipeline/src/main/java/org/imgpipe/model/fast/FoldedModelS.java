@@ -127,6 +127,27 @@ public final class FoldedModelS {
         return convKernel[layer].length / (outChannels(layer) * KERNEL_AREA);
     }
 
+    /**
+     * @param other another folded model
+     * @return whether its every kernel, bias and batch-norm map has this model's length, and with it its shape
+     *     (a bias fixes a layer's outputs, its kernel's length then its inputs), so that one
+     *     {@link OneDnnForward} chain runs either ({@link OneDnnForward#load})
+     */
+    public boolean sameShapes(FoldedModelS other) {
+        for (int l = 0; l < CONVOLUTIONS; l++) {
+            if (!sameLength(convKernel[l], other.convKernel[l]) || !sameLength(convBias[l], other.convBias[l])
+                    || !sameLength(postScale[l], other.postScale[l])) {
+                return false;
+            }
+        }
+        return sameLength(denseKernel, other.denseKernel) && sameLength(denseBias, other.denseBias)
+                && sameLength(outputKernel, other.outputKernel) && sameLength(outputBias, other.outputBias);
+    }
+
+    private static boolean sameLength(float[] a, float[] b) {
+        return a == null ? b == null : b != null && a.length == b.length;
+    }
+
     float[] convKernel(int layer) {
         return convKernel[layer];
     }

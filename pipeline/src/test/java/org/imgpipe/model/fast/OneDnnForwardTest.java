@@ -7,11 +7,14 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** The chain's own contract: what it refuses, and that a closed chain does not run. */
+/** The chain's own contract: what it refuses and loads, and that a closed chain does not run. */
 class OneDnnForwardTest {
     private static FoldedModelS model;
 
@@ -56,6 +59,20 @@ class OneDnnForwardTest {
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> chain.probabilities(Nd4j.create(DataType.FLOAT, 1, 3, 32, 32)));
         assertEquals("this oneDNN chain was closed", e.getMessage());
+    }
+
+    @Test
+    void aModelOfOtherShapesIsNotLoadedAndAClosedChainLoadsNothing() {
+        FoldedModelS fiveClasses = FoldedModelS.of(ModelS.build(ModelS.Spec.reference(5, 42)));
+        assertTrue(model.sameShapes(FoldedModelS.of(ModelS.build(ModelS.Spec.reference(10, 7)))));
+        assertFalse(model.sameShapes(fiveClasses));
+        OneDnnForward chain = new OneDnnForward(model, 1, 32);
+        float[] before = chain.probabilities(Nd4j.ones(DataType.FLOAT, 1, 3, 32, 32));
+        assertEquals("the model's parameters do not fit this chain: 2560 values where the chain holds 5120",
+                assertThrows(IllegalArgumentException.class, () -> chain.load(fiveClasses)).getMessage());
+        assertArrayEquals(before, chain.probabilities(Nd4j.ones(DataType.FLOAT, 1, 3, 32, 32)), "nothing loaded");
+        chain.close();
+        assertThrows(IllegalStateException.class, () -> chain.load(model));
     }
 
     @Test
