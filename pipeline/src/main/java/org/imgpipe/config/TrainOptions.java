@@ -34,7 +34,9 @@ public record TrainOptions(int epochs, int batchSize, long seed, String modelDir
         /** Keras' ReduceLROnPlateau with {@link PlateauOptions} (the reference). */
         PLATEAU,
         /** Keras' CosineDecay over the run's epochs, stepped once per epoch, floor {@code cosineAlpha}. */
-        COSINE
+        COSINE,
+        /** Keras' PolynomialDecay with power 1 and end rate 0 over the run's epochs, stepped once per epoch. */
+        LINEAR
     }
 
     static TrainOptions from(Settings s) {
@@ -82,7 +84,8 @@ public record TrainOptions(int epochs, int batchSize, long seed, String modelDir
         return switch (v) {
             case "plateau" -> LrSchedule.PLATEAU;
             case "cosine" -> LrSchedule.COSINE;
-            default -> throw s.invalid("lr-schedule", v, "must be plateau or cosine");
+            case "linear" -> LrSchedule.LINEAR;
+            default -> throw s.invalid("lr-schedule", v, "must be plateau, cosine or linear");
         };
     }
 

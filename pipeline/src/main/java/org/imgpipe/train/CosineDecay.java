@@ -1,14 +1,12 @@
 package org.imgpipe.train;
 
-import org.imgpipe.base.EpochResult;
-
 /**
  * Keras' {@code CosineDecay(initial_learning_rate, decay_steps, alpha)} with one step per epoch and
  * {@code decay_steps} = the run's epochs: a fixed-budget schedule that keeps the rate high for the first
  * half of the run and anneals it to {@code alpha * initial} by the end. Holds no state beyond its
  * arguments: a run resumed with the same initial rate, epochs and alpha continues the same curve.
  */
-public final class CosineDecay implements EpochListener {
+public final class CosineDecay implements DecaySchedule {
     private final double initial;
     private final int epochs;
     private final double alpha;
@@ -37,22 +35,9 @@ public final class CosineDecay implements EpochListener {
      * @return the learning rate of epoch {@code epochsDone + 1}; {@code alpha * initial} from {@code epochs} on
      * @throws IllegalArgumentException when {@code epochsDone} is negative
      */
-    public double learningRate(int epochsDone) {
-        if (epochsDone < 0) {
-            throw new IllegalArgumentException("epochsDone must be >= 0, got " + epochsDone);
-        }
-        double progress = Math.min(epochsDone, epochs) / (double) epochs;
-        return initial * ((1 - alpha) * 0.5 * (1 + Math.cos(Math.PI * progress)) + alpha);
-    }
-
-    /**
-     * Sets the rate of the next epoch from the number of the epoch just completed.
-     *
-     * @param result  the epoch just completed; {@code result.epoch()} is 1-based
-     * @param control receives the learning rate of epoch {@code result.epoch() + 1}
-     */
     @Override
-    public void onEpochEnd(EpochResult result, TrainingControl control) {
-        control.setLearningRate(learningRate(result.epoch()));
+    public double learningRate(int epochsDone) {
+        double progress = DecaySchedule.progress(epochsDone, epochs);
+        return initial * ((1 - alpha) * 0.5 * (1 + Math.cos(Math.PI * progress)) + alpha);
     }
 }

@@ -24,6 +24,7 @@ import org.imgpipe.registry.ModelVersion;
 import org.imgpipe.spark.JobPhase;
 import org.imgpipe.train.BestModelCheckpoint;
 import org.imgpipe.train.CosineDecay;
+import org.imgpipe.train.LinearDecay;
 import org.imgpipe.train.EarlyStopping;
 import org.imgpipe.train.EpochListener;
 import org.imgpipe.base.EpochResult;
@@ -118,13 +119,15 @@ public final class TrainWorkflow {
         EarlyStopping earlyStopping = new EarlyStopping(train.earlyStopping());
         EpochListener schedule;
         List<Resumable> resumables;
-        if (train.lrSchedule() == TrainOptions.LrSchedule.COSINE) {
-            schedule = new CosineDecay(train.learningRate(), train.epochs(), train.cosineAlpha());
-            resumables = List.of(best, earlyStopping);
-        } else {
+        if (train.lrSchedule() == TrainOptions.LrSchedule.PLATEAU) {
             ReduceLrOnPlateau plateau = new ReduceLrOnPlateau(train.plateau());
             schedule = plateau;
             resumables = List.of(best, plateau, earlyStopping);
+        } else {
+            schedule = train.lrSchedule() == TrainOptions.LrSchedule.COSINE
+                    ? new CosineDecay(train.learningRate(), train.epochs(), train.cosineAlpha())
+                    : new LinearDecay(train.learningRate(), train.epochs());
+            resumables = List.of(best, earlyStopping);
         }
         ResumeCheckpoint checkpoint = new ResumeCheckpoint(ws.checkpoint(), conf, graph,
                 runSettings(manifest, SparkTrainer.workers(jsc, train.master())), RECORDED_LATER, history, resumables);
@@ -224,14 +227,17 @@ public final class TrainWorkflow {
     }
 
     /**
-     * The schedule with what shapes its curve: a cosine decay's rates depend on the initial rate, the floor and
-     * the epochs (so a finished cosine run cannot be trained on longer), a plateau's only on the checkpoint.
+     * The schedule with what shapes its curve: a decay's rates depend on the initial rate, its floor and the
+     * epochs (so a finished decay run cannot be trained on longer), a plateau's only on the checkpoint.
      */
     private static String schedule(TrainOptions train) {
-        return train.lrSchedule() == TrainOptions.LrSchedule.COSINE
-                ? String.format(Locale.ROOT, "cosine (learning-rate %s, alpha %s, over %d epochs)",
-                        train.learningRate(), train.cosineAlpha(), train.epochs())
-                : "plateau";
+        return switch (train.lrSchedule()) {
+            case COSINE -> String.format(Locale.ROOT, "cosine (learning-rate %s, alpha %s, over %d epochs)",
+                    train.learningRate(), train.cosineAlpha(), train.epochs());
+            case LINEAR -> String.format(Locale.ROOT, "linear (learning-rate %s, over %d epochs)",
+                    train.learningRate(), train.epochs());
+            case PLATEAU -> "plateau";
+        };
     }
 
     private static String penalty(ModelOptions.Regularizer r) {

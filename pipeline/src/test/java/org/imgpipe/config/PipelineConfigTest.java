@@ -192,7 +192,10 @@ class PipelineConfigTest {
         assertEquals(0.01, cosine.cosineAlpha());
         UserError schedule = assertThrows(UserError.class,
                 () -> PipelineConfig.of(Map.of("pipeline.train.lr-schedule", "Cosine")).train());
-        assertEquals("config key 'pipeline.train.lr-schedule' = Cosine: must be plateau or cosine", schedule.getMessage());
+        assertEquals("config key 'pipeline.train.lr-schedule' = Cosine: must be plateau, cosine or linear",
+                schedule.getMessage());
+        assertEquals(TrainOptions.LrSchedule.LINEAR,
+                PipelineConfig.of(Map.of("pipeline.train.lr-schedule", "linear")).train().lrSchedule());
         UserError alpha = assertThrows(UserError.class,
                 () -> PipelineConfig.of(Map.of("pipeline.train.cosine-decay.alpha", 1.5)).train());
         assertEquals("config key 'pipeline.train.cosine-decay.alpha' = 1.5: must be between 0.0 and 1.0",

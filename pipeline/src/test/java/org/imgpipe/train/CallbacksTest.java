@@ -151,4 +151,20 @@ class CallbacksTest {
         assertThrows(IllegalArgumentException.class, () -> new CosineDecay(1e-3, 0, 0));
         assertThrows(IllegalArgumentException.class, () -> new CosineDecay(1e-3, 4, -0.1));
     }
+
+    @Test
+    void linearDecayFollowsKerasPolynomialDecayWithPowerOnePerEpoch() {
+        LinearDecay linear = new LinearDecay(1e-3, 40);
+        assertEquals(1e-3, linear.learningRate(0), 1e-15);
+        assertEquals(7.5e-4, linear.learningRate(10), 1e-15);
+        assertEquals(2.5e-5, linear.learningRate(39), 1e-15, "the last epoch trains at initial / epochs");
+        assertEquals(0, linear.learningRate(40), 1e-15);
+        assertEquals(0, linear.learningRate(45), 1e-15, "held at the end rate after decay_steps, as Keras");
+        TrainingControl control = new TrainingControl(1e-3);
+        linear.onEpochEnd(epoch(4, 1.0, control.learningRate()), control);
+        assertEquals(9e-4, control.learningRate(), 1e-15, "epoch 5's rate after epoch 4");
+        assertThrows(IllegalArgumentException.class, () -> linear.learningRate(-1));
+        assertThrows(IllegalArgumentException.class, () -> new LinearDecay(0, 40));
+        assertThrows(IllegalArgumentException.class, () -> new LinearDecay(1e-3, 0));
+    }
 }
