@@ -6,7 +6,9 @@ import org.imgpipe.runtime.NativeRuntime;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 
 /**
  * The one inference path of the executors (evaluation and scoring). Deserialized copies of a
@@ -17,7 +19,9 @@ import java.util.Deque;
  * over the oneDNN chains of an idle copy of a replaced one ({@link ModelSPredictor#of(ComputationGraph,
  * ModelSPredictor)}), so an executor never holds two models' chains for one task slot and runs the new model
  * on memory it has already touched; a copy lent out when its broadcast was replaced is taken over once it
- * comes back.
+ * comes back. Replaced copies that no new copy took over are freed when a copy of the new broadcast comes
+ * back: by then the stage's concurrent tasks have their copies (a scoring run on fewer task slots than the
+ * training before it would otherwise keep the extra graphs and chains for the executor's life).
  */
 public final class ExecutorModels {
     private static long broadcastId = -1;
@@ -85,8 +89,16 @@ public final class ExecutorModels {
     }
 
     private static void giveBack(Broadcast<ShippedModel> model, ModelSPredictor predictor) {
+        List<ModelSPredictor> unneeded = List.of();
         synchronized (IDLE) {
-            (broadcastId == model.id() ? IDLE : REPLACED).push(predictor);
+            if (broadcastId != model.id()) {
+                REPLACED.push(predictor);
+                return;
+            }
+            IDLE.push(predictor);
+            unneeded = new ArrayList<>(REPLACED);
+            REPLACED.clear();
         }
+        unneeded.forEach(ModelSPredictor::close);
     }
 }

@@ -117,18 +117,14 @@ public final class TrainWorkflow {
         BestModelCheckpoint best = new BestModelCheckpoint(EpochMetric.VAL_LOSS,
                 () -> ModelStore.save(graph, ws.bestModel(), conf, true));
         EarlyStopping earlyStopping = new EarlyStopping(train.earlyStopping());
-        EpochListener schedule;
-        List<Resumable> resumables;
-        if (train.lrSchedule() == TrainOptions.LrSchedule.PLATEAU) {
-            ReduceLrOnPlateau plateau = new ReduceLrOnPlateau(train.plateau());
-            schedule = plateau;
-            resumables = List.of(best, plateau, earlyStopping);
-        } else {
-            schedule = train.lrSchedule() == TrainOptions.LrSchedule.COSINE
-                    ? new CosineDecay(train.learningRate(), train.epochs(), train.cosineAlpha())
-                    : new LinearDecay(train.learningRate(), train.epochs());
-            resumables = List.of(best, earlyStopping);
-        }
+        EpochListener schedule = switch (train.lrSchedule()) {
+            case PLATEAU -> new ReduceLrOnPlateau(train.plateau());
+            case COSINE -> new CosineDecay(train.learningRate(), train.epochs(), train.cosineAlpha());
+            case LINEAR -> new LinearDecay(train.learningRate(), train.epochs());
+        };
+        // A decay's rate follows from the epoch alone; a plateau's wait and best value go into the checkpoint.
+        List<Resumable> resumables = schedule instanceof ReduceLrOnPlateau plateau
+                ? List.of(best, plateau, earlyStopping) : List.of(best, earlyStopping);
         ResumeCheckpoint checkpoint = new ResumeCheckpoint(ws.checkpoint(), conf, graph,
                 runSettings(manifest, SparkTrainer.workers(jsc, train.master())), RECORDED_LATER, history, resumables);
         SparkTrainer trainer = new SparkTrainer(jsc, train,
@@ -196,7 +192,7 @@ public final class TrainWorkflow {
      * The settings a resumed run must share with the checkpoint (config key -> value): those that
      * shape the model, the data, its order, the averaging, the training labels' smoothing and the
      * learning-rate schedule. Epochs may differ
-     * (train on longer) under ReduceLROnPlateau, not under a cosine decay, whose curve they stretch.
+     * (train on longer) under ReduceLROnPlateau, not under a cosine or linear decay, whose curve they stretch.
      */
     private Map<String, String> runSettings(DatasetManifest manifest, int workers) {
         DataOptions data = run.config().data();
@@ -227,8 +223,8 @@ public final class TrainWorkflow {
     }
 
     /**
-     * The schedule with what shapes its curve: a decay's rates depend on the initial rate, its floor and the
-     * epochs (so a finished decay run cannot be trained on longer), a plateau's only on the checkpoint.
+     * The schedule with what shapes its curve: a decay's rates depend on the initial rate, the epochs and
+     * (cosine) the floor (so a finished decay run cannot be trained on longer), a plateau's only on the checkpoint.
      */
     private static String schedule(TrainOptions train) {
         return switch (train.lrSchedule()) {

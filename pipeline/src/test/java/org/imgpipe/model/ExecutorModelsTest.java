@@ -18,7 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The executor's pool of model copies: one copy per concurrent lease, a returned copy lent again for the
  * same broadcast, and the copies of a replaced broadcast, idle or lent out when it was replaced, giving
- * their oneDNN chains to the new broadcast's copies, which predict with the new parameters.
+ * their oneDNN chains to the new broadcast's copies, which predict with the new parameters, and those none
+ * took over freed once a new copy comes back.
  */
 class ExecutorModelsTest {
     private static JavaSparkContext jsc;
@@ -88,6 +89,26 @@ class ExecutorModelsTest {
         try (ExecutorModels.Lease again = ExecutorModels.borrow(replacement, 1)) {
             assertNotSame(idle, again.predictor(), "an old copy is not lent again");
         }
+        old.destroy();
+        replacement.destroy();
+    }
+
+    @Test
+    void replacedCopiesNoNewCopyTookOverAreFreedWhenANewCopyComesBack() {
+        Broadcast<ShippedModel> old = jsc.broadcast(shipped);
+        Broadcast<ShippedModel> replacement = jsc.broadcast(shipped);
+        ModelSPredictor a;
+        ModelSPredictor b;
+        try (ExecutorModels.Lease first = used(ExecutorModels.borrow(old, 1));
+             ExecutorModels.Lease second = used(ExecutorModels.borrow(old, 1))) {
+            a = first.predictor();
+            b = second.predictor();
+        }
+        assertEquals(2, a.chains() + b.chains(), "two idle copies of the old broadcast, a chain each");
+        try (ExecutorModels.Lease one = used(ExecutorModels.borrow(replacement, 1))) {
+            assertEquals(1, a.chains() + b.chains(), "one old copy taken over, the other waiting");
+        }
+        assertEquals(0, a.chains() + b.chains(), "the one left over is freed once the new copy is back");
         old.destroy();
         replacement.destroy();
     }

@@ -140,6 +140,9 @@ class TrainResumeTest {
         String e = refusedResume("pipeline.train.lr-schedule", "cosine");
         assertTrue(e.contains("pipeline.train.lr-schedule was plateau for the checkpoint and is cosine "
                 + "(learning-rate 0.001, alpha 0.0, over 4 epochs) now"), e);
+        String linear = refusedResume("pipeline.train.lr-schedule", "linear");
+        assertTrue(linear.contains("pipeline.train.lr-schedule was plateau for the checkpoint and is linear "
+                + "(learning-rate 0.001, over 4 epochs) now"), linear);
     }
 
     @Test
