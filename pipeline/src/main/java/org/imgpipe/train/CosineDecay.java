@@ -6,9 +6,7 @@ package org.imgpipe.train;
  * half of the run and anneals it to {@code alpha * initial} by the end. Holds no state beyond its
  * arguments: a run resumed with the same initial rate, epochs and alpha continues the same curve.
  */
-public final class CosineDecay implements DecaySchedule {
-    private final double initial;
-    private final int epochs;
+public final class CosineDecay extends DecaySchedule {
     private final double alpha;
 
     /**
@@ -18,26 +16,21 @@ public final class CosineDecay implements DecaySchedule {
      * @throws IllegalArgumentException when an argument is outside its range
      */
     public CosineDecay(double initial, int epochs, double alpha) {
-        if (!(initial > 0) || epochs < 1 || !(alpha >= 0 && alpha <= 1)) {
-            throw new IllegalArgumentException("cosine decay needs initial > 0, epochs >= 1 and alpha in 0..1, got "
-                    + initial + ", " + epochs + ", " + alpha);
+        super(initial, epochs);
+        if (!(alpha >= 0 && alpha <= 1)) {
+            throw new IllegalArgumentException("cosine decay needs alpha in 0..1, got " + alpha);
         }
-        this.initial = initial;
-        this.epochs = epochs;
         this.alpha = alpha;
     }
 
     /**
-     * Keras' formula
-     * {@code initial * ((1 - alpha) * 0.5 * (1 + cos(pi * min(step, decay_steps) / decay_steps)) + alpha)}.
+     * Keras' {@code (1 - alpha) * 0.5 * (1 + cos(pi * progress)) + alpha}.
      *
-     * @param epochsDone the epochs completed before the one the rate is for (Keras' step), >= 0
-     * @return the learning rate of epoch {@code epochsDone + 1}; {@code alpha * initial} from {@code epochs} on
-     * @throws IllegalArgumentException when {@code epochsDone} is negative
+     * @param progress the fraction of the decay done, 0..1
+     * @return the rate as a fraction of the initial one, 1 down to {@code alpha}
      */
     @Override
-    public double learningRate(int epochsDone) {
-        double progress = DecaySchedule.progress(epochsDone, epochs);
-        return initial * ((1 - alpha) * 0.5 * (1 + Math.cos(Math.PI * progress)) + alpha);
+    protected double fraction(double progress) {
+        return (1 - alpha) * 0.5 * (1 + Math.cos(Math.PI * progress)) + alpha;
     }
 }

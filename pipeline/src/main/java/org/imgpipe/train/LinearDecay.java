@@ -7,33 +7,24 @@ package org.imgpipe.train;
  * {@link CosineDecay} it spends more of the budget at middle rates and less near zero, the schedule Li et
  * al. found best for budgeted training ("Budgeted Training", ICLR 2020).
  */
-public final class LinearDecay implements DecaySchedule {
-    private final double initial;
-    private final int epochs;
-
+public final class LinearDecay extends DecaySchedule {
     /**
      * @param initial the learning rate of epoch 1 (> 0)
      * @param epochs  the epochs the rate decays over ({@code decay_steps}, >= 1)
      * @throws IllegalArgumentException when an argument is outside its range
      */
     public LinearDecay(double initial, int epochs) {
-        if (!(initial > 0) || epochs < 1) {
-            throw new IllegalArgumentException("linear decay needs initial > 0 and epochs >= 1, got "
-                    + initial + ", " + epochs);
-        }
-        this.initial = initial;
-        this.epochs = epochs;
+        super(initial, epochs);
     }
 
     /**
-     * Keras' formula {@code initial * (1 - min(step, decay_steps) / decay_steps)}.
+     * Keras' {@code 1 - progress} (power 1, end rate 0).
      *
-     * @param epochsDone the epochs completed before the one the rate is for (Keras' step), >= 0
-     * @return the learning rate of epoch {@code epochsDone + 1}; 0 from {@code epochs} on
-     * @throws IllegalArgumentException when {@code epochsDone} is negative
+     * @param progress the fraction of the decay done, 0..1
+     * @return the rate as a fraction of the initial one, 1 down to 0
      */
     @Override
-    public double learningRate(int epochsDone) {
-        return initial * (1 - DecaySchedule.progress(epochsDone, epochs));
+    protected double fraction(double progress) {
+        return 1 - progress;
     }
 }

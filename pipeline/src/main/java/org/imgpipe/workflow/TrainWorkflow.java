@@ -122,9 +122,10 @@ public final class TrainWorkflow {
             case COSINE -> new CosineDecay(train.learningRate(), train.epochs(), train.cosineAlpha());
             case LINEAR -> new LinearDecay(train.learningRate(), train.epochs());
         };
-        // A decay's rate follows from the epoch alone; a plateau's wait and best value go into the checkpoint.
-        List<Resumable> resumables = schedule instanceof ReduceLrOnPlateau plateau
-                ? List.of(best, plateau, earlyStopping) : List.of(best, earlyStopping);
+        // A schedule with state (ReduceLROnPlateau's wait and best value) goes into the checkpoint; a decay's
+        // rate follows from the epoch alone.
+        List<Resumable> resumables = schedule instanceof Resumable stateful
+                ? List.of(best, stateful, earlyStopping) : List.of(best, earlyStopping);
         ResumeCheckpoint checkpoint = new ResumeCheckpoint(ws.checkpoint(), conf, graph,
                 runSettings(manifest, SparkTrainer.workers(jsc, train.master())), RECORDED_LATER, history, resumables);
         SparkTrainer trainer = new SparkTrainer(jsc, train,
