@@ -21,13 +21,17 @@ import org.imgpipe.base.EpochMetric;
  * @param labelSmoothing e, 0..0.9: the training labels are {@code y * (1 - e) + e / K} (Keras'
  *                      {@code CategoricalCrossentropy(label_smoothing=e)}); validation, evaluation and
  *                      val_loss keep the plain one-hot labels; 0 = off
+ * @param emaMomentum   Keras' {@code ema_momentum} per minibatch, 0..0.99999: validation, the best and the final
+ *                      model use an exponential moving average of the weights (Keras' {@code use_ema=True});
+ *                      0 = off
  * @param augment       the random augmentation of the training images
  * @param master        the parameter-averaging training master's settings
  */
 public record TrainOptions(int epochs, int batchSize, long seed, String modelDir, boolean resume, double learningRate,
                            double rho, double epsilon, LrSchedule lrSchedule, double cosineAlpha,
                            PlateauOptions plateau, EarlyStoppingOptions earlyStopping,
-                           double labelSmoothing, AugmentOptions augment, MasterOptions master) {
+                           double labelSmoothing, double emaMomentum, AugmentOptions augment,
+                           MasterOptions master) {
 
     /** How the learning rate changes between epochs ({@code pipeline.train.lr-schedule}). */
     public enum LrSchedule {
@@ -47,6 +51,7 @@ public record TrainOptions(int epochs, int batchSize, long seed, String modelDir
                 rms.doubleIn("epsilon", 0, 1), lrSchedule(s), s.child("cosine-decay").doubleIn("alpha", 0, 1),
                 PlateauOptions.from(s.child("lr-on-plateau")),
                 EarlyStoppingOptions.from(s.child("early-stopping")), s.doubleIn("label-smoothing", 0, 0.9),
+                s.doubleIn("ema-momentum", 0, 0.99999),
                 AugmentOptions.from(s.child("augment")),
                 MasterOptions.from(s.child("master")));
     }

@@ -34,6 +34,7 @@ import java.util.zip.ZipOutputStream;
 public final class ResumeCheckpoint implements EpochListener {
     static final String STATE_ENTRY = "state.json";
     static final String MODEL_ENTRY = "model.zip";
+    static final String AVERAGE_ENTRY = "ema.zip";
 
     /**
      * What the checkpoint holds besides the model. {@code run} names the settings that must not
@@ -43,13 +44,17 @@ public final class ResumeCheckpoint implements EpochListener {
                         List<EpochResult> history, Map<String, Map<String, Double>> listeners) {
     }
 
-    /** A checkpoint read back: the model to go on training and the state to restore. */
-    public record Snapshot(ComputationGraph graph, State state) {
+    /**
+     * A checkpoint read back: the model to go on training, the moving average of its weights ({@link WeightEma};
+     * null when the run kept none) and the state to restore.
+     */
+    public record Snapshot(ComputationGraph graph, ComputationGraph average, State state) {
     }
 
     private final Path file;
     private final Configuration conf;
     private final ComputationGraph graph;
+    private final ComputationGraph average;
     private final Map<String, String> run;
     private final Map<String, String> unrecordedDefaults;
     private final TrainingHistory history;
@@ -59,17 +64,21 @@ public final class ResumeCheckpoint implements EpochListener {
      * @param file the checkpoint zip to replace after every epoch, on any Hadoop file system
      * @param conf the Hadoop configuration for {@code file}'s file system
      * @param graph the model being trained (saved with its updater state)
+     * @param average the model holding the moving average of the weights ({@link WeightEma#model()}), null when
+     *     the run keeps none
      * @param run the settings a resume must not change, config key to value
      * @param unrecordedDefaults settings recorded only since a later version of the pipeline, with the value
      *     every checkpoint written before then had (so such a checkpoint resumes when the value is unchanged)
      * @param history the run's history, saved with the checkpoint
      * @param parts the listeners whose counters are saved and restored
      */
-    public ResumeCheckpoint(Path file, Configuration conf, ComputationGraph graph, Map<String, String> run,
+    public ResumeCheckpoint(Path file, Configuration conf, ComputationGraph graph, ComputationGraph average,
+                            Map<String, String> run,
                             Map<String, String> unrecordedDefaults, TrainingHistory history, List<Resumable> parts) {
         this.file = file;
         this.conf = conf;
         this.graph = graph;
+        this.average = average;
         this.run = Map.copyOf(run);
         this.unrecordedDefaults = Map.copyOf(unrecordedDefaults);
         this.history = history;
@@ -90,6 +99,11 @@ public final class ResumeCheckpoint implements EpochListener {
             zip.putNextEntry(new ZipEntry(MODEL_ENTRY));
             ModelSerializer.writeModel(graph, zip, true);
             zip.closeEntry();
+            if (average != null) {
+                zip.putNextEntry(new ZipEntry(AVERAGE_ENTRY));
+                ModelSerializer.writeModel(average, zip, false);
+                zip.closeEntry();
+            }
             zip.finish();
         });
     }
@@ -136,19 +150,23 @@ public final class ResumeCheckpoint implements EpochListener {
      *
      * @param file the checkpoint zip, on any Hadoop file system
      * @param conf the Hadoop configuration for {@code file}'s file system
-     * @return the model and the state to pass to {@link #restore}
+     * @return the model, the moving average of its weights (null when the checkpoint has none) and the state to pass
+     *     to {@link #restore}
      * @throws UserError when the file does not exist, is not a zip or lacks the state or the model
      * @throws IOException when the file cannot be read or its model or state cannot be parsed
      */
     public static Snapshot read(Path file, Configuration conf) throws IOException {
         byte[] state = null;
         byte[] model = null;
+        byte[] average = null;
         try (InputStream in = file.getFileSystem(conf).open(file); ZipInputStream zip = new ZipInputStream(in)) {
             for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
                 if (e.getName().equals(STATE_ENTRY)) {
                     state = zip.readAllBytes();
                 } else if (e.getName().equals(MODEL_ENTRY)) {
                     model = zip.readAllBytes();
+                } else if (e.getName().equals(AVERAGE_ENTRY)) {
+                    average = zip.readAllBytes();
                 }
             }
         } catch (FileNotFoundException e) {
@@ -163,6 +181,7 @@ public final class ResumeCheckpoint implements EpochListener {
                     : MODEL_ENTRY) + "); train without --resume");
         }
         return new Snapshot(ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(model), true),
+                average == null ? null : ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(average), false),
                 json().readValue(state, State.class));
     }
 

@@ -36,6 +36,7 @@ public final class SparkTrainer {
     private final DistributedEvaluator evaluator;
     private final Console console;
     private final List<EpochListener> listeners = new ArrayList<>();
+    private WeightEma ema;
     /** Averaging rounds of a single worker's epoch, see {@link #averagingFrequency}. */
     static final int ROUNDS_PER_EPOCH = 20;
 
@@ -64,6 +65,19 @@ public final class SparkTrainer {
         return this;
     }
 
+    /**
+     * Keeps an exponential moving average of the weights, updated after every averaging round; validation, and
+     * so the callbacks, then see the average instead of the trained weights (Keras' {@code use_ema} with
+     * {@code SwapEMAWeights(swap_on_epoch=True)}).
+     *
+     * @param average the average, started from or resumed with the model passed to {@link #fit}
+     * @return this trainer, for chaining
+     */
+    public SparkTrainer withEma(WeightEma average) {
+        this.ema = average;
+        return this;
+    }
+
     /** What training ended with. */
     public record Outcome(int epochsRun, String stopReason) {
     }
@@ -75,6 +89,7 @@ public final class SparkTrainer {
     public Outcome fit(ComputationGraph graph, JavaRDD<LabeledImage> train, JavaRDD<LabeledImage> validation,
                        int imageSize, int numClasses, int firstEpoch, TrainingControl control) throws IOException {
         TrainingMetricsCollector collector = new TrainingMetricsCollector(jsc, ModelS.PENULTIMATE, ModelS.OUTPUT);
+        ComputationGraph validated = ema == null ? graph : ema.model();
         int partitions = workers(jsc, options.master());
         Path exportDir = exportDir(jsc, options.master().exportDir());
         int epoch = firstEpoch - 1;
@@ -109,11 +124,11 @@ public final class SparkTrainer {
                     l.onFitEnd(epoch, images, fitSeconds);
                 }
                 long validationStart = System.nanoTime();
-                EvalAccumulator val = evaluator.evaluate(graph, validation, numClasses, name + " validate",
+                EvalAccumulator val = evaluator.evaluate(validated, validation, numClasses, name + " validate",
                         validationImages);
                 lastValidationSeconds = (System.nanoTime() - validationStart) / 1e9;
                 JobPhase.set(jsc.sc(), "train: " + name + " callbacks");
-                double valLoss = val.meanCrossEntropy() + graph.calcRegularizationScore(true);
+                double valLoss = val.meanCrossEntropy() + validated.calcRegularizationScore(true);
                 EpochResult result = new EpochResult(epoch, collector.meanLoss(), collector.accuracy(), valLoss,
                         val.accuracy(), control.learningRate(), (System.nanoTime() - start) / 1e9);
                 secondsSoFar += result.seconds();
@@ -157,8 +172,10 @@ public final class SparkTrainer {
     private void fitEpoch(ComputationGraph graph, EpochShuffler shuffler, int epoch, int partitions,
                           int averagingFrequency, Path exportDir, int imageSize, int numClasses,
                           TrainingMetricsCollector collector) throws IOException {
-        ParameterAveragingTrainingMaster master =
-                trainingMaster(jsc, options, averagingFrequency, EpochShuffler.mix(options.seed(), epoch, 0));
+        WeightEma average = ema;
+        ParameterAveragingTrainingMaster master = new RoundHookTrainingMaster(
+                trainingMaster(jsc, options, averagingFrequency, EpochShuffler.mix(options.seed(), epoch, 0)),
+                average == null ? g -> { } : g -> average.update(g.params(), averagingFrequency));
         master.addHook(new TaskThreads(SparkSessions.threadsPerTask(jsc.getConf(), partitions)));
         master.addHook(new DropoutSeeder(options.seed(), epoch));
         master.addHook(collector);
@@ -220,9 +237,9 @@ public final class SparkTrainer {
     /**
      * @param averagingFrequency minibatches each worker fits per round ({@link #averagingFrequency})
      * @param rngSeed            the seed of the master's split of the minibatches into rounds
-     * @return the dl4j-spark training master for these options
+     * @return the dl4j-spark training master's settings for these options
      */
-    private static ParameterAveragingTrainingMaster trainingMaster(JavaSparkContext jsc, TrainOptions options,
+    private static ParameterAveragingTrainingMaster.Builder trainingMaster(JavaSparkContext jsc, TrainOptions options,
                                                                   int averagingFrequency, long rngSeed) {
         TrainOptions.MasterOptions m = options.master();
         return new ParameterAveragingTrainingMaster.Builder(
@@ -239,7 +256,6 @@ public final class SparkTrainer {
                 .repartionData(Repartition.Never)
                 // For fits from the RDD: the minibatch files replace dl4j-spark's export (fitEpoch).
                 .rddTrainingApproach(RDDTrainingApproach.Direct)
-                .collectTrainingStats(false)
-                .build();
+                .collectTrainingStats(false);
     }
 }

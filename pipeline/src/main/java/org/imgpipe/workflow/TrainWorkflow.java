@@ -35,6 +35,7 @@ import org.imgpipe.train.ResumeCheckpoint;
 import org.imgpipe.train.SparkTrainer;
 import org.imgpipe.train.TrainingControl;
 import org.imgpipe.train.TrainingHistory;
+import org.imgpipe.train.WeightEma;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -51,7 +52,8 @@ public final class TrainWorkflow {
     private final RunContext run;
     /** Run settings recorded since a later version, with the value every older checkpoint was trained with. */
     private static final Map<String, String> RECORDED_LATER = Map.of("pipeline.model.dropout", Double.toString(0.5),
-            "pipeline.train.lr-schedule", "plateau", "pipeline.train.label-smoothing", Double.toString(0.0));
+            "pipeline.train.lr-schedule", "plateau", "pipeline.train.label-smoothing", Double.toString(0.0),
+            "pipeline.train.ema-momentum", Double.toString(0.0));
     private final List<EpochListener> extraListeners = new ArrayList<>();
 
     /**
@@ -104,6 +106,12 @@ public final class TrainWorkflow {
         ResumeCheckpoint.Snapshot snapshot = train.resume() ? ResumeCheckpoint.read(ws.checkpoint(), conf) : null;
         ComputationGraph graph = snapshot != null ? snapshot.graph()
                 : ModelS.build(ModelS.Spec.of(run.config(), manifest.numClasses()));
+        WeightEma ema = train.emaMomentum() == 0 ? null : snapshot != null && snapshot.average() != null
+                ? WeightEma.resume(snapshot.average(), train.emaMomentum()) : WeightEma.start(graph, train.emaMomentum());
+        // What validation sees, and so what the best and the final model are: the average where the run keeps one
+        // (saved without updater state: the RMSProp state belongs to the trained weights).
+        ComputationGraph validated = ema == null ? graph : ema.model();
+        boolean withUpdater = ema == null;
         run.console().line(ModelSummary.of(graph, ModelS.inputType(data.imageSize())).toString().stripTrailing());
 
         JavaRDD<LabeledImage> trainSet = store.folds(data.trainFolds());
@@ -115,7 +123,7 @@ public final class TrainWorkflow {
 
         TrainingHistory history = new TrainingHistory(ws.models(), conf);
         BestModelCheckpoint best = new BestModelCheckpoint(EpochMetric.VAL_LOSS,
-                () -> ModelStore.save(graph, ws.bestModel(), conf, true));
+                () -> ModelStore.save(validated, ws.bestModel(), conf, withUpdater));
         EarlyStopping earlyStopping = new EarlyStopping(train.earlyStopping());
         EpochListener schedule = switch (train.lrSchedule()) {
             case PLATEAU -> new ReduceLrOnPlateau(train.plateau());
@@ -126,11 +134,12 @@ public final class TrainWorkflow {
         // rate follows from the epoch alone.
         List<Resumable> resumables = schedule instanceof Resumable stateful
                 ? List.of(best, stateful, earlyStopping) : List.of(best, earlyStopping);
-        ResumeCheckpoint checkpoint = new ResumeCheckpoint(ws.checkpoint(), conf, graph,
+        ResumeCheckpoint checkpoint = new ResumeCheckpoint(ws.checkpoint(), conf, graph, ema == null ? null : ema.model(),
                 runSettings(manifest, SparkTrainer.workers(jsc, train.master())), RECORDED_LATER, history, resumables);
         SparkTrainer trainer = new SparkTrainer(jsc, train,
                 new DistributedEvaluator(jsc, data.imageSize(), run.config().eval().batchSize(),
                         run.config().eval().rocThresholds(), run.console()), run.console())
+                .withEma(ema)
                 .addListener(history)
                 .addListener(new ProgressPrinter(train.epochs(), run.console()))
                 .addListener(best)
@@ -154,7 +163,7 @@ public final class TrainWorkflow {
             valSet.unpersist(false);
         }
         JobPhase.set(jsc.sc(), "train");
-        ModelStore.save(graph, ws.finalModel(), conf, true);
+        ModelStore.save(validated, ws.finalModel(), conf, withUpdater);
         if (outcome.stopReason() != null) {
             run.console().line("Stopped after epoch " + outcome.epochsRun() + ": " + outcome.stopReason());
         }
@@ -191,7 +200,7 @@ public final class TrainWorkflow {
 
     /**
      * The settings a resumed run must share with the checkpoint (config key -> value): those that
-     * shape the model, the data, its order, the averaging, the training labels' smoothing and the
+     * shape the model, the data, its order, the averaging, the training labels' smoothing, the weights' moving average and the
      * learning-rate schedule. Epochs may differ
      * (train on longer) under ReduceLROnPlateau, not under a cosine or linear decay, whose curve they stretch.
      */
@@ -214,6 +223,7 @@ public final class TrainWorkflow {
         settings.put("pipeline.train.augment", train.augment().toString());
         settings.put("pipeline.train.lr-schedule", schedule(train));
         settings.put("pipeline.train.label-smoothing", Double.toString(train.labelSmoothing()));
+        settings.put("pipeline.train.ema-momentum", Double.toString(train.emaMomentum()));
         settings.put("pipeline.data.train-folds", String.join(", ", data.trainFolds()));
         for (String fold : data.trainFolds()) {
             settings.put("pipeline.data.train-folds: content of " + fold, manifest.fingerprint(fold));

@@ -43,7 +43,7 @@ class ResumeCheckpointTest {
 
     private ResumeCheckpoint checkpoint(Path file, ComputationGraph graph, TrainingHistory history,
                                         ReduceLrOnPlateau plateau, EarlyStopping stopping) {
-        return new ResumeCheckpoint(file, CONF, graph, RUN, Map.of(), history, List.of(plateau, stopping));
+        return new ResumeCheckpoint(file, CONF, graph, null, RUN, Map.of(), history, List.of(plateau, stopping));
     }
 
     @Test
@@ -85,7 +85,7 @@ class ResumeCheckpointTest {
     private int restore(Map<String, String> then, Map<String, String> now, Map<String, String> unrecordedDefaults) {
         ResumeCheckpoint.State state = new ResumeCheckpoint.State(2, 1e-3, null, then, List.of(epoch(1), epoch(2)),
                 Map.of());
-        return new ResumeCheckpoint(checkpointFile(), CONF, null, now, unrecordedDefaults,
+        return new ResumeCheckpoint(checkpointFile(), CONF, null, null, now, unrecordedDefaults,
                 new TrainingHistory(new Path(dir.toUri()), CONF), List.of()).restore(state, new TrainingControl(1e-3));
     }
 
