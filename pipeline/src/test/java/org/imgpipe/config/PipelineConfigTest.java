@@ -100,6 +100,18 @@ class PipelineConfigTest {
     }
 
     @Test
+    void emaIsOffByDefaultAndCheckedNamingTheKey() {
+        assertEquals(0.0, PipelineConfig.of(Map.of()).train().emaMomentum());
+        assertEquals(0.999, PipelineConfig.of(Map.of("pipeline.train.ema-momentum", 0.999)).train().emaMomentum());
+        for (double bad : new double[]{-0.1, 1.0}) {
+            UserError e = assertThrows(UserError.class, () -> PipelineConfig.of(Map.of(
+                    "pipeline.train.ema-momentum", bad)).train());
+            assertEquals("config key 'pipeline.train.ema-momentum' = " + bad + ": must be between 0.0 and 0.99999",
+                    e.getMessage());
+        }
+    }
+
+    @Test
     void theAugmentationProfileBuildsOnTheCifarProfile() {
         PipelineConfig c = PipelineConfig.load("../conf/cifar10-augment.conf", Map.of());
         assertEquals("../shared/data/cifar10", c.data().root());

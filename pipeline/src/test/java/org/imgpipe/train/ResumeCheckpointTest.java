@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -75,6 +76,24 @@ class ResumeCheckpointTest {
         assertEquals(List.of(epoch(1), epoch(2)), history2.epochs());
         assertEquals(plateau.state(), plateau2.state());
         assertEquals(stopping.state(), stopping2.state());
+    }
+
+    @Test
+    void holdsTheMovingAverageWhereTheRunKeepsOne() throws IOException {
+        Path file = new Path(dir.resolve("checkpoint.zip").toUri());
+        ComputationGraph graph = model();
+        ComputationGraph average = model();
+        average.params().assign(0.25);
+        TrainingHistory history = new TrainingHistory(new Path(dir.toUri()), CONF);
+        TrainingControl control = new TrainingControl(1e-3);
+        history.onEpochEnd(epoch(1), control);
+        new ResumeCheckpoint(file, CONF, graph, average, RUN, Map.of(), history, List.of()).onEpochEnd(epoch(1), control);
+        ResumeCheckpoint.Snapshot s = ResumeCheckpoint.read(file, CONF);
+        assertEquals(graph.params(), s.graph().params());
+        assertEquals(average.params(), s.average().params());
+
+        new ResumeCheckpoint(file, CONF, graph, null, RUN, Map.of(), history, List.of()).onEpochEnd(epoch(1), control);
+        assertNull(ResumeCheckpoint.read(file, CONF).average(), "a run without an average");
     }
 
     private Path checkpointFile() {

@@ -19,6 +19,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -143,6 +144,40 @@ class TrainResumeTest {
         String linear = refusedResume("pipeline.train.lr-schedule", "linear");
         assertTrue(linear.contains("pipeline.train.lr-schedule was plateau for the checkpoint and is linear "
                 + "(learning-rate 0.001, over 4 epochs) now"), linear);
+    }
+
+    @Test
+    void aMovingAverageIsValidatedNeverTrainedOnAndResumes() throws Exception {
+        Map<String, Object> ema = Map.of("pipeline.train.ema-momentum", 0.9);
+        List<EpochResult> averaged = new TrainWorkflow(RunContext.of(config("e", ema), spark)).run().history();
+        assertEquals(uninterrupted.size(), averaged.size());
+        for (int i = 0; i < averaged.size(); i++) {
+            EpochResult plain = uninterrupted.get(i);
+            EpochResult a = averaged.get(i);
+            assertEquals(plain.loss(), a.loss(), 1e-6, "the same training, epoch " + a.epoch());
+            assertEquals(plain.accuracy(), a.accuracy(), 1e-6, "the same training, epoch " + a.epoch());
+            assertNotEquals(plain.valLoss(), a.valLoss(), "the average validated, epoch " + a.epoch());
+        }
+
+        Map<String, Object> crashAfter2 = new HashMap<>(ema);
+        assertThrows(IllegalStateException.class, () ->
+                new TrainWorkflow(RunContext.of(config("f", crashAfter2), spark)).addListener((r, control) -> {
+                    if (r.epoch() == 2) {
+                        throw new IllegalStateException("simulated driver crash");
+                    }
+                }).run());
+        Map<String, Object> resume = new HashMap<>(ema);
+        resume.put("pipeline.train.resume", true);
+        List<EpochResult> resumed = new TrainWorkflow(RunContext.of(config("f", resume), spark)).run().history();
+        assertEquals(averaged.size(), resumed.size());
+        for (int i = 0; i < resumed.size(); i++) {
+            assertEquals(averaged.get(i).valLoss(), resumed.get(i).valLoss(), 1e-6, "val_loss, epoch " + (i + 1));
+            assertEquals(averaged.get(i).valAccuracy(), resumed.get(i).valAccuracy(), 1e-6,
+                    "val_accuracy, epoch " + (i + 1));
+        }
+
+        String e = refusedResume("pipeline.train.ema-momentum", 0.9);
+        assertTrue(e.contains("pipeline.train.ema-momentum was 0.0 for the checkpoint and is 0.9 now"), e);
     }
 
     @Test
