@@ -92,10 +92,8 @@ class PipelineConfigTest {
         assertEquals(0.1, PipelineConfig.of(Map.of("pipeline.train.label-smoothing", 0.1)).train().labelSmoothing());
         assertEquals(0.9, PipelineConfig.of(Map.of("pipeline.train.label-smoothing", 0.9)).train().labelSmoothing());
         for (double bad : new double[]{-0.1, 1.0}) {
-            UserError e = assertThrows(UserError.class, () -> PipelineConfig.of(Map.of(
-                    "pipeline.train.label-smoothing", bad)).train());
             assertEquals("config key 'pipeline.train.label-smoothing' = " + bad + ": must be between 0.0 and 0.9",
-                    e.getMessage());
+                    refusedTrainKey("pipeline.train.label-smoothing", bad));
         }
     }
 
@@ -104,11 +102,14 @@ class PipelineConfigTest {
         assertEquals(0.0, PipelineConfig.of(Map.of()).train().emaMomentum());
         assertEquals(0.999, PipelineConfig.of(Map.of("pipeline.train.ema-momentum", 0.999)).train().emaMomentum());
         for (double bad : new double[]{-0.1, 1.0}) {
-            UserError e = assertThrows(UserError.class, () -> PipelineConfig.of(Map.of(
-                    "pipeline.train.ema-momentum", bad)).train());
             assertEquals("config key 'pipeline.train.ema-momentum' = " + bad + ": must be between 0.0 and 0.99999",
-                    e.getMessage());
+                    refusedTrainKey("pipeline.train.ema-momentum", bad));
         }
+    }
+
+    /** @return the message of the UserError that reading pipeline.train with the one key set to value fails with */
+    private static String refusedTrainKey(String key, Object value) {
+        return assertThrows(UserError.class, () -> PipelineConfig.of(Map.of(key, value)).train()).getMessage();
     }
 
     @Test

@@ -71,13 +71,7 @@ class TrainResumeTest {
         assertEquals(3, uninterrupted.size(), "early stopping after epoch 3: " + uninterrupted);
         assertEquals(List.of(1e-3, 1e-3, 1e-4), uninterrupted.stream().map(EpochResult::lr).toList());
 
-        RuntimeException crash = assertThrows(RuntimeException.class, () ->
-                new TrainWorkflow(RunContext.of(config("b", Map.of()), spark)).addListener((r, control) -> {
-                    if (r.epoch() == 3) {
-                        throw new IllegalStateException("simulated driver crash");
-                    }
-                }).run());
-        assertEquals("simulated driver crash", crash.getMessage());
+        crashInEpoch("b", Map.of(), 3);
         assertTrue(Files.exists(work.resolve("b/checkpoint.zip")));
 
         TrainWorkflow.Result resumed = new TrainWorkflow(RunContext.of(config("b", Map.of("pipeline.train.resume", true)), spark))
@@ -97,6 +91,20 @@ class TrainResumeTest {
         assertTrue(resumed.stopReason().startsWith("early stopping"), resumed.stopReason());
         assertEquals(4, Files.readAllLines(work.resolve("b/history.csv")).size());
         assertTrue(Files.exists(work.resolve("b/final.zip")));
+    }
+
+    /**
+     * Trains run {@code run} with the settings until the driver dies at the end of the given epoch, after the
+     * other callbacks and before that epoch's checkpoint (so the checkpoint holds the epoch before).
+     */
+    private static void crashInEpoch(String run, Map<String, Object> more, int epoch) {
+        IllegalStateException crash = assertThrows(IllegalStateException.class, () ->
+                new TrainWorkflow(RunContext.of(config(run, more), spark)).addListener((r, control) -> {
+                    if (r.epoch() == epoch) {
+                        throw new IllegalStateException("simulated driver crash");
+                    }
+                }).run());
+        assertEquals("simulated driver crash", crash.getMessage());
     }
 
     /** @return the message of the UserError that resuming run "a" with the one setting changed fails with */
@@ -125,12 +133,7 @@ class TrainResumeTest {
     @Test
     void aCosineRunResumesOnItsCurveAndOtherSchedulesAreRefused() throws Exception {
         Map<String, Object> cosine = Map.of("pipeline.train.lr-schedule", "cosine");
-        assertThrows(IllegalStateException.class, () ->
-                new TrainWorkflow(RunContext.of(config("c", cosine), spark)).addListener((r, control) -> {
-                    if (r.epoch() == 2) {
-                        throw new IllegalStateException("simulated driver crash");
-                    }
-                }).run());
+        crashInEpoch("c", cosine, 2);
         Map<String, Object> resume = new HashMap<>(cosine);
         resume.put("pipeline.train.resume", true);
         List<EpochResult> h = new TrainWorkflow(RunContext.of(config("c", resume), spark)).run().history();
@@ -159,13 +162,7 @@ class TrainResumeTest {
             assertNotEquals(plain.valLoss(), a.valLoss(), "the average validated, epoch " + a.epoch());
         }
 
-        Map<String, Object> crashAfter2 = new HashMap<>(ema);
-        assertThrows(IllegalStateException.class, () ->
-                new TrainWorkflow(RunContext.of(config("f", crashAfter2), spark)).addListener((r, control) -> {
-                    if (r.epoch() == 2) {
-                        throw new IllegalStateException("simulated driver crash");
-                    }
-                }).run());
+        crashInEpoch("f", ema, 2);
         Map<String, Object> resume = new HashMap<>(ema);
         resume.put("pipeline.train.resume", true);
         List<EpochResult> resumed = new TrainWorkflow(RunContext.of(config("f", resume), spark)).run().history();
