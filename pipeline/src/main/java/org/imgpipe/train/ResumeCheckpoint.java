@@ -26,9 +26,10 @@ import java.util.zip.ZipOutputStream;
 /**
  * Keras' BackupAndRestore: after every epoch (registered last, so it sees the other listeners'
  * decisions) it saves what a restarted driver needs to go on as if it had never stopped: the model
- * with its RMSProp state, the learning rate, the stop decision, the history and the counters of
- * every {@link Resumable} listener. One zip file ({@value #STATE_ENTRY} + {@value #MODEL_ENTRY}),
- * replaced atomically: a crash while writing leaves the previous epoch's checkpoint.
+ * with its RMSProp state, the moving average of its weights where the run keeps one ({@link WeightEma}), the
+ * learning rate, the stop decision, the history and the counters of every {@link Resumable} listener. One zip
+ * file ({@value #STATE_ENTRY} + {@value #MODEL_ENTRY}, + {@value #AVERAGE_ENTRY} with an average), replaced
+ * atomically: a crash while writing leaves the previous epoch's checkpoint.
  * The shuffle needs no state: each epoch's order is a function of (seed, epoch).
  */
 public final class ResumeCheckpoint implements EpochListener {

@@ -18,7 +18,8 @@ final class RoundHookTrainingMaster extends ParameterAveragingTrainingMaster {
 
     /**
      * @param builder    the master's settings
-     * @param afterRound called on the driver with the model once the round's averaged weights are in it
+     * @param afterRound called on the driver with the model after every round, once the round's averaged weights
+     *                   are in it (a round whose split held no minibatch leaves the weights as they were)
      */
     RoundHookTrainingMaster(Builder builder, Consumer<ComputationGraph> afterRound) {
         super(builder);

@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 
 /**
  * The explicit epoch loop: each epoch trains on a fresh shuffle with dl4j-spark parameter averaging
@@ -70,7 +71,8 @@ public final class SparkTrainer {
      * so the callbacks, then see the average instead of the trained weights (Keras' {@code use_ema} with
      * {@code SwapEMAWeights(swap_on_epoch=True)}).
      *
-     * @param average the average, started from or resumed with the model passed to {@link #fit}
+     * @param average the average, started from or resumed with the model passed to {@link #fit}; null for none
+     *                (the default: the trained weights are validated)
      * @return this trainer, for chaining
      */
     public SparkTrainer withEma(WeightEma average) {
@@ -172,10 +174,10 @@ public final class SparkTrainer {
     private void fitEpoch(ComputationGraph graph, EpochShuffler shuffler, int epoch, int partitions,
                           int averagingFrequency, Path exportDir, int imageSize, int numClasses,
                           TrainingMetricsCollector collector) throws IOException {
-        WeightEma average = ema;
         ParameterAveragingTrainingMaster master = new RoundHookTrainingMaster(
                 trainingMaster(jsc, options, averagingFrequency, EpochShuffler.mix(options.seed(), epoch, 0)),
-                average == null ? g -> { } : g -> average.update(g.params(), averagingFrequency));
+                ema == null ? g -> { } : new EmaRoundUpdate(ema, collector,
+                        (long) options.master().batchSizePerWorker() * partitions));
         master.addHook(new TaskThreads(SparkSessions.threadsPerTask(jsc.getConf(), partitions)));
         master.addHook(new DropoutSeeder(options.seed(), epoch));
         master.addHook(collector);
@@ -188,6 +190,34 @@ public final class SparkTrainer {
         try (MinibatchExport export = MinibatchExport.write(jsc, shuffler.minibatches(epoch),
                 new Path(exportDir, "epoch-" + epoch), imageSize, numClasses)) {
             net.fitPaths(export.paths(partitions), new MinibatchExport.Loader(options.labelSmoothing()));
+        }
+    }
+
+    /**
+     * After each averaging round, moves the average by the minibatches the round fitted per worker (the
+     * collector's examples since the last round, over a global minibatch): the last round of an epoch may fit
+     * fewer than the averaging frequency, and a round whose split was empty none.
+     */
+    private static final class EmaRoundUpdate implements Consumer<ComputationGraph> {
+        private final WeightEma ema;
+        private final TrainingMetricsCollector collector;
+        private final long globalMinibatch;
+        private long examplesBefore;
+
+        EmaRoundUpdate(WeightEma ema, TrainingMetricsCollector collector, long globalMinibatch) {
+            this.ema = ema;
+            this.collector = collector;
+            this.globalMinibatch = globalMinibatch;
+            this.examplesBefore = collector.examples();
+        }
+
+        @Override
+        public void accept(ComputationGraph graph) {
+            long examples = collector.examples();
+            if (examples > examplesBefore) {
+                ema.update(graph.params(), (double) (examples - examplesBefore) / globalMinibatch);
+                examplesBefore = examples;
+            }
         }
     }
 

@@ -6,10 +6,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * An exponential moving average of the trained weights, as Keras' optimizer option {@code use_ema=True,
  * ema_momentum=m}: after each of its steps Keras sets {@code average = m * average + (1 - m) * weights}, the first
- * step with momentum 0. Parameter averaging only gives the driver the weights after every round of F minibatches
- * per worker, so a round moves the average as F such steps with unchanged weights would: by {@code m^F}. The
- * average covers the whole parameter vector, batch-norm moving statistics included (in DL4J they are parameters),
- * so that the averaged model's statistics belong to its weights.
+ * step with momentum 0. Parameter averaging only gives the driver the weights after every round, in which each of
+ * the W workers fitted about F minibatches in parallel, so a round moves the average as F steps with unchanged
+ * weights would, by {@code m^F}: Keras' semantics with a step of the W workers' global minibatch. Unlike Keras,
+ * which averages only the trainable variables, the average covers the whole parameter vector, batch-norm moving
+ * statistics included (DL4J keeps them as parameters: the mean and log10 of the standard deviation), so that the
+ * averaged model's statistics belong to its averaged weights (as timm's {@code ModelEmaV2}).
  */
 public final class WeightEma {
     private final ComputationGraph average;
@@ -53,10 +55,15 @@ public final class WeightEma {
      * Moves the average towards the weights after a round.
      *
      * @param weights the model's flattened parameters after the round's averaging (DL4J's {@code params()} order)
-     * @param steps   minibatches each worker fitted in the round (the averaging frequency)
+     * @param steps   minibatches each worker fitted in the round, on average over the workers; more than 0
+     * @throws IllegalArgumentException when steps is not positive or the weights are not the average's length
      */
-    public void update(INDArray weights, int steps) {
+    public void update(INDArray weights, double steps) {
         INDArray avg = average.params();
+        if (!(steps > 0) || weights.length() != avg.length()) {
+            throw new IllegalArgumentException("a round of " + steps + " steps with " + weights.length()
+                    + " weights for an average of " + avg.length());
+        }
         if (!started) {
             avg.assign(weights);
             started = true;

@@ -106,8 +106,13 @@ public final class TrainWorkflow {
         ResumeCheckpoint.Snapshot snapshot = train.resume() ? ResumeCheckpoint.read(ws.checkpoint(), conf) : null;
         ComputationGraph graph = snapshot != null ? snapshot.graph()
                 : ModelS.build(ModelS.Spec.of(run.config(), manifest.numClasses()));
-        WeightEma ema = train.emaMomentum() == 0 ? null : snapshot != null && snapshot.average() != null
-                ? WeightEma.resume(snapshot.average(), train.emaMomentum()) : WeightEma.start(graph, train.emaMomentum());
+        WeightEma ema = null;
+        if (train.emaMomentum() > 0) {
+            // A checkpoint without an average was written with the average off: restore() refuses it, naming
+            // pipeline.train.ema-momentum, before any training.
+            ema = snapshot != null && snapshot.average() != null ? WeightEma.resume(snapshot.average(),
+                    train.emaMomentum()) : WeightEma.start(graph, train.emaMomentum());
+        }
         // What validation sees, and so what the best and the final model are: the average where the run keeps one
         // (saved without updater state: the RMSProp state belongs to the trained weights).
         ComputationGraph validated = ema == null ? graph : ema.model();

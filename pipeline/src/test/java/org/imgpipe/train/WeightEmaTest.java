@@ -62,6 +62,13 @@ class WeightEmaTest {
     }
 
     @Test
+    void aRoundWithoutStepsOrWithOtherWeightsIsRefused() {
+        WeightEma ema = WeightEma.start(tiny(), 0.5);
+        assertThrows(IllegalArgumentException.class, () -> ema.update(weights(1, 2, 3, 4, 5, 6), 0));
+        assertThrows(IllegalArgumentException.class, () -> ema.update(weights(1, 2, 3, 4, 5), 1));
+    }
+
+    @Test
     void aMomentumOutsideZeroToOneIsRefused() {
         ComputationGraph graph = tiny();
         for (double bad : new double[]{0, 1, -0.5, Double.NaN}) {

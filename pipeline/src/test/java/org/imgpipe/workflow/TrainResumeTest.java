@@ -1,9 +1,12 @@
 package org.imgpipe.workflow;
 
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import org.imgpipe.SparkTestSession;
 import org.imgpipe.base.UserError;
+import org.imgpipe.model.ModelStore;
 import org.imgpipe.train.CosineDecay;
+import org.imgpipe.train.ResumeCheckpoint;
 import org.imgpipe.config.PipelineConfig;
 import org.imgpipe.base.EpochResult;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,6 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Tag("spark")
 class TrainResumeTest {
+    private static final Configuration CONF = new Configuration();
     @TempDir
     static Path work;
     private static SparkSession spark;
@@ -173,8 +177,25 @@ class TrainResumeTest {
                     "val_accuracy, epoch " + (i + 1));
         }
 
+        assertEquals(ResumeCheckpoint.read(hadoopPath("e/checkpoint.zip"), CONF).average().params(),
+                ModelStore.load(hadoopPath("e/final.zip"), CONF).params(), "the final model is the average");
+
         String e = refusedResume("pipeline.train.ema-momentum", 0.9);
         assertTrue(e.contains("pipeline.train.ema-momentum was 0.0 for the checkpoint and is 0.9 now"), e);
+    }
+
+    @Test
+    void theAverageTakesTheWeightsAfterTheRoundsAveraging() throws Exception {
+        // One round per epoch (30 minibatches per worker): Keras' first step replaces the average, so after
+        // epoch 1 it holds exactly the weights the round's averaging left.
+        new TrainWorkflow(RunContext.of(config("g", Map.of("pipeline.train.ema-momentum", 0.9,
+                "pipeline.train.epochs", 1, "pipeline.train.master.averaging-frequency", 100)), spark)).run();
+        ResumeCheckpoint.Snapshot s = ResumeCheckpoint.read(hadoopPath("g/checkpoint.zip"), CONF);
+        assertEquals(s.graph().params(), s.average().params());
+    }
+
+    private static org.apache.hadoop.fs.Path hadoopPath(String file) {
+        return new org.apache.hadoop.fs.Path(work.resolve(file).toUri());
     }
 
     @Test
