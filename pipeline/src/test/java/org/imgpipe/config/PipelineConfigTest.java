@@ -124,6 +124,7 @@ class PipelineConfigTest {
         assertEquals(0, c.train().earlyStopping().patience(), "a fixed 40-epoch budget");
         assertEquals(0.3, c.model().dropout());
         assertEquals(0.1, c.train().labelSmoothing());
+        assertEquals(16, c.train().master().averagingFrequency());
     }
 
     @Test
