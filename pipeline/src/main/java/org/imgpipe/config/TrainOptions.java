@@ -21,9 +21,9 @@ import org.imgpipe.base.EpochMetric;
  * @param labelSmoothing e, 0..0.9: the training labels are {@code y * (1 - e) + e / K} (Keras'
  *                      {@code CategoricalCrossentropy(label_smoothing=e)}); validation, evaluation and
  *                      val_loss keep the plain one-hot labels; 0 = off
- * @param emaMomentum   Keras' {@code ema_momentum} per step (a minibatch on every worker), 0..0.99999: validation, the best and the final
- *                      model use an exponential moving average of the weights (Keras' {@code use_ema=True});
- *                      0 = off
+ * @param emaMomentum   Keras' {@code ema_momentum} per step (a minibatch on every worker), 0..0.99999:
+ *                      validation, the best and the final model use an exponential moving average of the
+ *                      weights (Keras' {@code use_ema=True}); 0 = off
  * @param augment       the random augmentation of the training images
  * @param master        the parameter-averaging training master's settings
  */

@@ -74,8 +74,8 @@ public final class ResumeCheckpoint implements EpochListener {
      * @param parts the listeners whose counters are saved and restored
      */
     public ResumeCheckpoint(Path file, Configuration conf, ComputationGraph graph, ComputationGraph average,
-                            Map<String, String> run,
-                            Map<String, String> unrecordedDefaults, TrainingHistory history, List<Resumable> parts) {
+                            Map<String, String> run, Map<String, String> unrecordedDefaults, TrainingHistory history,
+                            List<Resumable> parts) {
         this.file = file;
         this.conf = conf;
         this.graph = graph;
@@ -181,8 +181,9 @@ public final class ResumeCheckpoint implements EpochListener {
             throw new UserError(file + " is not a training checkpoint (it lacks " + (state == null ? STATE_ENTRY
                     : MODEL_ENTRY) + "); train without --resume");
         }
-        return new Snapshot(ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(model), true),
-                average == null ? null : ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(average), false),
+        ComputationGraph averaged = average == null ? null
+                : ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(average), false);
+        return new Snapshot(ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(model), true), averaged,
                 json().readValue(state, State.class));
     }
 

@@ -31,7 +31,7 @@ public final class WeightEma {
      * An average for a fresh run: the weights after the first round replace it.
      *
      * @param graph    the model being trained; cloned, so the average has its configuration
-     * @param momentum Keras' {@code ema_momentum} per minibatch, in (0, 1)
+     * @param momentum Keras' {@code ema_momentum} per step (a minibatch on every worker), in (0, 1)
      * @return the average
      * @throws IllegalArgumentException when the momentum is outside (0, 1)
      */
@@ -43,7 +43,7 @@ public final class WeightEma {
      * The average of a resumed run, going on from where the checkpoint left it.
      *
      * @param average  the averaged model read from the checkpoint ({@link ResumeCheckpoint.Snapshot#average()})
-     * @param momentum Keras' {@code ema_momentum} per minibatch, in (0, 1)
+     * @param momentum Keras' {@code ema_momentum} per step (a minibatch on every worker), in (0, 1)
      * @return the average
      * @throws IllegalArgumentException when the momentum is outside (0, 1)
      */

@@ -115,8 +115,9 @@ public final class TrainWorkflow {
         }
         // What validation sees, and so what the best and the final model are: the average where the run keeps one
         // (saved without updater state: the RMSProp state belongs to the trained weights).
-        ComputationGraph validated = ema == null ? graph : ema.model();
-        boolean withUpdater = ema == null;
+        ComputationGraph average = ema == null ? null : ema.model();
+        ComputationGraph validated = average == null ? graph : average;
+        boolean withUpdater = average == null;
         run.console().line(ModelSummary.of(graph, ModelS.inputType(data.imageSize())).toString().stripTrailing());
 
         JavaRDD<LabeledImage> trainSet = store.folds(data.trainFolds());
@@ -139,7 +140,7 @@ public final class TrainWorkflow {
         // rate follows from the epoch alone.
         List<Resumable> resumables = schedule instanceof Resumable stateful
                 ? List.of(best, stateful, earlyStopping) : List.of(best, earlyStopping);
-        ResumeCheckpoint checkpoint = new ResumeCheckpoint(ws.checkpoint(), conf, graph, ema == null ? null : ema.model(),
+        ResumeCheckpoint checkpoint = new ResumeCheckpoint(ws.checkpoint(), conf, graph, average,
                 runSettings(manifest, SparkTrainer.workers(jsc, train.master())), RECORDED_LATER, history, resumables);
         SparkTrainer trainer = new SparkTrainer(jsc, train,
                 new DistributedEvaluator(jsc, data.imageSize(), run.config().eval().batchSize(),
@@ -205,9 +206,9 @@ public final class TrainWorkflow {
 
     /**
      * The settings a resumed run must share with the checkpoint (config key -> value): those that
-     * shape the model, the data, its order, the averaging, the training labels' smoothing, the weights' moving average and the
-     * learning-rate schedule. Epochs may differ
-     * (train on longer) under ReduceLROnPlateau, not under a cosine or linear decay, whose curve they stretch.
+     * shape the model, the data, its order, the averaging, the training labels' smoothing, the weights' moving
+     * average and the learning-rate schedule. Epochs may differ (train on longer) under ReduceLROnPlateau, not
+     * under a cosine or linear decay, whose curve they stretch.
      */
     private Map<String, String> runSettings(DatasetManifest manifest, int workers) {
         DataOptions data = run.config().data();

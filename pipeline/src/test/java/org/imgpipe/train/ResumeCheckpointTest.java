@@ -87,7 +87,8 @@ class ResumeCheckpointTest {
         TrainingHistory history = new TrainingHistory(new Path(dir.toUri()), CONF);
         TrainingControl control = new TrainingControl(1e-3);
         history.onEpochEnd(epoch(1), control);
-        new ResumeCheckpoint(file, CONF, graph, average, RUN, Map.of(), history, List.of()).onEpochEnd(epoch(1), control);
+        new ResumeCheckpoint(file, CONF, graph, average, RUN, Map.of(), history, List.of())
+                .onEpochEnd(epoch(1), control);
         ResumeCheckpoint.Snapshot s = ResumeCheckpoint.read(file, CONF);
         assertEquals(graph.params(), s.graph().params());
         assertEquals(average.params(), s.average().params());
