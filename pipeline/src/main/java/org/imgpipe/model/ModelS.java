@@ -207,7 +207,8 @@ public final class ModelS {
     }
 
     private static ConvolutionLayer conv(int filters, Regularizer penalty) {
-        return penalized(new ConvolutionLayer.Builder(3, 3).nOut(filters).activation(relu()).build(), penalty);
+        return penalized(FastLayers.convolution(new ConvolutionLayer.Builder(3, 3).nOut(filters).activation(relu())
+                .build()), penalty);
     }
 
     private static IActivation relu() {

@@ -10,6 +10,7 @@ import org.imgpipe.model.ShippedModel;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.imgpipe.model.fast.ElasticNetRegularization;
 import org.imgpipe.model.fast.FastBatchNormalizationLayer;
+import org.imgpipe.model.fast.FastConvolutionLayer;
 import org.imgpipe.model.fast.FastDenseLayer;
 import org.imgpipe.model.fast.FastSubsamplingLayer;
 import org.imgpipe.model.fast.FastReLU;
@@ -73,7 +74,8 @@ class FastPathTest {
 
     @Test
     void theFastPathIsActive() {
-        assertInstanceOf(MKLDNNConvHelper.class, ((ConvolutionLayer) fast.getLayer("conv2d_2")).getHelper());
+        assertEquals("OneDnnConvolutionHelper", ((ConvolutionLayer) fast.getLayer("conv2d_2")).getHelper().getClass()
+                .getSimpleName());
         assertEquals("JavaBatchNormHelper", ((BatchNormalization) fast.getLayer("bn_2")).getHelper().getClass()
                 .getSimpleName());
         assertInstanceOf(FastSubsamplingLayer.class, fast.getLayer("pool_1"));
@@ -111,23 +113,40 @@ class FastPathTest {
 
     @Test
     void withJavaMaxPoolingTheLossAndEveryGradientMatchTheStockLayers() {
-        System.setProperty(FastSubsamplingLayer.MAX_POOLING_PROPERTY, "java");
-        ComputationGraph javaPooling;
+        ComputationGraph javaPooling = buildWith(FastSubsamplingLayer.MAX_POOLING_PROPERTY, "java");
+        assertGradientsAndOutputsMatchStock(javaPooling);
+    }
+
+    @Test
+    void withLibnd4jConvolutionsTheLossAndEveryGradientMatchTheStockLayers() {
+        ComputationGraph libnd4j = buildWith(FastConvolutionLayer.CONVOLUTION_PROPERTY, "libnd4j");
+        assertInstanceOf(MKLDNNConvHelper.class, ((ConvolutionLayer) libnd4j.getLayer("conv2d_2")).getHelper());
+        assertGradientsAndOutputsMatchStock(libnd4j);
+    }
+
+    /** A fast model built with a system property set, with the stock model's parameters. */
+    private static ComputationGraph buildWith(String property, String value) {
+        System.setProperty(property, value);
+        ComputationGraph model;
         try {
-            javaPooling = NativeRuntime.withHelpers(true, () -> ModelS.build(SPEC));
+            model = NativeRuntime.withHelpers(true, () -> ModelS.build(SPEC));
         } finally {
-            System.clearProperty(FastSubsamplingLayer.MAX_POOLING_PROPERTY);
+            System.clearProperty(property);
         }
-        javaPooling.setParams(stock.params().dup());
+        model.setParams(stock.params().dup());
+        return model;
+    }
+
+    private static void assertGradientsAndOutputsMatchStock(ComputationGraph model) {
         Gradient a = gradient(stock);
         double scoreA = stock.score();
-        Gradient b = gradient(javaPooling);
-        assertEquals(scoreA, javaPooling.score(), Math.abs(scoreA) * TOLERANCE);
+        Gradient b = gradient(model);
+        assertEquals(scoreA, model.score(), Math.abs(scoreA) * TOLERANCE);
         for (String key : a.gradientForVariable().keySet()) {
             double err = relativeError(a.gradientForVariable().get(key), b.gradientForVariable().get(key));
             assertTrue(err < TOLERANCE, key + ": relative error " + err);
         }
-        assertTrue(relativeError(stock.output(false, features)[0], javaPooling.output(false, features)[0]) < TOLERANCE);
+        assertTrue(relativeError(stock.output(false, features)[0], model.output(false, features)[0]) < TOLERANCE);
     }
 
     /**
@@ -188,7 +207,9 @@ class FastPathTest {
         assertInstanceOf(FastBatchNormalizationLayer.class, loaded.getLayer("bn_1"));
         assertInstanceOf(FastSubsamplingLayer.class, loaded.getLayer("pool_2"));
         assertInstanceOf(FastDenseLayer.class, loaded.getLayer(ModelS.PENULTIMATE));
-        assertInstanceOf(MKLDNNConvHelper.class, ((ConvolutionLayer) loaded.getLayer("conv2d_1")).getHelper());
+        assertInstanceOf(FastConvolutionLayer.class, loaded.getLayer("conv2d_1"));
+        assertEquals("OneDnnConvolutionHelper", ((ConvolutionLayer) loaded.getLayer("conv2d_1")).getHelper().getClass()
+                .getSimpleName());
         BaseLayer dense = (BaseLayer) loaded.getLayer(ModelS.PENULTIMATE).conf().getLayer();
         assertInstanceOf(FastReLU.class, dense.getActivationFn());
         assertEquals(List.of(new ElasticNetRegularization(1e-3, 2e-2)), dense.getRegularization());

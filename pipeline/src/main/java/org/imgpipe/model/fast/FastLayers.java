@@ -2,6 +2,7 @@ package org.imgpipe.model.fast;
 
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
@@ -32,6 +33,17 @@ public final class FastLayers {
      */
     public static FastBatchNormalization batchNormalization(BatchNormalization stock) {
         return copyAs(stock, FastBatchNormalization.class);
+    }
+
+    /**
+     * The fast equivalent of a stock convolution configuration, with every setting copied.
+     *
+     * @param stock DL4J's convolution configuration
+     * @return the same settings as a {@link FastConvolution}
+     * @throws IllegalStateException when DL4J's JSON mapping cannot copy the configuration
+     */
+    public static FastConvolution convolution(ConvolutionLayer stock) {
+        return copyAs(stock, FastConvolution.class);
     }
 
     /**

@@ -17,51 +17,72 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import java.util.Arrays;
 
 /**
- * DL4J's pooling layer with 2x2 max pooling at stride 2 over NCHW floats in Java ({@link JavaMaxPool2x2})
- * where oneDNN runs without AVX-512: oneDNN 2.3, which ND4J bundles, has no vectorized pooling for plain
- * NCHW below AVX-512, and its reference loop took 23 ms of a 152 ms Model S step (batch 32, 2 cores,
- * AVX2, {@code DNNL_VERBOSE}), its backward pass running the forward pass again; Java's takes ~6 ms. With
- * AVX-512 oneDNN's is faster (~2 ms) and runs. {@value #MAX_POOLING_PROPERTY} overrides the choice.
- * Every other pooling, layout or data type, and every array when the fast path is off
- * ({@code NativeRuntime.fastPathEnabled()} when the layer is created), goes through DL4J's own code.
+ * DL4J's pooling layer with 2x2 max pooling at stride 2 over NCHW floats on oneDNN primitives that this
+ * library keeps ({@link OneDnnMaxPooling}) where oneDNN runs AVX-512, and in Java ({@link JavaMaxPool2x2})
+ * elsewhere: oneDNN 2.3, which ND4J bundles, has no vectorized pooling for plain NCHW below AVX-512, and its
+ * reference loop took 23 ms of a 152 ms Model S step (batch 32, 2 cores, AVX2, {@code DNNL_VERBOSE}), its
+ * backward pass running the forward pass again; Java's takes ~6 ms. {@value #MAX_POOLING_PROPERTY}
+ * overrides the choice ({@code libnd4j}: DL4J's helper over libnd4j's ops, as before). Every other pooling,
+ * layout or data type, and every array when the fast path is off ({@code NativeRuntime.fastPathEnabled()}
+ * when the layer is created), goes through DL4J's own code.
  */
 public class FastSubsamplingLayer extends SubsamplingLayer {
-    /** System property: {@code java}, {@code onednn} or {@code auto} (the default: Java without AVX-512). */
+    /** System property: {@code java}, {@code onednn}, {@code libnd4j} or {@code auto} (the default). */
     public static final String MAX_POOLING_PROPERTY = "imgpipe.max-pooling";
-    private final boolean java;
+    /** Model S's two poolings at two batch sizes. */
+    static final ThreadPrimitives<Shape, OneDnnMaxPooling> POOLINGS = new ThreadPrimitives<>("max poolings",
+            4);
+
+    /** Where the 2x2 max pooling of qualifying arrays runs. */
+    private enum Runs { JAVA, ONEDNN, DL4J }
+
+    /** A pooling's input shape and the calling thread's OpenMP team. */
+    record Shape(long batchSize, long channels, long height, long width, int threads) {
+    }
+
+    private final Runs runs;
 
     /**
-     * Creates the layer as DL4J's does and decides, once, whether its 2x2 max pooling runs in Java.
+     * Creates the layer as DL4J's does and decides, once, where its 2x2 max pooling runs.
      *
      * @param conf the layer's configuration
      * @param dataType the network's data type
-     * @throws IllegalArgumentException when {@value #MAX_POOLING_PROPERTY} is neither java, onednn nor auto
+     * @throws IllegalArgumentException when {@value #MAX_POOLING_PROPERTY} is not java, onednn, libnd4j or auto
      */
     public FastSubsamplingLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
         org.deeplearning4j.nn.conf.layers.SubsamplingLayer c = layerConf();
-        java = NativeRuntime.fastPathEnabled() && javaChosen() && dataType == DataType.FLOAT
+        Runs chosen = chosen();
+        boolean qualifies = NativeRuntime.fastPathEnabled() && dataType == DataType.FLOAT
                 && c.getPoolingType() == PoolingType.MAX
                 && Arrays.equals(c.getKernelSize(), new int[] {2, 2}) && Arrays.equals(c.getStride(), new int[] {2, 2})
                 && Arrays.equals(c.getPadding(), new int[] {0, 0}) && Arrays.equals(c.getDilation(), new int[] {1, 1})
                 && c.getConvolutionMode() != ConvolutionMode.Same && c.getCnn2dDataFormat() == CNN2DFormat.NCHW;
+        runs = !qualifies || (chosen == Runs.ONEDNN && !OneDnnForward.available()) ? Runs.DL4J : chosen;
     }
 
-    private static boolean javaChosen() {
+    private static Runs chosen() {
         String choice = System.getProperty(MAX_POOLING_PROPERTY, "auto");
         return switch (choice) {
-            case "java" -> true;
-            case "onednn" -> false;
-            case "auto" -> !NativeRuntime.oneDnnUsesAvx512();
-            default -> throw new IllegalArgumentException(MAX_POOLING_PROPERTY + " must be java, onednn or auto, not '"
-                    + choice + "'");
+            case "java" -> Runs.JAVA;
+            case "onednn" -> Runs.ONEDNN;
+            case "libnd4j" -> Runs.DL4J;
+            case "auto" -> NativeRuntime.oneDnnUsesAvx512() ? Runs.ONEDNN : Runs.JAVA;
+            default -> throw new IllegalArgumentException(MAX_POOLING_PROPERTY + " must be java, onednn, libnd4j or"
+                    + " auto, not '" + choice + "'");
         };
     }
 
-    /** Whether a pass runs in Java: the layer qualifies and the input is a dense float [N, C, even H, even W]. */
-    private boolean inJava(INDArray x) {
-        return java && x.rank() == 4 && x.length() > 0 && x.length() <= Integer.MAX_VALUE && x.size(2) % 2 == 0
-                && x.size(3) % 2 == 0 && FloatArrays.isDenseFloat(x);
+    /** Whether a pass runs here: the layer qualifies and the input is a dense float [N, C, even H, even W]. */
+    private boolean qualifies(INDArray x) {
+        return runs != Runs.DL4J && x.rank() == 4 && x.length() > 0 && x.length() <= Integer.MAX_VALUE
+                && x.size(2) % 2 == 0 && x.size(3) % 2 == 0 && FloatArrays.isDenseFloat(x);
+    }
+
+    /** This thread's oneDNN pooling for the input's shape; null when oneDNN refused it. */
+    private static OneDnnMaxPooling oneDnn(INDArray x) {
+        return POOLINGS.get(new Shape(x.size(0), x.size(1), x.size(2), x.size(3), NativeRuntime.threadsOfThisThread()),
+                s -> new OneDnnMaxPooling(s.batchSize(), s.channels(), s.height(), s.width()));
     }
 
     /** The output shape for the current input: {@code [N, C, H/2, W/2]}. */
@@ -72,17 +93,22 @@ public class FastSubsamplingLayer extends SubsamplingLayer {
     /**
      * @param training whether this is a training pass (pooling behaves the same either way)
      * @param workspaceMgr where the output is allocated (as {@code ACTIVATIONS})
-     * @return {@code [N, C, H/2, W/2]} for an {@code [N, C, H, W]} input: each 2x2 window's maximum (a NaN
-     *     in a window gives NaN, where oneDNN skips it)
+     * @return {@code [N, C, H/2, W/2]} for an {@code [N, C, H, W]} input: each 2x2 window's maximum (in Java a
+     *     NaN in a window gives NaN, where oneDNN skips it)
      */
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(false);
-        if (!inJava(input)) {
+        OneDnnMaxPooling pooling = runs == Runs.ONEDNN && qualifies(input) ? oneDnn(input) : null;
+        if (pooling == null && (runs != Runs.JAVA || !qualifies(input))) {
             return super.activate(training, workspaceMgr);
         }
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, pooledShape(), 'c');
-        JavaMaxPool2x2.forward(input, out);
+        if (pooling != null) {
+            pooling.forward(input, out);
+        } else {
+            JavaMaxPool2x2.forward(input, out);
+        }
         return out;
     }
 
@@ -95,11 +121,18 @@ public class FastSubsamplingLayer extends SubsamplingLayer {
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
-        if (!inJava(input) || !FloatArrays.isDenseFloat(epsilon) || !Arrays.equals(epsilon.shape(), pooledShape())) {
+        boolean here = qualifies(input) && FloatArrays.isDenseFloat(epsilon)
+                && Arrays.equals(epsilon.shape(), pooledShape());
+        OneDnnMaxPooling pooling = runs == Runs.ONEDNN && here ? oneDnn(input) : null;
+        if (pooling == null && (runs != Runs.JAVA || !here)) {
             return super.backpropGradient(epsilon, workspaceMgr);
         }
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c');
-        JavaMaxPool2x2.backward(input, epsilon, dx);
+        if (pooling != null) {
+            pooling.backward(input, epsilon, dx);
+        } else {
+            JavaMaxPool2x2.backward(input, epsilon, dx);
+        }
         return new Pair<>(new DefaultGradient(), dx);
     }
 }

@@ -1,5 +1,6 @@
 package org.imgpipe.model.fast;
 
+import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
@@ -82,6 +83,15 @@ final class FloatArrays {
     /** A view of the array's floats, positioned so that index 0 is its first element. */
     static FloatBuffer view(INDArray a) {
         return a.data().asNioFloat().position((int) a.offset()).slice();
+    }
+
+    /**
+     * @param a a dense array (a view at an offset is fine)
+     * @return where its first element lies, as a pointer at position 0: oneDNN's presets take {@code void*}
+     *     handles and would add a pointer's position in bytes, not in floats
+     */
+    static FloatPointer pointer(INDArray a) {
+        return new FloatPointer(view(a));
     }
 
     /**

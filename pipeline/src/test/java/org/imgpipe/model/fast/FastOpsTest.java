@@ -8,6 +8,8 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.imgpipe.runtime.NativeRuntime;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -156,11 +158,12 @@ class FastOpsTest {
         }
     }
 
-    @Test
-    void theJavaPoolingLayerMatchesDl4jsAndFallsBackToItForOddSizesAndOtherGradientShapes() {
+    @ParameterizedTest
+    @ValueSource(strings = {"java", "onednn"})
+    void thePoolingLayerMatchesDl4jsAndFallsBackToItForOddSizesAndOtherGradientShapes(String choice) {
         NativeRuntime.prepare();
         Nd4j.getRandom().setSeed(SEED);
-        Layer fast = fastMaxPool2x2("java");
+        Layer fast = fastMaxPool2x2(choice);
         Layer stock = stockMaxPool2x2(true);
         // [2, 3, 5, 7]: DL4J's own code, which drops the last row and column.
         for (long[] shape : new long[][] {{4, 6, 8, 10}, {2, 3, 5, 7}}) {
@@ -170,6 +173,10 @@ class FastOpsTest {
                 l.setInput(x, NO_WORKSPACES);
             }
             assertEquals(stock.activate(true, NO_WORKSPACES), fast.activate(true, NO_WORKSPACES));
+            if (choice.equals("onednn") && OneDnnForward.available() && shape[2] % 2 == 0) {
+                assertTrue(FastSubsamplingLayer.POOLINGS.has(new FastSubsamplingLayer.Shape(shape[0], shape[1], shape[2],
+                        shape[3], NativeRuntime.threadsOfThisThread())), "oneDNN's primitives ran");
+            }
             assertEquals(stock.backpropGradient(dy, NO_WORKSPACES).getSecond(),
                     fast.backpropGradient(dy, NO_WORKSPACES).getSecond());
             // A gradient laid out in 'f' order: DL4J's code, the same values.
@@ -181,7 +188,7 @@ class FastOpsTest {
     @Test
     void anUnknownMaxPoolingChoiceIsRefusedByName() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> fastMaxPool2x2("fastest"));
-        assertEquals("imgpipe.max-pooling must be java, onednn or auto, not 'fastest'", e.getMessage());
+        assertEquals("imgpipe.max-pooling must be java, onednn, libnd4j or auto, not 'fastest'", e.getMessage());
     }
 
     private static Layer denseLayer(org.deeplearning4j.nn.conf.layers.DenseLayer layerConf, INDArray params) {

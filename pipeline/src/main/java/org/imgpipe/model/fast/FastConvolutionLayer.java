@@ -1,0 +1,43 @@
+package org.imgpipe.model.fast;
+
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
+import org.imgpipe.runtime.NativeRuntime;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * DL4J's convolution layer with {@link OneDnnConvolutionHelper} as its helper, in front of the one DL4J
+ * chose (libnd4j's oneDNN ops): DL4J keeps the parameters, the activation, the caching of
+ * pre-activations and every path the helper does not take. Installed when the fast path is on
+ * ({@code NativeRuntime.fastPathEnabled()} when the layer is created), the network is float, oneDNN's
+ * presets load, and {@value #CONVOLUTION_PROPERTY} is not {@code libnd4j}.
+ */
+public class FastConvolutionLayer extends ConvolutionLayer {
+    /** System property: {@code onednn} (the default) or {@code libnd4j} (DL4J's helper for every call). */
+    public static final String CONVOLUTION_PROPERTY = "imgpipe.convolution";
+
+    /**
+     * Creates the layer as DL4J's does and puts the oneDNN helper in front of DL4J's.
+     *
+     * @param conf the layer's configuration
+     * @param dataType the network's data type
+     * @throws IllegalArgumentException when {@value #CONVOLUTION_PROPERTY} is neither onednn nor libnd4j
+     */
+    public FastConvolutionLayer(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+        if (NativeRuntime.fastPathEnabled() && dataType == DataType.FLOAT && oneDnnChosen()
+                && OneDnnForward.available()) {
+            helper = new OneDnnConvolutionHelper(helper);
+        }
+    }
+
+    private static boolean oneDnnChosen() {
+        String choice = System.getProperty(CONVOLUTION_PROPERTY, "onednn");
+        return switch (choice) {
+            case "onednn" -> true;
+            case "libnd4j" -> false;
+            default -> throw new IllegalArgumentException(CONVOLUTION_PROPERTY + " must be onednn or libnd4j, not '"
+                    + choice + "'");
+        };
+    }
+}

@@ -1,0 +1,315 @@
+package org.imgpipe.model.fast;
+
+import org.bytedeco.dnnl.IntMemoryMap;
+import org.bytedeco.dnnl.convolution_backward_data;
+import org.bytedeco.dnnl.convolution_backward_weights;
+import org.bytedeco.dnnl.convolution_forward;
+import org.bytedeco.dnnl.engine;
+import org.bytedeco.dnnl.global.dnnl;
+import org.bytedeco.dnnl.memory;
+import org.bytedeco.dnnl.primitive;
+import org.bytedeco.dnnl.reorder;
+import org.bytedeco.dnnl.stream;
+import org.bytedeco.javacpp.Pointer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.lang.ref.Reference;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One convolution layer's training step in oneDNN for one input shape: a 3x3-or-any kernel at stride 1
+ * without padding over NCHW floats, with bias. The primitives (forward, backward data, backward weights)
+ * and their activation memory in the layouts oneDNN picks (blocked, e.g. {@code nChw16c} with AVX-512)
+ * are created once and reused for every call, and the ND4J arrays are reordered into and out of them
+ * (the plain layouts are used where oneDNN takes them, as for a first layer's three channels).
+ * libnd4j's {@code conv2d}/{@code conv2d_bp} ops, which DL4J's oneDNN helper calls, create their
+ * primitives, allocate and reorder every tensor on every call, reorder the input a second time for the
+ * weight gradient and pick Winograd for the input gradient: in a Model S step (batch 32, 2 threads,
+ * AVX-512, {@code DNNL_VERBOSE}) 47 reorders took 10.3 ms beside 26 ms of convolutions; here a step's
+ * four convolutions with their reorders took 24-28 ms in isolation. The input's blocked copy made for
+ * the forward pass serves the weight gradient when the backward pass gets the same input array.
+ * Not safe for concurrent use.
+ */
+final class OneDnnConvolution implements ThreadPrimitives.Primitives {
+    private static final long[] UNIT_STRIDES = {1, 1};
+    private static final long[] NO_PADDING = {0, 0};
+
+    private final long[] inputShape;
+    private final long[] outputShape;
+    private final long[] kernelShape;
+    private final List<Pointer> owned = new ArrayList<>();
+    private final engine cpu;
+    private final stream stream;
+    private final convolution_forward.primitive_desc forwardDesc;
+    private final Tensor src;
+    private final Tensor weights;
+    private final Tensor dst;
+    private final memory bias;
+    private final primitive forward;
+    private final IntMemoryMap forwardArgs;
+    /** Created at the first backward pass: inference alone needs none of its memory. */
+    private Backward backward;
+    /** The input array whose values {@link #src} holds in the primitives' layout, or null. */
+    private INDArray inputInSrc;
+
+    /**
+     * An ND4J array's place in a primitive: the plain (NCHW or OIHW) memory pointed at the array for each
+     * call and, when the primitive wants another layout, its own memory and the reorder between the two.
+     */
+    private final class Tensor {
+        final memory plain;
+        final memory inner;
+        private final reorder step;
+
+        /**
+         * @param plain  the array's layout
+         * @param wanted the layout the primitive takes
+         * @param toward true when values go into the primitive (plain to inner), false when they come out
+         */
+        Tensor(memory.desc plain, memory.desc wanted, boolean toward) {
+            this.plain = own(new memory(plain, cpu, (Pointer) null));
+            if (plain.equals(wanted)) {
+                this.inner = this.plain;
+                this.step = null;
+            } else {
+                this.inner = own(new memory(wanted, cpu));
+                this.step = own(toward ? new reorder(this.plain, inner) : new reorder(inner, this.plain));
+            }
+        }
+
+        /** Points the plain memory at the array and reorders its values into the primitive's layout. */
+        void in(INDArray array) {
+            plain.set_data_handle(FloatArrays.pointer(array));
+            if (step != null) {
+                step.execute(stream, plain, inner);
+            }
+        }
+
+        /** Points the plain memory at the array, for a primitive to write into when no reorder is needed. */
+        void target(INDArray array) {
+            plain.set_data_handle(FloatArrays.pointer(array));
+        }
+
+        /** Reorders the primitive's result into the array {@link #target} named. */
+        void out() {
+            if (step != null) {
+                step.execute(stream, inner, plain);
+            }
+        }
+    }
+
+    /** The backward primitives and the memory only they use. */
+    private final class Backward {
+        final Tensor diffDst;
+        final Tensor diffSrc;
+        final Tensor weightsForData;
+        final Tensor diffWeights;
+        /** The input for the kernel gradient when that primitive wants another layout than the forward one. */
+        final Tensor srcForKernel;
+        /** The output gradient for the kernel gradient when it wants another layout than the input gradient. */
+        final Tensor diffDstForKernel;
+        final memory diffBias;
+        final primitive data;
+        final primitive kernel;
+        final IntMemoryMap dataArgs = own(new IntMemoryMap());
+        final IntMemoryMap kernelArgs = own(new IntMemoryMap());
+
+        Backward() {
+            memory.desc srcAny = desc(memory.format_tag.any, inputShape);
+            memory.desc dstAny = desc(memory.format_tag.any, outputShape);
+            memory.desc weightsAny = desc(memory.format_tag.any, kernelShape);
+            convolution_backward_data.primitive_desc dataDesc = own(new convolution_backward_data.primitive_desc(
+                    own(new convolution_backward_data.desc(dnnl.algorithm.convolution_direct, srcAny, weightsAny,
+                            dstAny, UNIT_STRIDES, NO_PADDING, NO_PADDING)), cpu, forwardDesc));
+            convolution_backward_weights.primitive_desc kernelDesc = own(
+                    new convolution_backward_weights.primitive_desc(own(new convolution_backward_weights.desc(
+                            dnnl.algorithm.convolution_direct, srcAny, weightsAny, desc(memory.format_tag.x,
+                                    outputShape[1]), dstAny, UNIT_STRIDES, NO_PADDING, NO_PADDING)), cpu,
+                            forwardDesc));
+            diffDst = new Tensor(plainActivations(outputShape), own(dataDesc.diff_dst_desc()), true);
+            diffSrc = new Tensor(plainActivations(inputShape), own(dataDesc.diff_src_desc()), false);
+            weightsForData = new Tensor(plainKernel(), own(dataDesc.weights_desc()), true);
+            diffWeights = new Tensor(plainKernel(), own(kernelDesc.diff_weights_desc()), false);
+            memory.desc kernelSrc = own(kernelDesc.src_desc());
+            srcForKernel = kernelSrc.equals(src.inner.get_desc()) ? null
+                    : new Tensor(plainActivations(inputShape), kernelSrc, true);
+            memory.desc kernelDiffDst = own(kernelDesc.diff_dst_desc());
+            diffDstForKernel = kernelDiffDst.equals(diffDst.inner.get_desc()) ? null
+                    : new Tensor(plainActivations(outputShape), kernelDiffDst, true);
+            diffBias = own(new memory(own(kernelDesc.diff_bias_desc()), cpu, (Pointer) null));
+            data = own(new convolution_backward_data(dataDesc));
+            kernel = own(new convolution_backward_weights(kernelDesc));
+            dataArgs.put(dnnl.DNNL_ARG_DIFF_DST, diffDst.inner);
+            dataArgs.put(dnnl.DNNL_ARG_WEIGHTS, weightsForData.inner);
+            dataArgs.put(dnnl.DNNL_ARG_DIFF_SRC, diffSrc.inner);
+            kernelArgs.put(dnnl.DNNL_ARG_SRC, srcForKernel == null ? src.inner : srcForKernel.inner);
+            kernelArgs.put(dnnl.DNNL_ARG_DIFF_DST, diffDstForKernel == null ? diffDst.inner : diffDstForKernel.inner);
+            kernelArgs.put(dnnl.DNNL_ARG_DIFF_WEIGHTS, diffWeights.inner);
+            kernelArgs.put(dnnl.DNNL_ARG_DIFF_BIAS, diffBias);
+        }
+
+        /** Puts the forward pass's input and the output gradient where the kernel gradient reads them. */
+        void inputs(INDArray input, INDArray delta) {
+            diffDst.in(delta);
+            if (diffDstForKernel != null) {
+                diffDstForKernel.in(delta);
+            }
+            if (srcForKernel != null) {
+                srcForKernel.in(input);
+            } else if (input != inputInSrc) {
+                src.in(input);
+                inputInSrc = input;
+            }
+        }
+    }
+
+    /**
+     * Creates the forward primitive and its memory (the backward ones follow at the first backward pass).
+     *
+     * @param batchSize   N, images per call
+     * @param inChannels  C, the input's channels
+     * @param height      H, the input's height in pixels
+     * @param width       W, the input's width in pixels
+     * @param outChannels the kernel's output channels
+     * @param kernelH     the kernel's height, at most H
+     * @param kernelW     the kernel's width, at most W
+     * @throws RuntimeException (oneDNN's {@code dnnl.error}) when oneDNN cannot create the primitive; what
+     *                          was created is freed
+     */
+    OneDnnConvolution(long batchSize, long inChannels, long height, long width, long outChannels, long kernelH,
+                      long kernelW) {
+        inputShape = new long[]{batchSize, inChannels, height, width};
+        outputShape = new long[]{batchSize, outChannels, height - kernelH + 1, width - kernelW + 1};
+        kernelShape = new long[]{outChannels, inChannels, kernelH, kernelW};
+        try {
+            cpu = own(new engine(engine.kind.cpu, 0));
+            stream = own(new stream(cpu));
+            memory.desc biasDesc = desc(memory.format_tag.x, outChannels);
+            forwardDesc = own(new convolution_forward.primitive_desc(own(new convolution_forward.desc(
+                    dnnl.prop_kind.forward_training, dnnl.algorithm.convolution_direct,
+                    desc(memory.format_tag.any, inputShape), desc(memory.format_tag.any, kernelShape), biasDesc,
+                    desc(memory.format_tag.any, outputShape), UNIT_STRIDES, NO_PADDING, NO_PADDING)), cpu));
+            src = new Tensor(plainActivations(inputShape), own(forwardDesc.src_desc()), true);
+            weights = new Tensor(plainKernel(), own(forwardDesc.weights_desc()), true);
+            dst = new Tensor(plainActivations(outputShape), own(forwardDesc.dst_desc()), false);
+            bias = own(new memory(biasDesc, cpu, (Pointer) null));
+            forward = own(new convolution_forward(forwardDesc));
+            forwardArgs = own(new IntMemoryMap());
+            forwardArgs.put(dnnl.DNNL_ARG_SRC, src.inner);
+            forwardArgs.put(dnnl.DNNL_ARG_WEIGHTS, weights.inner);
+            forwardArgs.put(dnnl.DNNL_ARG_BIAS, bias);
+            forwardArgs.put(dnnl.DNNL_ARG_DST, dst.inner);
+        } catch (RuntimeException creationFailed) {
+            close();
+            throw creationFailed;
+        }
+    }
+
+    /** @return {@code [N, outChannels, H - kernelH + 1, W - kernelW + 1]}, the output's shape */
+    long[] outputShape() {
+        return outputShape.clone();
+    }
+
+    /**
+     * The convolution's pre-activations {@code x * W + b}, as DL4J's {@code ConvolutionLayer} computes them.
+     *
+     * @param input  {@code [N, C, H, W]} dense C-order floats (a view at an offset is fine)
+     * @param kernel {@code [outChannels, C, kernelH, kernelW]} dense C-order floats
+     * @param b      {@code outChannels} contiguous floats
+     * @param out    written: {@code [N, outChannels, H', W']} dense C-order floats
+     */
+    void forward(INDArray input, INDArray kernel, INDArray b, INDArray out) {
+        try {
+            src.in(input);
+            inputInSrc = input;
+            weights.in(kernel);
+            bias.set_data_handle(FloatArrays.pointer(b));
+            dst.target(out);
+            forward.execute(stream, forwardArgs);
+            dst.out();
+            stream._wait();
+        } finally {
+            // The pointers above do not keep ND4J's buffers alive.
+            Reference.reachabilityFence(input);
+            Reference.reachabilityFence(kernel);
+            Reference.reachabilityFence(b);
+            Reference.reachabilityFence(out);
+        }
+    }
+
+    /**
+     * The gradients of a forward pass, as DL4J's {@code ConvolutionLayer} computes them.
+     *
+     * @param input      the forward pass's input, {@code [N, C, H, W]} dense C-order floats
+     * @param kernel     {@code [outChannels, C, kernelH, kernelW]} dense C-order floats
+     * @param delta      the loss gradient at the pre-activations, {@code [N, outChannels, H', W']} dense C-order
+     * @param kernelGrad written: the kernel's gradient, shaped and laid out as the kernel (a view into DL4J's
+     *                   gradient vector)
+     * @param biasGrad   written: the bias gradient, {@code outChannels} contiguous floats
+     * @param inputGrad  written: the gradient at the input, {@code [N, C, H, W]} dense C-order floats
+     * @throws RuntimeException as {@link #prepareBackward()} at the first call
+     */
+    void backward(INDArray input, INDArray kernel, INDArray delta, INDArray kernelGrad, INDArray biasGrad,
+                  INDArray inputGrad) {
+        prepareBackward();
+        Backward bw = backward;
+        try {
+            bw.inputs(input, delta);
+            bw.diffWeights.target(kernelGrad);
+            bw.diffBias.set_data_handle(FloatArrays.pointer(biasGrad));
+            bw.kernel.execute(stream, bw.kernelArgs);
+            bw.diffWeights.out();
+            bw.weightsForData.in(kernel);
+            bw.diffSrc.target(inputGrad);
+            bw.data.execute(stream, bw.dataArgs);
+            bw.diffSrc.out();
+            stream._wait();
+        } finally {
+            Reference.reachabilityFence(input);
+            Reference.reachabilityFence(kernel);
+            Reference.reachabilityFence(delta);
+            Reference.reachabilityFence(kernelGrad);
+            Reference.reachabilityFence(biasGrad);
+            Reference.reachabilityFence(inputGrad);
+        }
+    }
+
+    /**
+     * Creates the backward primitives and their memory, unless done before.
+     *
+     * @throws RuntimeException (oneDNN's {@code dnnl.error}) when oneDNN cannot create them
+     */
+    void prepareBackward() {
+        if (backward == null) {
+            backward = new Backward();
+        }
+    }
+
+    /** Frees the primitives and their memory; the convolution cannot run afterwards. */
+    @Override
+    public void close() {
+        for (int i = owned.size() - 1; i >= 0; i--) {
+            owned.get(i).close();
+        }
+        owned.clear();
+        inputInSrc = null;
+    }
+
+    private memory.desc plainActivations(long[] shape) {
+        return desc(memory.format_tag.nchw, shape);
+    }
+
+    private memory.desc plainKernel() {
+        return desc(memory.format_tag.oihw, kernelShape);
+    }
+
+    private memory.desc desc(memory.format_tag tag, long... dims) {
+        return own(new memory.desc(dims, memory.data_type.f32, tag));
+    }
+
+    private <T extends Pointer> T own(T pointer) {
+        owned.add(pointer);
+        return pointer;
+    }
+}

@@ -1,0 +1,161 @@
+package org.imgpipe.model.fast;
+
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer.AlgoMode;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer.BwdDataAlgo;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer.BwdFilterAlgo;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer.FwdAlgo;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.convolution.ConvolutionHelper;
+import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.imgpipe.runtime.NativeRuntime;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Map;
+
+/**
+ * A convolution layer's helper that runs NCHW float convolutions at stride 1 without padding or dilation
+ * (Model S's) on persistent oneDNN primitives ({@link OneDnnConvolution}), and hands every other call to
+ * the helper DL4J would have used (libnd4j's oneDNN ops; none: DL4J's own im2col code). Each thread keeps
+ * the primitives of the last {@value #KEPT} shapes it ran, whichever layer or model asked
+ * ({@link ThreadPrimitives}).
+ */
+final class OneDnnConvolutionHelper implements ConvolutionHelper {
+    /** Model S's four convolutions at two batch sizes (an epoch's full minibatches and its last one). */
+    static final int KEPT = 8;
+    static final ThreadPrimitives<Shape, OneDnnConvolution> CONVOLUTIONS = new ThreadPrimitives<>("convolutions",
+            KEPT);
+
+    private final ConvolutionHelper fallback;
+
+    /** A convolution's shapes and the calling thread's OpenMP team. */
+    record Shape(long batchSize, long inChannels, long height, long width, long outChannels, long kernelH,
+                         long kernelW, int threads) {
+    }
+
+    /** @param fallback the helper DL4J chose for the layer, for the calls this one does not take; may be null */
+    OneDnnConvolutionHelper(ConvolutionHelper fallback) {
+        this.fallback = fallback;
+    }
+
+    @Override
+    public boolean checkSupported() {
+        return OneDnnForward.available();
+    }
+
+    /**
+     * @return the pre-activations {@code [N, outChannels, H - kH + 1, W - kW + 1]} (C order, in the
+     *     {@code ACTIVATIONS} workspace) of an {@code [N, C, H, W]} input, or the fallback's answer for any
+     *     other layout, data type, stride, padding or dilation (null without a fallback: DL4J's own code runs)
+     */
+    @Override
+    public INDArray preOutput(INDArray input, INDArray weights, INDArray bias, int[] kernel, int[] strides, int[] pad,
+                              AlgoMode mode, FwdAlgo fwdAlgo, ConvolutionMode convolutionMode, int[] dilation,
+                              CNN2DFormat format, LayerWorkspaceMgr workspaceMgr) {
+        OneDnnConvolution convolution = taking(input, weights, bias, strides, pad, dilation, format, convolutionMode)
+                ? convolution(shape(input, weights)) : null;
+        if (convolution == null) {
+            return fallback == null ? null : fallback.preOutput(input, weights, bias, kernel, strides, pad, mode,
+                    fwdAlgo, convolutionMode, dilation, format, workspaceMgr);
+        }
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
+                convolution.outputShape(), 'c');
+        convolution.forward(input, weights, bias, out);
+        return out;
+    }
+
+    /**
+     * @param delta the loss gradient at the pre-activations (the activation's backward pass already applied)
+     * @return the kernel and bias gradients (written into the views given) and the gradient at the input,
+     *     {@code [N, C, H, W]} in the {@code ACTIVATION_GRAD} workspace; the fallback's answer for calls
+     *     {@link #preOutput} would not take or whose gradient views are not dense
+     */
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray input, INDArray weights, INDArray bias, INDArray delta,
+                                                     int[] kernel, int[] strides, int[] pad, INDArray biasGradView,
+                                                     INDArray weightGradView, IActivation afn, AlgoMode mode,
+                                                     BwdFilterAlgo bwdFilterAlgo, BwdDataAlgo bwdDataAlgo,
+                                                     ConvolutionMode convolutionMode, int[] dilation,
+                                                     CNN2DFormat format, LayerWorkspaceMgr workspaceMgr) {
+        OneDnnConvolution convolution = taking(input, weights, bias, strides, pad, dilation, format, convolutionMode)
+                && biasGradView != null && FloatArrays.isDenseFloat(delta)
+                && FloatArrays.isDenseFloat(weightGradView) && biasGradView.length() == weights.size(0)
+                && contiguousFloats(biasGradView)
+                ? withBackward(shape(input, weights)) : null;
+        if (convolution == null || !Arrays.equals(delta.shape(), convolution.outputShape())) {
+            return fallback == null ? null : fallback.backpropGradient(input, weights, bias, delta, kernel, strides,
+                    pad, biasGradView, weightGradView, afn, mode, bwdFilterAlgo, bwdDataAlgo, convolutionMode,
+                    dilation, format, workspaceMgr);
+        }
+        INDArray inputGrad = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,
+                input.shape(), 'c');
+        convolution.backward(input, weights, delta, weightGradView, biasGradView, inputGrad);
+        Gradient gradient = new DefaultGradient();
+        gradient.gradientForVariable().put(ConvolutionParamInitializer.BIAS_KEY, biasGradView);
+        gradient.gradientForVariable().put(ConvolutionParamInitializer.WEIGHT_KEY, weightGradView);
+        return new Pair<>(gradient, inputGrad);
+    }
+
+    /** @return the activation of the pre-activations, as DL4J's helpers compute it */
+    @Override
+    public INDArray activate(INDArray z, IActivation afn, boolean training) {
+        return afn.getActivation(z, training);
+    }
+
+    /** @return nothing: the primitives' memory belongs to the thread, not to one layer */
+    @Override
+    public Map<String, Long> helperMemoryUse() {
+        return Collections.emptyMap();
+    }
+
+    /** Whether the call is one this helper runs: NCHW floats, stride 1, no padding or dilation, with bias. */
+    private static boolean taking(INDArray input, INDArray weights, INDArray bias, int[] strides, int[] pad,
+                                  int[] dilation, CNN2DFormat format, ConvolutionMode convolutionMode) {
+        return format == CNN2DFormat.NCHW && convolutionMode != ConvolutionMode.Same
+                && Arrays.equals(strides, new int[]{1, 1}) && Arrays.equals(pad, new int[]{0, 0})
+                && Arrays.equals(dilation, new int[]{1, 1}) && bias != null && input.rank() == 4
+                && input.length() > 0 && FloatArrays.isDenseFloat(input) && FloatArrays.isDenseFloat(weights)
+                && weights.rank() == 4 && input.size(1) == weights.size(1) && input.size(2) >= weights.size(2)
+                && input.size(3) >= weights.size(3) && bias.length() == weights.size(0)
+                && contiguousFloats(bias);
+    }
+
+    /** A bias or its gradient: floats one after another, in any ordering (DL4J's are [1, n] in F order). */
+    private static boolean contiguousFloats(INDArray vector) {
+        return vector.dataType() == DataType.FLOAT && vector.elementWiseStride() == 1;
+    }
+
+    private static Shape shape(INDArray input, INDArray weights) {
+        return new Shape(input.size(0), input.size(1), input.size(2), input.size(3), weights.size(0),
+                weights.size(2), weights.size(3), NativeRuntime.threadsOfThisThread());
+    }
+
+    /** This thread's primitives for the shape, created when new; null when oneDNN refused them. */
+    private static OneDnnConvolution convolution(Shape shape) {
+        return CONVOLUTIONS.get(shape, s -> new OneDnnConvolution(s.batchSize(), s.inChannels(), s.height(),
+                s.width(), s.outChannels(), s.kernelH(), s.kernelW()));
+    }
+
+    /** As {@link #convolution}, with the backward primitives created; null when oneDNN refused them. */
+    private static OneDnnConvolution withBackward(Shape shape) {
+        OneDnnConvolution convolution = convolution(shape);
+        if (convolution != null) {
+            try {
+                convolution.prepareBackward();
+            } catch (RuntimeException refused) {
+                CONVOLUTIONS.refuse(shape, refused);
+                return null;
+            }
+        }
+        return convolution;
+    }
+}

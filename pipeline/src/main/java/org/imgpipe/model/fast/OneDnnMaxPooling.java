@@ -1,0 +1,164 @@
+package org.imgpipe.model.fast;
+
+import org.bytedeco.dnnl.IntMemoryMap;
+import org.bytedeco.dnnl.engine;
+import org.bytedeco.dnnl.global.dnnl;
+import org.bytedeco.dnnl.memory;
+import org.bytedeco.dnnl.pooling_backward;
+import org.bytedeco.dnnl.pooling_forward;
+import org.bytedeco.dnnl.primitive;
+import org.bytedeco.dnnl.stream;
+import org.bytedeco.javacpp.Pointer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.lang.ref.Reference;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * 2x2 max pooling at stride 2 over NCHW floats of one shape, on persistent oneDNN primitives that read and
+ * write the ND4J arrays in place (oneDNN has AVX-512 kernels for plain NCHW pooling). The forward pass
+ * keeps oneDNN's workspace (where each window's maximum was), so the backward pass only scatters the
+ * gradient: libnd4j's {@code maxpool2d_bp}, which DL4J's helper calls, runs the forward pass again to
+ * rebuild it, and both ops create their primitives on every call. The gradient goes to the first maximum
+ * of each window, as in libnd4j. Not safe for concurrent use.
+ */
+final class OneDnnMaxPooling implements ThreadPrimitives.Primitives {
+    private static final long[] WINDOW = {2, 2};
+    private static final long[] NO_PADDING = {0, 0};
+
+    private final long[] inputShape;
+    private final long[] outputShape;
+    private final List<Pointer> owned = new ArrayList<>();
+    private final engine cpu;
+    private final stream stream;
+    private final memory src;
+    private final memory dst;
+    private final memory workspace;
+    private final memory diffDst;
+    private final memory diffSrc;
+    /** Where the forward pass writes when the backward pass must rebuild the workspace of another input. */
+    private final memory scratchDst;
+    private final primitive forward;
+    private final primitive backward;
+    private final IntMemoryMap forwardArgs;
+    private final IntMemoryMap rebuildArgs;
+    private final IntMemoryMap backwardArgs;
+    /** The input whose maxima {@link #workspace} holds, or null. */
+    private INDArray inputInWorkspace;
+
+    /**
+     * @param batchSize N
+     * @param channels  C
+     * @param height    H, even
+     * @param width     W, even
+     * @throws RuntimeException (oneDNN's {@code dnnl.error}) when oneDNN cannot create the primitives; what
+     *                          was created is freed
+     */
+    OneDnnMaxPooling(long batchSize, long channels, long height, long width) {
+        inputShape = new long[]{batchSize, channels, height, width};
+        outputShape = new long[]{batchSize, channels, height / 2, width / 2};
+        try {
+            cpu = own(new engine(engine.kind.cpu, 0));
+            stream = own(new stream(cpu));
+            memory.desc in = nchw(inputShape);
+            memory.desc out = nchw(outputShape);
+            pooling_forward.primitive_desc forwardDesc = own(new pooling_forward.primitive_desc(own(
+                    new pooling_forward.desc(dnnl.prop_kind.forward_training, dnnl.algorithm.pooling_max, in, out,
+                            WINDOW, WINDOW, NO_PADDING, NO_PADDING)), cpu));
+            pooling_backward.primitive_desc backwardDesc = own(new pooling_backward.primitive_desc(own(
+                    new pooling_backward.desc(dnnl.algorithm.pooling_max, in, out, WINDOW, WINDOW, NO_PADDING,
+                            NO_PADDING)), cpu, forwardDesc));
+            src = own(new memory(in, cpu, (Pointer) null));
+            dst = own(new memory(out, cpu, (Pointer) null));
+            workspace = own(new memory(own(forwardDesc.workspace_desc()), cpu));
+            diffDst = own(new memory(out, cpu, (Pointer) null));
+            diffSrc = own(new memory(in, cpu, (Pointer) null));
+            scratchDst = own(new memory(out, cpu));
+            forward = own(new pooling_forward(forwardDesc));
+            backward = own(new pooling_backward(backwardDesc));
+            forwardArgs = arguments(dst);
+            rebuildArgs = arguments(scratchDst);
+            backwardArgs = own(new IntMemoryMap());
+            backwardArgs.put(dnnl.DNNL_ARG_DIFF_DST, diffDst);
+            backwardArgs.put(dnnl.DNNL_ARG_WORKSPACE, workspace);
+            backwardArgs.put(dnnl.DNNL_ARG_DIFF_SRC, diffSrc);
+        } catch (RuntimeException creationFailed) {
+            close();
+            throw creationFailed;
+        }
+    }
+
+    /** @return {@code [N, C, H/2, W/2]}, the output's shape */
+    long[] outputShape() {
+        return outputShape.clone();
+    }
+
+    /**
+     * @param input {@code [N, C, H, W]} dense C-order floats
+     * @param out   written: {@code [N, C, H/2, W/2]} dense C-order floats, each window's maximum
+     */
+    void forward(INDArray input, INDArray out) {
+        try {
+            src.set_data_handle(FloatArrays.pointer(input));
+            dst.set_data_handle(FloatArrays.pointer(out));
+            forward.execute(stream, forwardArgs);
+            stream._wait();
+            inputInWorkspace = input;
+        } finally {
+            Reference.reachabilityFence(input);
+            Reference.reachabilityFence(out);
+        }
+    }
+
+    /**
+     * @param input     the forward pass's input, {@code [N, C, H, W]} dense C-order floats
+     * @param delta     the gradient at the output, {@code [N, C, H/2, W/2]} dense C-order floats
+     * @param inputGrad written: the gradient at the input, {@code [N, C, H, W]} dense C-order: each delta
+     *                  element at its window's first maximum, zero elsewhere
+     */
+    void backward(INDArray input, INDArray delta, INDArray inputGrad) {
+        try {
+            if (input != inputInWorkspace) {
+                src.set_data_handle(FloatArrays.pointer(input));
+                forward.execute(stream, rebuildArgs);
+                inputInWorkspace = input;
+            }
+            diffDst.set_data_handle(FloatArrays.pointer(delta));
+            diffSrc.set_data_handle(FloatArrays.pointer(inputGrad));
+            backward.execute(stream, backwardArgs);
+            stream._wait();
+        } finally {
+            Reference.reachabilityFence(input);
+            Reference.reachabilityFence(delta);
+            Reference.reachabilityFence(inputGrad);
+        }
+    }
+
+    /** Frees the primitives and their memory; the pooling cannot run afterwards. */
+    @Override
+    public void close() {
+        for (int i = owned.size() - 1; i >= 0; i--) {
+            owned.get(i).close();
+        }
+        owned.clear();
+        inputInWorkspace = null;
+    }
+
+    private IntMemoryMap arguments(memory output) {
+        IntMemoryMap args = own(new IntMemoryMap());
+        args.put(dnnl.DNNL_ARG_SRC, src);
+        args.put(dnnl.DNNL_ARG_DST, output);
+        args.put(dnnl.DNNL_ARG_WORKSPACE, workspace);
+        return args;
+    }
+
+    private memory.desc nchw(long[] shape) {
+        return own(new memory.desc(shape, memory.data_type.f32, memory.format_tag.nchw));
+    }
+
+    private <T extends Pointer> T own(T pointer) {
+        owned.add(pointer);
+        return pointer;
+    }
+}

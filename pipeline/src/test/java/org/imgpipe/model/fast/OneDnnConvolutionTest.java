@@ -1,0 +1,150 @@
+package org.imgpipe.model.fast;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.imgpipe.runtime.NativeRuntime;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The oneDNN convolution against DL4J's own (im2col) convolution on the same numbers: a layer of odd sizes
+ * (5 to 7 channels, 9x11 images) whose parameters and gradients are views at an offset, as inside a network.
+ */
+class OneDnnConvolutionTest {
+    private static final double TOLERANCE = 1e-5;
+    private static final LayerWorkspaceMgr NO_WORKSPACES = LayerWorkspaceMgr.noWorkspaces();
+
+    @BeforeAll
+    static void prepare() {
+        NativeRuntime.prepare();
+        assumeTrue(OneDnnForward.available(), "oneDNN's presets do not load here");
+    }
+
+    private static double relativeError(INDArray a, INDArray b) {
+        double scale = Math.max(a.norm2Number().doubleValue(), b.norm2Number().doubleValue());
+        return a.sub(b).norm2Number().doubleValue() / scale;
+    }
+
+    /** A ReLU convolution layer, 5 -> 7 channels, 3x3, parameters a view at offset 3 of a longer vector. */
+    private static Layer layer(boolean fast, INDArray parameters) {
+        ConvolutionLayer stock = new ConvolutionLayer.Builder(3, 3).nIn(5).nOut(7).activation(Activation.RELU)
+                .convolutionMode(ConvolutionMode.Truncate).build();
+        NeuralNetConfiguration conf = new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT)
+                .layer(fast ? FastLayers.convolution(stock) : stock).build();
+        INDArray view = parameters.get(NDArrayIndex.point(0), NDArrayIndex.interval(3, 3 + 7 * 5 * 9 + 7))
+                .reshape(1, 7 * 5 * 9 + 7);
+        Layer layer = NativeRuntime.withHelpers(fast, () -> conf.getLayer().instantiate(conf, List.of(), 0, view,
+                false, DataType.FLOAT));
+        INDArray gradients = Nd4j.zeros(DataType.FLOAT, 1, 7 * 5 * 9 + 7 + 5);
+        layer.setBackpropGradientsViewArray(gradients.get(NDArrayIndex.point(0), NDArrayIndex.interval(5,
+                5 + 7 * 5 * 9 + 7)).reshape(1, 7 * 5 * 9 + 7));
+        return layer;
+    }
+
+    @Test
+    void aLayerComputesWhatDl4jsOwnConvolutionComputes() {
+        Nd4j.getRandom().setSeed(3);
+        INDArray parameters = Nd4j.rand(DataType.FLOAT, 1, 7 * 5 * 9 + 7 + 3).subi(0.5);
+        Layer stock = layer(false, parameters);
+        Layer fast = layer(true, parameters);
+        assertNull(((org.deeplearning4j.nn.layers.convolution.ConvolutionLayer) stock).getHelper());
+        assertInstanceOf(OneDnnConvolutionHelper.class,
+                ((org.deeplearning4j.nn.layers.convolution.ConvolutionLayer) fast).getHelper());
+        INDArray input = Nd4j.rand(DataType.FLOAT, 4, 5, 9, 11).subi(0.5);
+        INDArray epsilon = Nd4j.rand(DataType.FLOAT, 4, 7, 7, 9).subi(0.5);
+        Pair<Gradient, INDArray> expected = step(stock, input, epsilon);
+        Pair<Gradient, INDArray> actual = step(fast, input, epsilon);
+        assertTrue(OneDnnConvolutionHelper.CONVOLUTIONS.has(new OneDnnConvolutionHelper.Shape(4, 5, 9, 11, 7, 3, 3,
+                NativeRuntime.threadsOfThisThread())), "the oneDNN primitives ran");
+        assertTrue(relativeError(stock.activate(false, NO_WORKSPACES), fast.activate(false, NO_WORKSPACES))
+                < TOLERANCE);
+        for (String key : List.of("W", "b")) {
+            INDArray e = expected.getFirst().getGradientFor(key);
+            INDArray a = actual.getFirst().getGradientFor(key);
+            assertArrayEquals(e.shape(), a.shape(), key);
+            assertTrue(relativeError(e, a) < TOLERANCE, key + ": relative error " + relativeError(e, a));
+        }
+        assertTrue(relativeError(expected.getSecond(), actual.getSecond()) < TOLERANCE, "input gradient");
+    }
+
+    private static Pair<Gradient, INDArray> step(Layer layer, INDArray input, INDArray epsilon) {
+        layer.setInput(input, NO_WORKSPACES);
+        layer.activate(true, NO_WORKSPACES);
+        Pair<Gradient, INDArray> result = layer.backpropGradient(epsilon, NO_WORKSPACES);
+        return new Pair<>(result.getFirst(), result.getSecond().dup());
+    }
+
+    @Test
+    void aBackwardPassAfterAnotherInputsForwardPassUsesItsOwnInput() {
+        Nd4j.getRandom().setSeed(5);
+        INDArray kernel = Nd4j.rand(DataType.FLOAT, 4, 3, 3, 3).subi(0.5);
+        INDArray bias = Nd4j.rand(DataType.FLOAT, 1, 4);
+        INDArray a = Nd4j.rand(DataType.FLOAT, 2, 3, 6, 6);
+        INDArray b = Nd4j.rand(DataType.FLOAT, 2, 3, 6, 6);
+        INDArray delta = Nd4j.rand(DataType.FLOAT, 2, 4, 4, 4);
+        INDArray out = Nd4j.create(DataType.FLOAT, 2, 4, 4, 4);
+        try (OneDnnConvolution convolution = new OneDnnConvolution(2, 3, 6, 6, 4, 3, 3)) {
+            INDArray[] alone = backward(convolution, a, kernel, delta);
+            convolution.forward(a, kernel, bias, out);
+            convolution.forward(b, kernel, bias, out);
+            INDArray[] after = backward(convolution, a, kernel, delta);
+            for (int i = 0; i < alone.length; i++) {
+                assertEquals(alone[i], after[i]);
+            }
+            convolution.forward(b, kernel, bias, out);
+            assertTrue(relativeError(alone[0], backward(convolution, b, kernel, delta)[0]) > 0.01,
+                    "b's kernel gradient is another");
+        }
+    }
+
+    /** The kernel, bias and input gradients. */
+    private static INDArray[] backward(OneDnnConvolution convolution, INDArray input, INDArray kernel,
+                                       INDArray delta) {
+        INDArray[] g = {Nd4j.create(DataType.FLOAT, kernel.shape()), Nd4j.create(DataType.FLOAT, 1, kernel.size(0)),
+                Nd4j.create(DataType.FLOAT, input.shape())};
+        convolution.backward(input, kernel, delta, g[0], g[1], g[2]);
+        return g;
+    }
+
+    @Test
+    void otherStridesPaddingsAndLayoutsGoToTheFallback() {
+        OneDnnConvolutionHelper helper = new OneDnnConvolutionHelper(null);
+        INDArray input = Nd4j.rand(DataType.FLOAT, 1, 2, 8, 8);
+        INDArray kernel = Nd4j.rand(DataType.FLOAT, 3, 2, 3, 3);
+        INDArray bias = Nd4j.rand(DataType.FLOAT, 1, 3);
+        int[] k = {3, 3};
+        int[] one = {1, 1};
+        int[] zero = {0, 0};
+        assertNull(helper.preOutput(input, kernel, bias, k, new int[]{2, 2}, zero, null, null,
+                ConvolutionMode.Truncate, one, CNN2DFormat.NCHW, NO_WORKSPACES));
+        assertNull(helper.preOutput(input, kernel, bias, k, one, one, null, null, ConvolutionMode.Truncate, one,
+                CNN2DFormat.NCHW, NO_WORKSPACES));
+        assertNull(helper.preOutput(input.permute(0, 2, 3, 1).dup(), kernel, bias, k, one, zero, null, null,
+                ConvolutionMode.Truncate, one, CNN2DFormat.NHWC, NO_WORKSPACES));
+        assertNull(helper.preOutput(input.castTo(DataType.DOUBLE), kernel.castTo(DataType.DOUBLE),
+                bias.castTo(DataType.DOUBLE), k, one, zero, null, null, ConvolutionMode.Truncate, one,
+                CNN2DFormat.NCHW, NO_WORKSPACES));
+        assertArrayEquals(new long[]{1, 3, 6, 6}, helper.preOutput(input, kernel, bias, k, one, zero, null, null,
+                ConvolutionMode.Truncate, one, CNN2DFormat.NCHW, NO_WORKSPACES).shape());
+    }
+}
