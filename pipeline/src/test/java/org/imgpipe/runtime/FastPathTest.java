@@ -38,7 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The fast path (DL4J's oneDNN helpers over libnd4j's conv2d/maxpool ops, this library's Java batch
+ * The fast path (convolutions and pooling on oneDNN primitives, this library's Java batch
  * norm, ReLU, penalties and RMSProp) against the stock DL4J layers on the same parameters and inputs:
  * outputs, loss, every parameter's gradient and the parameters after training steps.
  */

@@ -79,10 +79,16 @@ public class FastSubsamplingLayer extends SubsamplingLayer {
                 && x.size(2) % 2 == 0 && x.size(3) % 2 == 0 && FloatArrays.isDenseFloat(x);
     }
 
-    /** This thread's oneDNN pooling for the input's shape; null when oneDNN refused it. */
+    private static Shape shape(INDArray x) {
+        return new Shape(x.size(0), x.size(1), x.size(2), x.size(3), NativeRuntime.threadsOfThisThread());
+    }
+
+    /**
+     * This thread's oneDNN pooling for the input's shape; null when oneDNN refused it. A pass oneDNN then fails
+     * refuses the shape and runs DL4J's code.
+     */
     private static OneDnnMaxPooling oneDnn(INDArray x) {
-        return POOLINGS.get(new Shape(x.size(0), x.size(1), x.size(2), x.size(3), NativeRuntime.threadsOfThisThread()),
-                s -> new OneDnnMaxPooling(s.batchSize(), s.channels(), s.height(), s.width()));
+        return POOLINGS.get(shape(x), s -> new OneDnnMaxPooling(s.batchSize(), s.channels(), s.height(), s.width()));
     }
 
     /** The output shape for the current input: {@code [N, C, H/2, W/2]}. */
@@ -104,12 +110,17 @@ public class FastSubsamplingLayer extends SubsamplingLayer {
             return super.activate(training, workspaceMgr);
         }
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, pooledShape(), 'c');
-        if (pooling != null) {
-            pooling.forward(input, out);
-        } else {
+        if (pooling == null) {
             JavaMaxPool2x2.forward(input, out);
+            return out;
         }
-        return out;
+        try {
+            pooling.forward(input, out);
+            return out;
+        } catch (RuntimeException failed) {
+            POOLINGS.refuse(shape(input), failed);
+            return super.activate(training, workspaceMgr);
+        }
     }
 
     /**
@@ -128,11 +139,16 @@ public class FastSubsamplingLayer extends SubsamplingLayer {
             return super.backpropGradient(epsilon, workspaceMgr);
         }
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c');
-        if (pooling != null) {
-            pooling.backward(input, epsilon, dx);
-        } else {
+        if (pooling == null) {
             JavaMaxPool2x2.backward(input, epsilon, dx);
+            return new Pair<>(new DefaultGradient(), dx);
         }
-        return new Pair<>(new DefaultGradient(), dx);
+        try {
+            pooling.backward(input, epsilon, dx);
+            return new Pair<>(new DefaultGradient(), dx);
+        } catch (RuntimeException failed) {
+            POOLINGS.refuse(shape(input), failed);
+            return super.backpropGradient(epsilon, workspaceMgr);
+        }
     }
 }

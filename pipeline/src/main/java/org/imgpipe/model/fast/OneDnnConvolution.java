@@ -14,8 +14,6 @@ import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.lang.ref.Reference;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * One convolution layer's training step in oneDNN for one input shape: a 3x3-or-any kernel at stride 1
@@ -38,7 +36,7 @@ final class OneDnnConvolution implements ThreadPrimitives.Primitives {
     private final long[] inputShape;
     private final long[] outputShape;
     private final long[] kernelShape;
-    private final List<Pointer> owned = new ArrayList<>();
+    private final OwnedPointers owned = new OwnedPointers();
     private final engine cpu;
     private final stream stream;
     private final convolution_forward.primitive_desc forwardDesc;
@@ -132,10 +130,10 @@ final class OneDnnConvolution implements ThreadPrimitives.Primitives {
             weightsForData = new Tensor(plainKernel(), own(dataDesc.weights_desc()), true);
             diffWeights = new Tensor(plainKernel(), own(kernelDesc.diff_weights_desc()), false);
             memory.desc kernelSrc = own(kernelDesc.src_desc());
-            srcForKernel = kernelSrc.equals(src.inner.get_desc()) ? null
+            srcForKernel = kernelSrc.equals(own(src.inner.get_desc())) ? null
                     : new Tensor(plainActivations(inputShape), kernelSrc, true);
             memory.desc kernelDiffDst = own(kernelDesc.diff_dst_desc());
-            diffDstForKernel = kernelDiffDst.equals(diffDst.inner.get_desc()) ? null
+            diffDstForKernel = kernelDiffDst.equals(own(diffDst.inner.get_desc())) ? null
                     : new Tensor(plainActivations(outputShape), kernelDiffDst, true);
             diffBias = own(new memory(own(kernelDesc.diff_bias_desc()), cpu, (Pointer) null));
             data = own(new convolution_backward_data(dataDesc));
@@ -158,6 +156,7 @@ final class OneDnnConvolution implements ThreadPrimitives.Primitives {
             if (srcForKernel != null) {
                 srcForKernel.in(input);
             } else if (input != inputInSrc) {
+                inputInSrc = null;
                 src.in(input);
                 inputInSrc = input;
             }
@@ -218,8 +217,13 @@ final class OneDnnConvolution implements ThreadPrimitives.Primitives {
      * @param kernel {@code [outChannels, C, kernelH, kernelW]} dense C-order floats
      * @param b      {@code outChannels} contiguous floats
      * @param out    written: {@code [N, outChannels, H', W']} dense C-order floats
+     * @throws IllegalStateException after {@link #close()}
+     * @throws RuntimeException      (oneDNN's {@code dnnl.error}) when oneDNN fails to run a primitive
      */
     void forward(INDArray input, INDArray kernel, INDArray b, INDArray out) {
+        owned.requireOpen("convolution");
+        // Cleared first: a call that fails halfway leaves the blocked copy holding neither input.
+        inputInSrc = null;
         try {
             src.in(input);
             inputInSrc = input;
@@ -248,10 +252,13 @@ final class OneDnnConvolution implements ThreadPrimitives.Primitives {
      *                   gradient vector)
      * @param biasGrad   written: the bias gradient, {@code outChannels} contiguous floats
      * @param inputGrad  written: the gradient at the input, {@code [N, C, H, W]} dense C-order floats
-     * @throws RuntimeException as {@link #prepareBackward()} at the first call
+     * @throws IllegalStateException after {@link #close()}
+     * @throws RuntimeException      (oneDNN's {@code dnnl.error}) as {@link #prepareBackward()} at the first call,
+     *                               or when oneDNN fails to run a primitive
      */
     void backward(INDArray input, INDArray kernel, INDArray delta, INDArray kernelGrad, INDArray biasGrad,
                   INDArray inputGrad) {
+        owned.requireOpen("convolution");
         prepareBackward();
         Backward bw = backward;
         try {
@@ -289,10 +296,7 @@ final class OneDnnConvolution implements ThreadPrimitives.Primitives {
     /** Frees the primitives and their memory; the convolution cannot run afterwards. */
     @Override
     public void close() {
-        for (int i = owned.size() - 1; i >= 0; i--) {
-            owned.get(i).close();
-        }
-        owned.clear();
+        owned.close();
         inputInSrc = null;
     }
 
@@ -309,7 +313,6 @@ final class OneDnnConvolution implements ThreadPrimitives.Primitives {
     }
 
     private <T extends Pointer> T own(T pointer) {
-        owned.add(pointer);
-        return pointer;
+        return owned.own(pointer);
     }
 }

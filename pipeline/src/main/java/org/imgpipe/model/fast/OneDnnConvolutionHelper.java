@@ -47,37 +47,55 @@ final class OneDnnConvolutionHelper implements ConvolutionHelper {
         this.fallback = fallback;
     }
 
+    /** @return whether oneDNN's presets load here (DL4J drops a helper that answers false) */
     @Override
     public boolean checkSupported() {
         return OneDnnForward.available();
     }
 
     /**
-     * @return the pre-activations {@code [N, outChannels, H - kH + 1, W - kW + 1]} (C order, in the
-     *     {@code ACTIVATIONS} workspace) of an {@code [N, C, H, W]} input, or the fallback's answer for any
-     *     other layout, data type, stride, padding or dilation (null without a fallback: DL4J's own code runs)
+     * The pre-activations {@code x * W + b}, on oneDNN for NCHW floats at stride 1 without padding or dilation;
+     * any other call, and a call oneDNN fails (its shape is then refused from there on, with a warning), goes
+     * to the fallback. The arguments are those of {@link ConvolutionHelper#preOutput}.
+     *
+     * @param input   {@code [N, C, H, W]}
+     * @param weights {@code [outChannels, C, kH, kW]}
+     * @param bias    {@code outChannels} values
+     * @return {@code [N, outChannels, H - kH + 1, W - kW + 1]} C-order floats in the {@code ACTIVATIONS}
+     *     workspace, or the fallback's answer (null without a fallback: DL4J's own code runs)
      */
     @Override
     public INDArray preOutput(INDArray input, INDArray weights, INDArray bias, int[] kernel, int[] strides, int[] pad,
                               AlgoMode mode, FwdAlgo fwdAlgo, ConvolutionMode convolutionMode, int[] dilation,
                               CNN2DFormat format, LayerWorkspaceMgr workspaceMgr) {
-        OneDnnConvolution convolution = taking(input, weights, bias, strides, pad, dilation, format, convolutionMode)
-                ? convolution(shape(input, weights)) : null;
-        if (convolution == null) {
-            return fallback == null ? null : fallback.preOutput(input, weights, bias, kernel, strides, pad, mode,
-                    fwdAlgo, convolutionMode, dilation, format, workspaceMgr);
+        Shape shape = taking(input, weights, bias, strides, pad, dilation, format, convolutionMode)
+                ? shape(input, weights) : null;
+        OneDnnConvolution convolution = shape == null ? null : convolution(shape);
+        if (convolution != null) {
+            INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
+                    convolution.outputShape(), 'c');
+            try {
+                convolution.forward(input, weights, bias, out);
+                return out;
+            } catch (RuntimeException failed) {
+                CONVOLUTIONS.refuse(shape, failed);
+            }
         }
-        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
-                convolution.outputShape(), 'c');
-        convolution.forward(input, weights, bias, out);
-        return out;
+        return fallback == null ? null : fallback.preOutput(input, weights, bias, kernel, strides, pad, mode,
+                fwdAlgo, convolutionMode, dilation, format, workspaceMgr);
     }
 
     /**
-     * @param delta the loss gradient at the pre-activations (the activation's backward pass already applied)
-     * @return the kernel and bias gradients (written into the views given) and the gradient at the input,
-     *     {@code [N, C, H, W]} in the {@code ACTIVATION_GRAD} workspace; the fallback's answer for calls
-     *     {@link #preOutput} would not take or whose gradient views are not dense
+     * The gradients of a forward pass, on oneDNN for the calls {@link #preOutput} takes whose gradient views
+     * are dense floats; the others, and a call oneDNN fails, go to the fallback. The arguments are those of
+     * {@link ConvolutionHelper#backpropGradient}.
+     *
+     * @param delta          the loss gradient at the pre-activations, {@code [N, outChannels, H', W']} (the
+     *                       activation's backward pass already applied)
+     * @param biasGradView   written: the bias gradient, a view into DL4J's gradient vector
+     * @param weightGradView written: the kernel gradient, {@code [outChannels, C, kH, kW]}, a view likewise
+     * @return the two gradient views under DL4J's keys and the gradient at the input, {@code [N, C, H, W]}
+     *     C-order floats in the {@code ACTIVATION_GRAD} workspace; or the fallback's answer (null without one)
      */
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray input, INDArray weights, INDArray bias, INDArray delta,
@@ -86,26 +104,35 @@ final class OneDnnConvolutionHelper implements ConvolutionHelper {
                                                      BwdFilterAlgo bwdFilterAlgo, BwdDataAlgo bwdDataAlgo,
                                                      ConvolutionMode convolutionMode, int[] dilation,
                                                      CNN2DFormat format, LayerWorkspaceMgr workspaceMgr) {
-        OneDnnConvolution convolution = taking(input, weights, bias, strides, pad, dilation, format, convolutionMode)
+        Shape shape = taking(input, weights, bias, strides, pad, dilation, format, convolutionMode)
                 && biasGradView != null && FloatArrays.isDenseFloat(delta)
                 && FloatArrays.isDenseFloat(weightGradView) && biasGradView.length() == weights.size(0)
-                && contiguousFloats(biasGradView)
-                ? withBackward(shape(input, weights)) : null;
-        if (convolution == null || !Arrays.equals(delta.shape(), convolution.outputShape())) {
-            return fallback == null ? null : fallback.backpropGradient(input, weights, bias, delta, kernel, strides,
-                    pad, biasGradView, weightGradView, afn, mode, bwdFilterAlgo, bwdDataAlgo, convolutionMode,
-                    dilation, format, workspaceMgr);
+                && contiguousFloats(biasGradView) ? shape(input, weights) : null;
+        OneDnnConvolution convolution = shape == null ? null : withBackward(shape);
+        if (convolution != null && Arrays.equals(delta.shape(), convolution.outputShape())) {
+            INDArray inputGrad = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,
+                    input.shape(), 'c');
+            try {
+                convolution.backward(input, weights, delta, weightGradView, biasGradView, inputGrad);
+                Gradient gradient = new DefaultGradient();
+                gradient.gradientForVariable().put(ConvolutionParamInitializer.BIAS_KEY, biasGradView);
+                gradient.gradientForVariable().put(ConvolutionParamInitializer.WEIGHT_KEY, weightGradView);
+                return new Pair<>(gradient, inputGrad);
+            } catch (RuntimeException failed) {
+                CONVOLUTIONS.refuse(shape, failed);
+            }
         }
-        INDArray inputGrad = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,
-                input.shape(), 'c');
-        convolution.backward(input, weights, delta, weightGradView, biasGradView, inputGrad);
-        Gradient gradient = new DefaultGradient();
-        gradient.gradientForVariable().put(ConvolutionParamInitializer.BIAS_KEY, biasGradView);
-        gradient.gradientForVariable().put(ConvolutionParamInitializer.WEIGHT_KEY, weightGradView);
-        return new Pair<>(gradient, inputGrad);
+        return fallback == null ? null : fallback.backpropGradient(input, weights, bias, delta, kernel, strides,
+                pad, biasGradView, weightGradView, afn, mode, bwdFilterAlgo, bwdDataAlgo, convolutionMode,
+                dilation, format, workspaceMgr);
     }
 
-    /** @return the activation of the pre-activations, as DL4J's helpers compute it */
+    /**
+     * @param z        the pre-activations
+     * @param afn      the layer's activation
+     * @param training whether this is a training pass
+     * @return the activation of the pre-activations, as DL4J's helpers compute it
+     */
     @Override
     public INDArray activate(INDArray z, IActivation afn, boolean training) {
         return afn.getActivation(z, training);

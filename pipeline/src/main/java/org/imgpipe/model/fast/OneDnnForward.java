@@ -58,7 +58,7 @@ public final class OneDnnForward implements AutoCloseable {
     private final memory logits;
     private final List<primitive> chain = new ArrayList<>();
     private final List<IntMemoryMap> arguments = new ArrayList<>();
-    private final List<Pointer> owned = new ArrayList<>();
+    private final OwnedPointers owned = new OwnedPointers();
     private final List<Parameter> parameters = new ArrayList<>();
 
     /**
@@ -128,9 +128,7 @@ public final class OneDnnForward implements AutoCloseable {
      * @throws IllegalStateException    after {@link #close()}
      */
     public void load(FoldedModelS model) {
-        if (owned.isEmpty()) {
-            throw new IllegalStateException("this oneDNN chain was closed");
-        }
+        owned.requireOpen("chain");
         for (Parameter p : parameters) {
             if (p.values().apply(model).length != p.length()) {
                 throw new IllegalArgumentException("the model's parameters do not fit this chain: "
@@ -177,9 +175,7 @@ public final class OneDnnForward implements AutoCloseable {
                     + " at offset 0, got " + features.dataType() + " " + Arrays.toString(features.shape())
                     + " with strides " + Arrays.toString(features.stride()) + " at offset " + features.offset());
         }
-        if (owned.isEmpty()) {
-            throw new IllegalStateException("this oneDNN chain was closed");
-        }
+        owned.requireOpen("chain");
         try {
             input.set_data_handle(features.data().addressPointer());
             for (int i = 0; i < chain.size(); i++) {
@@ -247,10 +243,7 @@ public final class OneDnnForward implements AutoCloseable {
     /** Frees the primitives, the weights and the activations; the chain cannot run afterwards. */
     @Override
     public void close() {
-        for (int i = owned.size() - 1; i >= 0; i--) {
-            owned.get(i).close();
-        }
-        owned.clear();
+        owned.close();
         parameters.clear();
         chain.clear();
         arguments.clear();
@@ -389,7 +382,6 @@ public final class OneDnnForward implements AutoCloseable {
     }
 
     private <T extends Pointer> T own(T pointer) {
-        owned.add(pointer);
-        return pointer;
+        return owned.own(pointer);
     }
 }

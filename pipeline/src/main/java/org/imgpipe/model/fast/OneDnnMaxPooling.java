@@ -12,8 +12,6 @@ import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.lang.ref.Reference;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * 2x2 max pooling at stride 2 over NCHW floats of one shape, on persistent oneDNN primitives that read and
@@ -27,9 +25,7 @@ final class OneDnnMaxPooling implements ThreadPrimitives.Primitives {
     private static final long[] WINDOW = {2, 2};
     private static final long[] NO_PADDING = {0, 0};
 
-    private final long[] inputShape;
-    private final long[] outputShape;
-    private final List<Pointer> owned = new ArrayList<>();
+    private final OwnedPointers owned = new OwnedPointers();
     private final engine cpu;
     private final stream stream;
     private final memory src;
@@ -56,8 +52,8 @@ final class OneDnnMaxPooling implements ThreadPrimitives.Primitives {
      *                          was created is freed
      */
     OneDnnMaxPooling(long batchSize, long channels, long height, long width) {
-        inputShape = new long[]{batchSize, channels, height, width};
-        outputShape = new long[]{batchSize, channels, height / 2, width / 2};
+        long[] inputShape = {batchSize, channels, height, width};
+        long[] outputShape = {batchSize, channels, height / 2, width / 2};
         try {
             cpu = own(new engine(engine.kind.cpu, 0));
             stream = own(new stream(cpu));
@@ -89,16 +85,16 @@ final class OneDnnMaxPooling implements ThreadPrimitives.Primitives {
         }
     }
 
-    /** @return {@code [N, C, H/2, W/2]}, the output's shape */
-    long[] outputShape() {
-        return outputShape.clone();
-    }
-
     /**
      * @param input {@code [N, C, H, W]} dense C-order floats
      * @param out   written: {@code [N, C, H/2, W/2]} dense C-order floats, each window's maximum
+     * @throws IllegalStateException after {@link #close()}
+     * @throws RuntimeException      (oneDNN's {@code dnnl.error}) when oneDNN fails to run the primitive
      */
     void forward(INDArray input, INDArray out) {
+        owned.requireOpen("pooling");
+        // Cleared first: a call that fails halfway leaves the workspace holding neither input's maxima.
+        inputInWorkspace = null;
         try {
             src.set_data_handle(FloatArrays.pointer(input));
             dst.set_data_handle(FloatArrays.pointer(out));
@@ -116,10 +112,14 @@ final class OneDnnMaxPooling implements ThreadPrimitives.Primitives {
      * @param delta     the gradient at the output, {@code [N, C, H/2, W/2]} dense C-order floats
      * @param inputGrad written: the gradient at the input, {@code [N, C, H, W]} dense C-order: each delta
      *                  element at its window's first maximum, zero elsewhere
+     * @throws IllegalStateException after {@link #close()}
+     * @throws RuntimeException      (oneDNN's {@code dnnl.error}) when oneDNN fails to run a primitive
      */
     void backward(INDArray input, INDArray delta, INDArray inputGrad) {
+        owned.requireOpen("pooling");
         try {
             if (input != inputInWorkspace) {
+                inputInWorkspace = null;
                 src.set_data_handle(FloatArrays.pointer(input));
                 forward.execute(stream, rebuildArgs);
                 inputInWorkspace = input;
@@ -138,10 +138,7 @@ final class OneDnnMaxPooling implements ThreadPrimitives.Primitives {
     /** Frees the primitives and their memory; the pooling cannot run afterwards. */
     @Override
     public void close() {
-        for (int i = owned.size() - 1; i >= 0; i--) {
-            owned.get(i).close();
-        }
-        owned.clear();
+        owned.close();
         inputInWorkspace = null;
     }
 
@@ -158,7 +155,6 @@ final class OneDnnMaxPooling implements ThreadPrimitives.Primitives {
     }
 
     private <T extends Pointer> T own(T pointer) {
-        owned.add(pointer);
-        return pointer;
+        return owned.own(pointer);
     }
 }

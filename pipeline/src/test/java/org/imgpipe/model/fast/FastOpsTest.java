@@ -162,6 +162,7 @@ class FastOpsTest {
     @ValueSource(strings = {"java", "onednn"})
     void thePoolingLayerMatchesDl4jsAndFallsBackToItForOddSizesAndOtherGradientShapes(String choice) {
         NativeRuntime.prepare();
+        assumeTrue(!choice.equals("onednn") || OneDnnForward.available(), "oneDNN's presets do not load here");
         Nd4j.getRandom().setSeed(SEED);
         Layer fast = fastMaxPool2x2(choice);
         Layer stock = stockMaxPool2x2(true);
@@ -173,7 +174,7 @@ class FastOpsTest {
                 l.setInput(x, NO_WORKSPACES);
             }
             assertEquals(stock.activate(true, NO_WORKSPACES), fast.activate(true, NO_WORKSPACES));
-            if (choice.equals("onednn") && OneDnnForward.available() && shape[2] % 2 == 0) {
+            if (choice.equals("onednn") && shape[2] % 2 == 0) {
                 assertTrue(FastSubsamplingLayer.POOLINGS.has(new FastSubsamplingLayer.Shape(shape[0], shape[1], shape[2],
                         shape[3], NativeRuntime.threadsOfThisThread())), "oneDNN's primitives ran");
             }

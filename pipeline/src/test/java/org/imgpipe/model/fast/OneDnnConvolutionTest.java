@@ -6,6 +6,7 @@ import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.convolution.ConvolutionHelper;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.imgpipe.runtime.NativeRuntime;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,12 +18,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
+import java.lang.reflect.Proxy;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -45,9 +48,9 @@ class OneDnnConvolutionTest {
         return a.sub(b).norm2Number().doubleValue() / scale;
     }
 
-    /** A ReLU convolution layer, 5 -> 7 channels, 3x3, parameters a view at offset 3 of a longer vector. */
-    private static Layer layer(boolean fast, INDArray parameters) {
-        ConvolutionLayer stock = new ConvolutionLayer.Builder(3, 3).nIn(5).nOut(7).activation(Activation.RELU)
+    /** A convolution layer, 5 -> 7 channels, 3x3, parameters a view at offset 3 of a longer vector. */
+    private static Layer layer(boolean fast, INDArray parameters, Activation activation) {
+        ConvolutionLayer stock = new ConvolutionLayer.Builder(3, 3).nIn(5).nOut(7).activation(activation)
                 .convolutionMode(ConvolutionMode.Truncate).build();
         NeuralNetConfiguration conf = new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT)
                 .layer(fast ? FastLayers.convolution(stock) : stock).build();
@@ -65,8 +68,8 @@ class OneDnnConvolutionTest {
     void aLayerComputesWhatDl4jsOwnConvolutionComputes() {
         Nd4j.getRandom().setSeed(3);
         INDArray parameters = Nd4j.rand(DataType.FLOAT, 1, 7 * 5 * 9 + 7 + 3).subi(0.5);
-        Layer stock = layer(false, parameters);
-        Layer fast = layer(true, parameters);
+        Layer stock = layer(false, parameters, Activation.RELU);
+        Layer fast = layer(true, parameters, Activation.RELU);
         assertNull(((org.deeplearning4j.nn.layers.convolution.ConvolutionLayer) stock).getHelper());
         assertInstanceOf(OneDnnConvolutionHelper.class,
                 ((org.deeplearning4j.nn.layers.convolution.ConvolutionLayer) fast).getHelper());
@@ -95,6 +98,37 @@ class OneDnnConvolutionTest {
     }
 
     @Test
+    void bothPassesRunOnOneDnnWithoutTouchingTheFallback() {
+        Nd4j.getRandom().setSeed(4);
+        INDArray parameters = Nd4j.rand(DataType.FLOAT, 1, 7 * 5 * 9 + 7 + 3).subi(0.5);
+        Layer stock = layer(false, parameters, Activation.IDENTITY);
+        INDArray input = Nd4j.rand(DataType.FLOAT, 3, 5, 8, 8).subi(0.5);
+        INDArray delta = Nd4j.rand(DataType.FLOAT, 3, 7, 6, 6).subi(0.5);
+        Pair<Gradient, INDArray> expected = step(stock, input, delta);
+        INDArray expectedZ = stock.activate(false, NO_WORKSPACES);
+        ConvolutionHelper failing = (ConvolutionHelper) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[]{ConvolutionHelper.class}, (proxy, method, args) -> {
+                    throw new AssertionError("the fallback ran " + method.getName());
+                });
+        OneDnnConvolutionHelper helper = new OneDnnConvolutionHelper(failing);
+        INDArray w = stock.getParam("W");
+        INDArray b = stock.getParam("b");
+        int[] k = {3, 3};
+        int[] one = {1, 1};
+        int[] zero = {0, 0};
+        INDArray z = helper.preOutput(input, w, b, k, one, zero, null, null, ConvolutionMode.Truncate, one,
+                CNN2DFormat.NCHW, NO_WORKSPACES);
+        assertTrue(relativeError(expectedZ, z) < TOLERANCE, "pre-activations");
+        INDArray weightGrad = Nd4j.create(DataType.FLOAT, 7, 5, 3, 3);
+        INDArray biasGrad = Nd4j.create(DataType.FLOAT, 1, 7);
+        Pair<Gradient, INDArray> actual = helper.backpropGradient(input, w, b, delta, k, one, zero, biasGrad,
+                weightGrad, null, null, null, null, ConvolutionMode.Truncate, one, CNN2DFormat.NCHW, NO_WORKSPACES);
+        assertTrue(relativeError(expected.getFirst().getGradientFor("W"), weightGrad) < TOLERANCE, "W");
+        assertTrue(relativeError(expected.getFirst().getGradientFor("b"), biasGrad) < TOLERANCE, "b");
+        assertTrue(relativeError(expected.getSecond(), actual.getSecond()) < TOLERANCE, "input gradient");
+    }
+
+    @Test
     void aBackwardPassAfterAnotherInputsForwardPassUsesItsOwnInput() {
         Nd4j.getRandom().setSeed(5);
         INDArray kernel = Nd4j.rand(DataType.FLOAT, 4, 3, 3, 3).subi(0.5);
@@ -115,6 +149,27 @@ class OneDnnConvolutionTest {
             assertTrue(relativeError(alone[0], backward(convolution, b, kernel, delta)[0]) > 0.01,
                     "b's kernel gradient is another");
         }
+    }
+
+    @Test
+    void poolingsBackwardPassAfterAnotherInputsForwardPassUsesItsOwnInput() {
+        Nd4j.getRandom().setSeed(6);
+        INDArray a = Nd4j.rand(DataType.FLOAT, 2, 3, 6, 8);
+        INDArray b = Nd4j.rand(DataType.FLOAT, 2, 3, 6, 8);
+        INDArray delta = Nd4j.rand(DataType.FLOAT, 2, 3, 3, 4);
+        INDArray out = Nd4j.create(DataType.FLOAT, 2, 3, 3, 4);
+        INDArray alone = Nd4j.create(DataType.FLOAT, 2, 3, 6, 8);
+        INDArray after = Nd4j.create(DataType.FLOAT, 2, 3, 6, 8);
+        OneDnnMaxPooling pooling = new OneDnnMaxPooling(2, 3, 6, 8);
+        pooling.forward(a, out);
+        pooling.backward(a, delta, alone);
+        pooling.forward(b, out);
+        pooling.backward(a, delta, after);
+        assertEquals(alone, after);
+        assertEquals(delta.sumNumber().doubleValue(), after.sumNumber().doubleValue(), 1e-5, "each delta placed once");
+        pooling.close();
+        assertEquals("this oneDNN pooling was closed",
+                assertThrows(IllegalStateException.class, () -> pooling.forward(a, out)).getMessage());
     }
 
     /** The kernel, bias and input gradients. */
