@@ -3,6 +3,7 @@ package org.imgpipe.model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.imgpipe.model.fast.FoldedModelS;
 import org.imgpipe.model.fast.OneDnnForward;
+import org.imgpipe.model.fast.OneDnnResources;
 import org.imgpipe.runtime.NativeRuntime;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -180,7 +181,7 @@ public final class ModelSPredictor implements AutoCloseable {
         if (!NativeRuntime.fastPathEnabled()) {
             return false;
         }
-        return OneDnnForward.available();
+        return OneDnnResources.available();
     }
 
     private static FoldedModelS fold(ComputationGraph graph) {

@@ -26,7 +26,7 @@ public class FastConvolutionLayer extends ConvolutionLayer {
     public FastConvolutionLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
         if (NativeRuntime.fastPathEnabled() && dataType == DataType.FLOAT && oneDnnChosen()
-                && OneDnnForward.available()) {
+                && OneDnnResources.available()) {
             helper = new OneDnnConvolutionHelper(helper);
         }
     }

@@ -58,7 +58,7 @@ public class FastSubsamplingLayer extends SubsamplingLayer {
                 && Arrays.equals(c.getKernelSize(), new int[] {2, 2}) && Arrays.equals(c.getStride(), new int[] {2, 2})
                 && Arrays.equals(c.getPadding(), new int[] {0, 0}) && Arrays.equals(c.getDilation(), new int[] {1, 1})
                 && c.getConvolutionMode() != ConvolutionMode.Same && c.getCnn2dDataFormat() == CNN2DFormat.NCHW;
-        runs = !qualifies || (chosen == Runs.ONEDNN && !OneDnnForward.available()) ? Runs.DL4J : chosen;
+        runs = !qualifies || (chosen == Runs.ONEDNN && !OneDnnResources.available()) ? Runs.DL4J : chosen;
     }
 
     private static Runs chosen() {
@@ -105,8 +105,9 @@ public class FastSubsamplingLayer extends SubsamplingLayer {
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(false);
-        OneDnnMaxPooling pooling = runs == Runs.ONEDNN && qualifies(input) ? oneDnn(input) : null;
-        if (pooling == null && (runs != Runs.JAVA || !qualifies(input))) {
+        boolean here = qualifies(input);
+        OneDnnMaxPooling pooling = runs == Runs.ONEDNN && here ? oneDnn(input) : null;
+        if (pooling == null && (runs != Runs.JAVA || !here)) {
             return super.activate(training, workspaceMgr);
         }
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, pooledShape(), 'c');

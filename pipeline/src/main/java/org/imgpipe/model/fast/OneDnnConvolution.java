@@ -4,16 +4,17 @@ import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.convolution_backward_data;
 import org.bytedeco.dnnl.convolution_backward_weights;
 import org.bytedeco.dnnl.convolution_forward;
-import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.global.dnnl;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.primitive;
 import org.bytedeco.dnnl.reorder;
-import org.bytedeco.dnnl.stream;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.lang.ref.Reference;
+
+import static org.imgpipe.model.fast.OneDnnResources.NO_PADDING;
+import static org.imgpipe.model.fast.OneDnnResources.UNIT_STRIDES;
 
 /**
  * One convolution layer's training step in oneDNN for one input shape: a 3x3-or-any kernel at stride 1
@@ -30,15 +31,15 @@ import java.lang.ref.Reference;
  * Not safe for concurrent use.
  */
 final class OneDnnConvolution implements ThreadPrimitives.Primitives {
-    private static final long[] UNIT_STRIDES = {1, 1};
-    private static final long[] NO_PADDING = {0, 0};
 
     private final long[] inputShape;
     private final long[] outputShape;
     private final long[] kernelShape;
-    private final OwnedPointers owned = new OwnedPointers();
-    private final engine cpu;
-    private final stream stream;
+    private final OneDnnResources resources = new OneDnnResources();
+    /** The three shapes in the layouts the primitives choose, which the backward ones share with the forward one. */
+    private final memory.desc anyInput;
+    private final memory.desc anyKernel;
+    private final memory.desc anyOutput;
     private final convolution_forward.primitive_desc forwardDesc;
     private final Tensor src;
     private final Tensor weights;
@@ -66,12 +67,12 @@ final class OneDnnConvolution implements ThreadPrimitives.Primitives {
          * @param toward true when values go into the primitive (plain to inner), false when they come out
          */
         Tensor(memory.desc plain, memory.desc wanted, boolean toward) {
-            this.plain = own(new memory(plain, cpu, (Pointer) null));
+            this.plain = own(new memory(plain, resources.cpu(), (Pointer) null));
             if (plain.equals(wanted)) {
                 this.inner = this.plain;
                 this.step = null;
             } else {
-                this.inner = own(new memory(wanted, cpu));
+                this.inner = own(new memory(wanted, resources.cpu()));
                 this.step = own(toward ? new reorder(this.plain, inner) : new reorder(inner, this.plain));
             }
         }
@@ -80,7 +81,7 @@ final class OneDnnConvolution implements ThreadPrimitives.Primitives {
         void in(INDArray array) {
             plain.set_data_handle(FloatArrays.pointer(array));
             if (step != null) {
-                step.execute(stream, plain, inner);
+                step.execute(resources.stream(), plain, inner);
             }
         }
 
@@ -92,7 +93,7 @@ final class OneDnnConvolution implements ThreadPrimitives.Primitives {
         /** Reorders the primitive's result into the array {@link #target} named. */
         void out() {
             if (step != null) {
-                step.execute(stream, inner, plain);
+                step.execute(resources.stream(), inner, plain);
             }
         }
     }
@@ -114,16 +115,13 @@ final class OneDnnConvolution implements ThreadPrimitives.Primitives {
         final IntMemoryMap kernelArgs = own(new IntMemoryMap());
 
         Backward() {
-            memory.desc srcAny = desc(memory.format_tag.any, inputShape);
-            memory.desc dstAny = desc(memory.format_tag.any, outputShape);
-            memory.desc weightsAny = desc(memory.format_tag.any, kernelShape);
             convolution_backward_data.primitive_desc dataDesc = own(new convolution_backward_data.primitive_desc(
-                    own(new convolution_backward_data.desc(dnnl.algorithm.convolution_direct, srcAny, weightsAny,
-                            dstAny, UNIT_STRIDES, NO_PADDING, NO_PADDING)), cpu, forwardDesc));
+                    own(new convolution_backward_data.desc(dnnl.algorithm.convolution_direct, anyInput, anyKernel,
+                            anyOutput, UNIT_STRIDES, NO_PADDING, NO_PADDING)), resources.cpu(), forwardDesc));
             convolution_backward_weights.primitive_desc kernelDesc = own(
                     new convolution_backward_weights.primitive_desc(own(new convolution_backward_weights.desc(
-                            dnnl.algorithm.convolution_direct, srcAny, weightsAny, desc(memory.format_tag.x,
-                                    outputShape[1]), dstAny, UNIT_STRIDES, NO_PADDING, NO_PADDING)), cpu,
+                            dnnl.algorithm.convolution_direct, anyInput, anyKernel, resources.desc(memory.format_tag.x,
+                                    outputShape[1]), anyOutput, UNIT_STRIDES, NO_PADDING, NO_PADDING)), resources.cpu(),
                             forwardDesc));
             diffDst = new Tensor(plainActivations(outputShape), own(dataDesc.diff_dst_desc()), true);
             diffSrc = new Tensor(plainActivations(inputShape), own(dataDesc.diff_src_desc()), false);
@@ -135,7 +133,7 @@ final class OneDnnConvolution implements ThreadPrimitives.Primitives {
             memory.desc kernelDiffDst = own(kernelDesc.diff_dst_desc());
             diffDstForKernel = kernelDiffDst.equals(own(diffDst.inner.get_desc())) ? null
                     : new Tensor(plainActivations(outputShape), kernelDiffDst, true);
-            diffBias = own(new memory(own(kernelDesc.diff_bias_desc()), cpu, (Pointer) null));
+            diffBias = own(new memory(own(kernelDesc.diff_bias_desc()), resources.cpu(), (Pointer) null));
             data = own(new convolution_backward_data(dataDesc));
             kernel = own(new convolution_backward_weights(kernelDesc));
             dataArgs.put(dnnl.DNNL_ARG_DIFF_DST, diffDst.inner);
@@ -182,17 +180,17 @@ final class OneDnnConvolution implements ThreadPrimitives.Primitives {
         outputShape = new long[]{batchSize, outChannels, height - kernelH + 1, width - kernelW + 1};
         kernelShape = new long[]{outChannels, inChannels, kernelH, kernelW};
         try {
-            cpu = own(new engine(engine.kind.cpu, 0));
-            stream = own(new stream(cpu));
-            memory.desc biasDesc = desc(memory.format_tag.x, outChannels);
+            anyInput = resources.desc(memory.format_tag.any, inputShape);
+            anyKernel = resources.desc(memory.format_tag.any, kernelShape);
+            anyOutput = resources.desc(memory.format_tag.any, outputShape);
+            memory.desc biasDesc = resources.desc(memory.format_tag.x, outChannels);
             forwardDesc = own(new convolution_forward.primitive_desc(own(new convolution_forward.desc(
                     dnnl.prop_kind.forward_training, dnnl.algorithm.convolution_direct,
-                    desc(memory.format_tag.any, inputShape), desc(memory.format_tag.any, kernelShape), biasDesc,
-                    desc(memory.format_tag.any, outputShape), UNIT_STRIDES, NO_PADDING, NO_PADDING)), cpu));
+                    anyInput, anyKernel, biasDesc, anyOutput, UNIT_STRIDES, NO_PADDING, NO_PADDING)), resources.cpu()));
             src = new Tensor(plainActivations(inputShape), own(forwardDesc.src_desc()), true);
             weights = new Tensor(plainKernel(), own(forwardDesc.weights_desc()), true);
             dst = new Tensor(plainActivations(outputShape), own(forwardDesc.dst_desc()), false);
-            bias = own(new memory(biasDesc, cpu, (Pointer) null));
+            bias = own(new memory(biasDesc, resources.cpu(), (Pointer) null));
             forward = own(new convolution_forward(forwardDesc));
             forwardArgs = own(new IntMemoryMap());
             forwardArgs.put(dnnl.DNNL_ARG_SRC, src.inner);
@@ -221,7 +219,7 @@ final class OneDnnConvolution implements ThreadPrimitives.Primitives {
      * @throws RuntimeException      (oneDNN's {@code dnnl.error}) when oneDNN fails to run a primitive
      */
     void forward(INDArray input, INDArray kernel, INDArray b, INDArray out) {
-        owned.requireOpen("convolution");
+        resources.requireOpen("convolution");
         // Cleared first: a call that fails halfway leaves the blocked copy holding neither input.
         inputInSrc = null;
         try {
@@ -230,9 +228,9 @@ final class OneDnnConvolution implements ThreadPrimitives.Primitives {
             weights.in(kernel);
             bias.set_data_handle(FloatArrays.pointer(b));
             dst.target(out);
-            forward.execute(stream, forwardArgs);
+            forward.execute(resources.stream(), forwardArgs);
             dst.out();
-            stream._wait();
+            resources.stream()._wait();
         } finally {
             // The pointers above do not keep ND4J's buffers alive.
             Reference.reachabilityFence(input);
@@ -258,20 +256,20 @@ final class OneDnnConvolution implements ThreadPrimitives.Primitives {
      */
     void backward(INDArray input, INDArray kernel, INDArray delta, INDArray kernelGrad, INDArray biasGrad,
                   INDArray inputGrad) {
-        owned.requireOpen("convolution");
+        resources.requireOpen("convolution");
         prepareBackward();
         Backward bw = backward;
         try {
             bw.inputs(input, delta);
             bw.diffWeights.target(kernelGrad);
             bw.diffBias.set_data_handle(FloatArrays.pointer(biasGrad));
-            bw.kernel.execute(stream, bw.kernelArgs);
+            bw.kernel.execute(resources.stream(), bw.kernelArgs);
             bw.diffWeights.out();
             bw.weightsForData.in(kernel);
             bw.diffSrc.target(inputGrad);
-            bw.data.execute(stream, bw.dataArgs);
+            bw.data.execute(resources.stream(), bw.dataArgs);
             bw.diffSrc.out();
-            stream._wait();
+            resources.stream()._wait();
         } finally {
             Reference.reachabilityFence(input);
             Reference.reachabilityFence(kernel);
@@ -296,23 +294,20 @@ final class OneDnnConvolution implements ThreadPrimitives.Primitives {
     /** Frees the primitives and their memory; the convolution cannot run afterwards. */
     @Override
     public void close() {
-        owned.close();
+        resources.close();
         inputInSrc = null;
     }
 
     private memory.desc plainActivations(long[] shape) {
-        return desc(memory.format_tag.nchw, shape);
+        return resources.desc(memory.format_tag.nchw, shape);
     }
 
     private memory.desc plainKernel() {
-        return desc(memory.format_tag.oihw, kernelShape);
+        return resources.desc(memory.format_tag.oihw, kernelShape);
     }
 
-    private memory.desc desc(memory.format_tag tag, long... dims) {
-        return own(new memory.desc(dims, memory.data_type.f32, tag));
-    }
 
     private <T extends Pointer> T own(T pointer) {
-        return owned.own(pointer);
+        return resources.own(pointer);
     }
 }

@@ -50,7 +50,7 @@ final class OneDnnConvolutionHelper implements ConvolutionHelper {
     /** @return whether oneDNN's presets load here (DL4J drops a helper that answers false) */
     @Override
     public boolean checkSupported() {
-        return OneDnnForward.available();
+        return OneDnnResources.available();
     }
 
     /**

@@ -2,7 +2,6 @@ package org.imgpipe.model.fast;
 
 import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.convolution_forward;
-import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.global.dnnl;
 import org.bytedeco.dnnl.inner_product_forward;
 import org.bytedeco.dnnl.memory;
@@ -11,21 +10,20 @@ import org.bytedeco.dnnl.post_ops;
 import org.bytedeco.dnnl.primitive;
 import org.bytedeco.dnnl.primitive_attr;
 import org.bytedeco.dnnl.reorder;
-import org.bytedeco.dnnl.stream;
 import org.bytedeco.javacpp.FloatPointer;
-import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.lang.ref.Reference;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
+
+import static org.imgpipe.model.fast.OneDnnResources.NO_PADDING;
+import static org.imgpipe.model.fast.OneDnnResources.UNIT_STRIDES;
 
 /**
  * Model S's inference forward pass for one batch size as a fixed chain of oneDNN primitives, created once:
@@ -43,22 +41,17 @@ import java.util.function.Function;
  * (about 0.5 MB per image of the batch size for the activations, plus 7.5 MB of weights).
  */
 public final class OneDnnForward implements AutoCloseable {
-    private static final long[] UNIT_STRIDES = {1, 1};
-    private static final long[] NO_PADDING = {0, 0};
     private static final long[] POOL = {2, 2};
-    private static final Logger LOG = LoggerFactory.getLogger(OneDnnForward.class);
 
     private final int batchSize;
     private final int imageSize;
     private final int channels;
     private final int numClasses;
-    private final engine cpu;
-    private final stream stream;
     private final memory input;
     private final memory logits;
     private final List<primitive> chain = new ArrayList<>();
     private final List<IntMemoryMap> arguments = new ArrayList<>();
-    private final OwnedPointers owned = new OwnedPointers();
+    private final OneDnnResources resources = new OneDnnResources();
     private final List<Parameter> parameters = new ArrayList<>();
 
     /**
@@ -93,11 +86,9 @@ public final class OneDnnForward implements AutoCloseable {
         this.channels = model.inChannels(0);
         this.numClasses = model.numClasses();
         try {
-            cpu = own(new engine(engine.kind.cpu, 0));
-            stream = own(new stream(cpu));
-            memory.desc in = desc(memory.format_tag.nchw, batchSize, channels, imageSize, imageSize);
+            memory.desc in = resources.desc(memory.format_tag.nchw, batchSize, channels, imageSize, imageSize);
             // No buffer of its own: each call points it at the caller's features.
-            input = own(new memory(in, cpu, (Pointer) null));
+            input = own(new memory(in, resources.cpu(), (Pointer) null));
             memory current = input;
             long side = imageSize;
             for (int l = 0; l < FoldedModelS.CONVOLUTIONS; l++) {
@@ -128,7 +119,7 @@ public final class OneDnnForward implements AutoCloseable {
      * @throws IllegalStateException    after {@link #close()}
      */
     public void load(FoldedModelS model) {
-        owned.requireOpen("chain");
+        resources.requireOpen("chain");
         for (Parameter p : parameters) {
             if (p.values().apply(model).length != p.length()) {
                 throw new IllegalArgumentException("the model's parameters do not fit this chain: "
@@ -141,21 +132,12 @@ public final class OneDnnForward implements AutoCloseable {
                 copyInto(p.target(), values);
                 continue;
             }
-            try (memory user = copyInto(new memory(p.plain(), cpu), values);
+            try (memory user = copyInto(new memory(p.plain(), resources.cpu()), values);
                  reorder step = new reorder(user, p.target())) {
-                step.execute(stream, user, p.target());
-                stream._wait();
+                step.execute(resources.stream(), user, p.target());
+                resources.stream()._wait();
             }
         }
-    }
-
-    /**
-     * Whether oneDNN's presets load on this platform (a linux-x86_64 build ships with the project).
-     *
-     * @return true when the native library loaded
-     */
-    public static boolean available() {
-        return Presets.LOADED;
     }
 
     /**
@@ -175,13 +157,13 @@ public final class OneDnnForward implements AutoCloseable {
                     + " at offset 0, got " + features.dataType() + " " + Arrays.toString(features.shape())
                     + " with strides " + Arrays.toString(features.stride()) + " at offset " + features.offset());
         }
-        owned.requireOpen("chain");
+        resources.requireOpen("chain");
         try {
             input.set_data_handle(features.data().addressPointer());
             for (int i = 0; i < chain.size(); i++) {
-                chain.get(i).execute(stream, arguments.get(i));
+                chain.get(i).execute(resources.stream(), arguments.get(i));
             }
-            stream._wait();
+            resources.stream()._wait();
         } finally {
             // The pointer above does not keep ND4J's buffer alive: without this a collection during the
             // chain could free the features under oneDNN.
@@ -225,25 +207,10 @@ public final class OneDnnForward implements AutoCloseable {
         return array.ordering() == 'c' && array.offset() == 0 && Shape.hasDefaultStridesForShape(array);
     }
 
-    /** Loads the presets once, when first asked. */
-    private static final class Presets {
-        static final boolean LOADED = load();
-
-        private static boolean load() {
-            try {
-                Loader.load(dnnl.class);
-                return true;
-            } catch (Throwable notLoaded) {
-                LOG.warn("oneDNN's presets do not load, inference runs on DL4J's layers: {}", notLoaded.toString());
-                return false;
-            }
-        }
-    }
-
     /** Frees the primitives, the weights and the activations; the chain cannot run afterwards. */
     @Override
     public void close() {
-        owned.close();
+        resources.close();
         parameters.clear();
         chain.clear();
         arguments.clear();
@@ -252,24 +219,27 @@ public final class OneDnnForward implements AutoCloseable {
     private memory convolution(FoldedModelS model, int l, memory src, long side) {
         int out = model.outChannels(l);
         int in = model.inChannels(l);
-        memory.desc bias = desc(memory.format_tag.x, out);
+        memory.desc bias = resources.desc(memory.format_tag.x, out);
         convolution_forward.desc op = own(new convolution_forward.desc(dnnl.prop_kind.forward_inference,
-                dnnl.algorithm.convolution_direct, own(src.get_desc()), desc(memory.format_tag.any, out, in, 3, 3), bias,
-                desc(memory.format_tag.any, batchSize, out, side, side), UNIT_STRIDES, NO_PADDING, NO_PADDING));
+                dnnl.algorithm.convolution_direct, own(src.get_desc()),
+                resources.desc(memory.format_tag.any, out, in, 3, 3), bias,
+                resources.desc(memory.format_tag.any, batchSize, out, side, side), UNIT_STRIDES, NO_PADDING,
+                NO_PADDING));
         post_ops post = own(new post_ops());
         post.append_eltwise(1f, dnnl.algorithm.eltwise_relu, 0f, 0f);
         boolean affine = FoldedModelS.feedsPool(l);
-        memory.desc perChannel = affine ? desc(memory.format_tag.nchw, 1, out, 1, 1) : null;
+        memory.desc perChannel = affine ? resources.desc(memory.format_tag.nchw, 1, out, 1, 1) : null;
         if (affine) {
             post.append_binary(dnnl.algorithm.binary_mul, perChannel);
             post.append_binary(dnnl.algorithm.binary_add, perChannel);
         }
-        convolution_forward.primitive_desc pd = own(new convolution_forward.primitive_desc(op, attributes(post), cpu));
-        memory dst = own(new memory(own(pd.dst_desc()), cpu));
+        convolution_forward.primitive_desc pd = own(new convolution_forward.primitive_desc(op, attributes(post),
+                resources.cpu()));
+        memory dst = own(new memory(own(pd.dst_desc()), resources.cpu()));
         IntMemoryMap args = own(new IntMemoryMap());
         args.put(dnnl.DNNL_ARG_SRC, src);
         args.put(dnnl.DNNL_ARG_WEIGHTS, parameter(model, own(pd.weights_desc()),
-                desc(memory.format_tag.oihw, out, in, 3, 3), m -> m.convKernel(l)));
+                resources.desc(memory.format_tag.oihw, out, in, 3, 3), m -> m.convKernel(l)));
         args.put(dnnl.DNNL_ARG_BIAS, parameter(model, bias, null, m -> m.convBias(l)));
         args.put(dnnl.DNNL_ARG_DST, dst);
         if (affine) {
@@ -283,10 +253,11 @@ public final class OneDnnForward implements AutoCloseable {
 
     private memory maxPool(memory src, int planes, long side) {
         pooling_forward.desc op = own(new pooling_forward.desc(dnnl.prop_kind.forward_inference,
-                dnnl.algorithm.pooling_max, own(src.get_desc()), desc(memory.format_tag.any, batchSize, planes, side,
-                side), POOL, POOL, NO_PADDING, NO_PADDING));
-        pooling_forward.primitive_desc pd = own(new pooling_forward.primitive_desc(op, cpu));
-        memory dst = own(new memory(own(pd.dst_desc()), cpu));
+                dnnl.algorithm.pooling_max, own(src.get_desc()),
+                resources.desc(memory.format_tag.any, batchSize, planes, side, side), POOL, POOL, NO_PADDING,
+                NO_PADDING));
+        pooling_forward.primitive_desc pd = own(new pooling_forward.primitive_desc(op, resources.cpu()));
+        memory dst = own(new memory(own(pd.dst_desc()), resources.cpu()));
         IntMemoryMap args = own(new IntMemoryMap());
         args.put(dnnl.DNNL_ARG_SRC, src);
         args.put(dnnl.DNNL_ARG_DST, dst);
@@ -305,14 +276,14 @@ public final class OneDnnForward implements AutoCloseable {
         long[] dims = {units, channels, side, side};
         memory.desc userWeights = own(new memory.desc(dims, memory.data_type.f32,
                 new long[]{1, side * side * units, side * units, units}));
-        memory.desc bias = desc(memory.format_tag.x, units);
+        memory.desc bias = resources.desc(memory.format_tag.x, units);
         inner_product_forward.desc op = own(new inner_product_forward.desc(dnnl.prop_kind.forward_inference,
-                own(src.get_desc()), desc(memory.format_tag.any, dims), bias,
-                desc(memory.format_tag.any, batchSize, units)));
+                own(src.get_desc()), resources.desc(memory.format_tag.any, dims), bias,
+                resources.desc(memory.format_tag.any, batchSize, units)));
         post_ops post = own(new post_ops());
         post.append_eltwise(1f, dnnl.algorithm.eltwise_relu, 0f, 0f);
         inner_product_forward.primitive_desc pd = own(new inner_product_forward.primitive_desc(op,
-                attributes(post), cpu));
+                attributes(post), resources.cpu()));
         return innerProduct(pd, src, parameter(model, own(pd.weights_desc()), userWeights, FoldedModelS::denseKernel),
                 parameter(model, bias, null, FoldedModelS::denseBias));
     }
@@ -321,17 +292,17 @@ public final class OneDnnForward implements AutoCloseable {
         int units = model.denseUnits();
         memory.desc userWeights = own(new memory.desc(new long[]{numClasses, units}, memory.data_type.f32,
                 new long[]{1, numClasses}));
-        memory.desc bias = desc(memory.format_tag.x, numClasses);
+        memory.desc bias = resources.desc(memory.format_tag.x, numClasses);
         inner_product_forward.desc op = own(new inner_product_forward.desc(dnnl.prop_kind.forward_inference,
-                own(hidden.get_desc()), desc(memory.format_tag.any, numClasses, units), bias,
-                desc(memory.format_tag.nc, batchSize, numClasses)));
-        inner_product_forward.primitive_desc pd = own(new inner_product_forward.primitive_desc(op, cpu));
+                own(hidden.get_desc()), resources.desc(memory.format_tag.any, numClasses, units), bias,
+                resources.desc(memory.format_tag.nc, batchSize, numClasses)));
+        inner_product_forward.primitive_desc pd = own(new inner_product_forward.primitive_desc(op, resources.cpu()));
         return innerProduct(pd, hidden, parameter(model, own(pd.weights_desc()), userWeights,
                 FoldedModelS::outputKernel), parameter(model, bias, null, FoldedModelS::outputBias));
     }
 
     private memory innerProduct(inner_product_forward.primitive_desc pd, memory src, memory weights, memory bias) {
-        memory dst = own(new memory(own(pd.dst_desc()), cpu));
+        memory dst = own(new memory(own(pd.dst_desc()), resources.cpu()));
         IntMemoryMap args = own(new IntMemoryMap());
         args.put(dnnl.DNNL_ARG_SRC, src);
         args.put(dnnl.DNNL_ARG_WEIGHTS, weights);
@@ -352,9 +323,6 @@ public final class OneDnnForward implements AutoCloseable {
         arguments.add(args);
     }
 
-    private memory.desc desc(memory.format_tag tag, long... dims) {
-        return own(new memory.desc(dims, memory.data_type.f32, tag));
-    }
 
     /** The execution argument of a binary post-op's second input: oneDNN's DNNL_ARG_ATTR_MULTIPLE_POST_OP. */
     private static int postOpSource(int postOp) {
@@ -371,7 +339,7 @@ public final class OneDnnForward implements AutoCloseable {
      */
     private memory parameter(FoldedModelS model, memory.desc layout, memory.desc plain,
                              Function<FoldedModelS, float[]> values) {
-        memory m = own(new memory(layout, cpu));
+        memory m = own(new memory(layout, resources.cpu()));
         parameters.add(new Parameter(m, plain, values, values.apply(model).length));
         return m;
     }
@@ -382,6 +350,6 @@ public final class OneDnnForward implements AutoCloseable {
     }
 
     private <T extends Pointer> T own(T pointer) {
-        return owned.own(pointer);
+        return resources.own(pointer);
     }
 }

@@ -1,17 +1,17 @@
 package org.imgpipe.model.fast;
 
 import org.bytedeco.dnnl.IntMemoryMap;
-import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.global.dnnl;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.pooling_backward;
 import org.bytedeco.dnnl.pooling_forward;
 import org.bytedeco.dnnl.primitive;
-import org.bytedeco.dnnl.stream;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.lang.ref.Reference;
+
+import static org.imgpipe.model.fast.OneDnnResources.NO_PADDING;
 
 /**
  * 2x2 max pooling at stride 2 over NCHW floats of one shape, on persistent oneDNN primitives that read and
@@ -23,11 +23,8 @@ import java.lang.ref.Reference;
  */
 final class OneDnnMaxPooling implements ThreadPrimitives.Primitives {
     private static final long[] WINDOW = {2, 2};
-    private static final long[] NO_PADDING = {0, 0};
 
-    private final OwnedPointers owned = new OwnedPointers();
-    private final engine cpu;
-    private final stream stream;
+    private final OneDnnResources resources = new OneDnnResources();
     private final memory src;
     private final memory dst;
     private final memory workspace;
@@ -55,22 +52,20 @@ final class OneDnnMaxPooling implements ThreadPrimitives.Primitives {
         long[] inputShape = {batchSize, channels, height, width};
         long[] outputShape = {batchSize, channels, height / 2, width / 2};
         try {
-            cpu = own(new engine(engine.kind.cpu, 0));
-            stream = own(new stream(cpu));
-            memory.desc in = nchw(inputShape);
-            memory.desc out = nchw(outputShape);
+            memory.desc in = resources.desc(memory.format_tag.nchw, inputShape);
+            memory.desc out = resources.desc(memory.format_tag.nchw, outputShape);
             pooling_forward.primitive_desc forwardDesc = own(new pooling_forward.primitive_desc(own(
                     new pooling_forward.desc(dnnl.prop_kind.forward_training, dnnl.algorithm.pooling_max, in, out,
-                            WINDOW, WINDOW, NO_PADDING, NO_PADDING)), cpu));
+                            WINDOW, WINDOW, NO_PADDING, NO_PADDING)), resources.cpu()));
             pooling_backward.primitive_desc backwardDesc = own(new pooling_backward.primitive_desc(own(
                     new pooling_backward.desc(dnnl.algorithm.pooling_max, in, out, WINDOW, WINDOW, NO_PADDING,
-                            NO_PADDING)), cpu, forwardDesc));
-            src = own(new memory(in, cpu, (Pointer) null));
-            dst = own(new memory(out, cpu, (Pointer) null));
-            workspace = own(new memory(own(forwardDesc.workspace_desc()), cpu));
-            diffDst = own(new memory(out, cpu, (Pointer) null));
-            diffSrc = own(new memory(in, cpu, (Pointer) null));
-            scratchDst = own(new memory(out, cpu));
+                            NO_PADDING)), resources.cpu(), forwardDesc));
+            src = own(new memory(in, resources.cpu(), (Pointer) null));
+            dst = own(new memory(out, resources.cpu(), (Pointer) null));
+            workspace = own(new memory(own(forwardDesc.workspace_desc()), resources.cpu()));
+            diffDst = own(new memory(out, resources.cpu(), (Pointer) null));
+            diffSrc = own(new memory(in, resources.cpu(), (Pointer) null));
+            scratchDst = own(new memory(out, resources.cpu()));
             forward = own(new pooling_forward(forwardDesc));
             backward = own(new pooling_backward(backwardDesc));
             forwardArgs = arguments(dst);
@@ -92,14 +87,14 @@ final class OneDnnMaxPooling implements ThreadPrimitives.Primitives {
      * @throws RuntimeException      (oneDNN's {@code dnnl.error}) when oneDNN fails to run the primitive
      */
     void forward(INDArray input, INDArray out) {
-        owned.requireOpen("pooling");
+        resources.requireOpen("pooling");
         // Cleared first: a call that fails halfway leaves the workspace holding neither input's maxima.
         inputInWorkspace = null;
         try {
             src.set_data_handle(FloatArrays.pointer(input));
             dst.set_data_handle(FloatArrays.pointer(out));
-            forward.execute(stream, forwardArgs);
-            stream._wait();
+            forward.execute(resources.stream(), forwardArgs);
+            resources.stream()._wait();
             inputInWorkspace = input;
         } finally {
             Reference.reachabilityFence(input);
@@ -116,18 +111,18 @@ final class OneDnnMaxPooling implements ThreadPrimitives.Primitives {
      * @throws RuntimeException      (oneDNN's {@code dnnl.error}) when oneDNN fails to run a primitive
      */
     void backward(INDArray input, INDArray delta, INDArray inputGrad) {
-        owned.requireOpen("pooling");
+        resources.requireOpen("pooling");
         try {
             if (input != inputInWorkspace) {
                 inputInWorkspace = null;
                 src.set_data_handle(FloatArrays.pointer(input));
-                forward.execute(stream, rebuildArgs);
+                forward.execute(resources.stream(), rebuildArgs);
                 inputInWorkspace = input;
             }
             diffDst.set_data_handle(FloatArrays.pointer(delta));
             diffSrc.set_data_handle(FloatArrays.pointer(inputGrad));
-            backward.execute(stream, backwardArgs);
-            stream._wait();
+            backward.execute(resources.stream(), backwardArgs);
+            resources.stream()._wait();
         } finally {
             Reference.reachabilityFence(input);
             Reference.reachabilityFence(delta);
@@ -138,7 +133,7 @@ final class OneDnnMaxPooling implements ThreadPrimitives.Primitives {
     /** Frees the primitives and their memory; the pooling cannot run afterwards. */
     @Override
     public void close() {
-        owned.close();
+        resources.close();
         inputInWorkspace = null;
     }
 
@@ -150,11 +145,8 @@ final class OneDnnMaxPooling implements ThreadPrimitives.Primitives {
         return args;
     }
 
-    private memory.desc nchw(long[] shape) {
-        return own(new memory.desc(shape, memory.data_type.f32, memory.format_tag.nchw));
-    }
 
     private <T extends Pointer> T own(T pointer) {
-        return owned.own(pointer);
+        return resources.own(pointer);
     }
 }

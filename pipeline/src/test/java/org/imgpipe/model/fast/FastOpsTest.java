@@ -162,7 +162,7 @@ class FastOpsTest {
     @ValueSource(strings = {"java", "onednn"})
     void thePoolingLayerMatchesDl4jsAndFallsBackToItForOddSizesAndOtherGradientShapes(String choice) {
         NativeRuntime.prepare();
-        assumeTrue(!choice.equals("onednn") || OneDnnForward.available(), "oneDNN's presets do not load here");
+        assumeTrue(!choice.equals("onednn") || OneDnnResources.available(), "oneDNN's presets do not load here");
         Nd4j.getRandom().setSeed(SEED);
         Layer fast = fastMaxPool2x2(choice);
         Layer stock = stockMaxPool2x2(true);

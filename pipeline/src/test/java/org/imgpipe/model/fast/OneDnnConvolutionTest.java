@@ -40,7 +40,7 @@ class OneDnnConvolutionTest {
     @BeforeAll
     static void prepare() {
         NativeRuntime.prepare();
-        assumeTrue(OneDnnForward.available(), "oneDNN's presets do not load here");
+        assumeTrue(OneDnnResources.available(), "oneDNN's presets do not load here");
     }
 
     private static double relativeError(INDArray a, INDArray b) {

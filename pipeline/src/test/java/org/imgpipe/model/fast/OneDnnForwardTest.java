@@ -21,7 +21,7 @@ class OneDnnForwardTest {
     @BeforeAll
     static void fold() {
         NativeRuntime.prepare();
-        assumeTrue(OneDnnForward.available(), "oneDNN's presets do not load here");
+        assumeTrue(OneDnnResources.available(), "oneDNN's presets do not load here");
         model = FoldedModelS.of(ModelS.build(ModelS.Spec.reference()));
     }
 
