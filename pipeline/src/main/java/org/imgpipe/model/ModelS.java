@@ -25,6 +25,7 @@ import org.imgpipe.config.ModelOptions.Regularizer;
 import org.imgpipe.config.PipelineConfig;
 import org.imgpipe.config.TrainOptions;
 import org.imgpipe.model.fast.ElasticNetRegularization;
+import org.imgpipe.model.fast.FastConvolution;
 import org.imgpipe.model.fast.FastLayers;
 import org.imgpipe.model.fast.FastReLU;
 import org.imgpipe.model.fast.FastRmsProp;
@@ -161,7 +162,7 @@ public final class ModelS {
                 .addInputs(INPUT)
                 .setInputTypes(inputType(spec.imageSize()))
                 .addVertex("rescaling", new ScaleVertex(FoldedModelS.INPUT_SCALE), INPUT)
-                .addLayer("conv2d_1", conv(32, spec.conv()), "rescaling")
+                .addLayer("conv2d_1", firstConv(32, spec.conv()), "rescaling")
                 .addLayer("bn_1", batchNorm(spec.batchNormMomentum()), "conv2d_1")
                 .addLayer("conv2d_2", conv(64, spec.conv()), "bn_1")
                 .addLayer("bn_2", batchNorm(spec.batchNormMomentum()), "conv2d_2")
@@ -206,7 +207,14 @@ public final class ModelS {
                 : new RmsProp(spec.learningRate(), spec.rho(), spec.epsilon());
     }
 
-    private static ConvolutionLayer conv(int filters, Regularizer penalty) {
+    /** The first convolution: its input is the images, whose gradient nothing reads. */
+    private static ConvolutionLayer firstConv(int filters, Regularizer penalty) {
+        FastConvolution layer = conv(filters, penalty);
+        layer.setInputGradient(false);
+        return layer;
+    }
+
+    private static FastConvolution conv(int filters, Regularizer penalty) {
         return penalized(FastLayers.convolution(new ConvolutionLayer.Builder(3, 3).nOut(filters).activation(relu())
                 .build()), penalty);
     }

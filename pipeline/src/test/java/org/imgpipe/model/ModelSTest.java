@@ -1,9 +1,12 @@
 package org.imgpipe.model;
 
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.dropout.Dropout;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.imgpipe.config.ModelOptions.Regularizer;
 import org.imgpipe.config.PipelineConfig;
+import org.imgpipe.model.fast.FastConvolution;
 import org.imgpipe.runtime.NativeRuntime;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -15,6 +18,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ModelSTest {
     private static ComputationGraph graph;
@@ -24,6 +28,23 @@ class ModelSTest {
     static void build() {
         graph = ModelS.build(ModelS.Spec.reference());
         summary = ModelSummary.of(graph, ModelS.inputType(32));
+    }
+
+    @Test
+    void onlyTheFirstConvolutionSkipsItsInputGradientAlsoAfterTheJsonRoundTrip() {
+        String json = graph.getConfiguration().toJson();
+        ComputationGraphConfiguration restored = ComputationGraphConfiguration.fromJson(json);
+        for (String name : new String[]{"conv2d_1", "conv2d_2", "conv2d_3", "conv2d_4"}) {
+            FastConvolution conv = (FastConvolution) ((LayerVertex) restored.getVertices().get(name))
+                    .getLayerConf().getLayer();
+            assertEquals(!name.equals("conv2d_1"), conv.isInputGradient(), name);
+        }
+        // A model saved before the setting existed computes every input gradient, as it did.
+        ComputationGraphConfiguration older = ComputationGraphConfiguration.fromJson(
+                json.replaceAll("\"inputGradient\"\\s*:\\s*false\\s*,?", ""));
+        assertTrue(((FastConvolution) ((LayerVertex) older.getVertices().get("conv2d_1")).getLayerConf().getLayer())
+                .isInputGradient());
+        assertTrue(json.contains("\"inputGradient\" : false"), "the setting is saved");
     }
 
     @Test

@@ -13,8 +13,25 @@ import java.util.Collection;
 /** The configuration of a convolution layer that runs as {@link FastConvolutionLayer} (see {@link FastLayers}). */
 public class FastConvolution extends ConvolutionLayer {
 
+    /** Saved configurations from before this setting read as true. */
+    private boolean inputGradient = true;
+
     /** For JSON. */
     public FastConvolution() {
+    }
+
+    /**
+     * @return whether the backward pass computes the gradient at the layer's input; false for a layer whose input
+     *     is the images (Model S's first convolution), where nothing reads it and oneDNN's helper returns zeros
+     *     instead of running the data-gradient convolution; DL4J's own code computes it either way
+     */
+    public boolean isInputGradient() {
+        return inputGradient;
+    }
+
+    /** @param inputGradient see {@link #isInputGradient()} */
+    public void setInputGradient(boolean inputGradient) {
+        this.inputGradient = inputGradient;
     }
 
     /**

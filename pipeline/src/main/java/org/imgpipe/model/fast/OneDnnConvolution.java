@@ -249,7 +249,8 @@ final class OneDnnConvolution implements ThreadPrimitives.Primitives {
      * @param kernelGrad written: the kernel's gradient, shaped and laid out as the kernel (a view into DL4J's
      *                   gradient vector)
      * @param biasGrad   written: the bias gradient, {@code outChannels} contiguous floats
-     * @param inputGrad  written: the gradient at the input, {@code [N, C, H, W]} dense C-order floats
+     * @param inputGrad  written: the gradient at the input, {@code [N, C, H, W]} dense C-order floats; null skips
+     *                   it (the data-gradient convolution and its kernel reorder)
      * @throws IllegalStateException after {@link #close()}
      * @throws RuntimeException      (oneDNN's {@code dnnl.error}) as {@link #prepareBackward()} at the first call,
      *                               or when oneDNN fails to run a primitive
@@ -265,10 +266,12 @@ final class OneDnnConvolution implements ThreadPrimitives.Primitives {
             bw.diffBias.set_data_handle(FloatArrays.pointer(biasGrad));
             bw.kernel.execute(resources.stream(), bw.kernelArgs);
             bw.diffWeights.out();
-            bw.weightsForData.in(kernel);
-            bw.diffSrc.target(inputGrad);
-            bw.data.execute(resources.stream(), bw.dataArgs);
-            bw.diffSrc.out();
+            if (inputGrad != null) {
+                bw.weightsForData.in(kernel);
+                bw.diffSrc.target(inputGrad);
+                bw.data.execute(resources.stream(), bw.dataArgs);
+                bw.diffSrc.out();
+            }
             resources.stream()._wait();
         } finally {
             Reference.reachabilityFence(input);

@@ -36,15 +36,21 @@ final class OneDnnConvolutionHelper implements ConvolutionHelper {
             KEPT);
 
     private final ConvolutionHelper fallback;
+    private final boolean inputGradient;
 
     /** A convolution's shapes and the calling thread's OpenMP team. */
     record Shape(long batchSize, long inChannels, long height, long width, long outChannels, long kernelH,
                          long kernelW, int threads) {
     }
 
-    /** @param fallback the helper DL4J chose for the layer, for the calls this one does not take; may be null */
-    OneDnnConvolutionHelper(ConvolutionHelper fallback) {
+    /**
+     * @param fallback      the helper DL4J chose for the layer, for the calls this one does not take; may be null
+     * @param inputGradient false when nothing reads the gradient at the layer's input (a first layer's input is
+     *                      the images): the backward pass then returns zeros there instead of computing it
+     */
+    OneDnnConvolutionHelper(ConvolutionHelper fallback, boolean inputGradient) {
         this.fallback = fallback;
+        this.inputGradient = inputGradient;
     }
 
     /** @return whether oneDNN's presets load here (DL4J drops a helper that answers false) */
@@ -95,7 +101,8 @@ final class OneDnnConvolutionHelper implements ConvolutionHelper {
      * @param biasGradView   written: the bias gradient, a view into DL4J's gradient vector
      * @param weightGradView written: the kernel gradient, {@code [outChannels, C, kH, kW]}, a view likewise
      * @return the two gradient views under DL4J's keys and the gradient at the input, {@code [N, C, H, W]}
-     *     C-order floats in the {@code ACTIVATION_GRAD} workspace; or the fallback's answer (null without one)
+     *     C-order floats in the {@code ACTIVATION_GRAD} workspace (zeros for a layer made without the input
+     *     gradient); or the fallback's answer (null without one)
      */
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray input, INDArray weights, INDArray bias, INDArray delta,
@@ -110,10 +117,12 @@ final class OneDnnConvolutionHelper implements ConvolutionHelper {
                 && contiguousFloats(biasGradView) ? shape(input, weights) : null;
         OneDnnConvolution convolution = shape == null ? null : withBackward(shape);
         if (convolution != null && Arrays.equals(delta.shape(), convolution.outputShape())) {
-            INDArray inputGrad = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,
-                    input.shape(), 'c');
+            INDArray inputGrad = inputGradient
+                    ? workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c')
+                    : workspaceMgr.create(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c');
             try {
-                convolution.backward(input, weights, delta, weightGradView, biasGradView, inputGrad);
+                convolution.backward(input, weights, delta, weightGradView, biasGradView,
+                        inputGradient ? inputGrad : null);
                 Gradient gradient = new DefaultGradient();
                 gradient.gradientForVariable().put(ConvolutionParamInitializer.BIAS_KEY, biasGradView);
                 gradient.gradientForVariable().put(ConvolutionParamInitializer.WEIGHT_KEY, weightGradView);
