@@ -210,7 +210,7 @@ public final class ModelS {
     /** The first convolution: its input is the images, whose gradient nothing reads. */
     private static ConvolutionLayer firstConv(int filters, Regularizer penalty) {
         FastConvolution layer = conv(filters, penalty);
-        layer.setInputGradient(false);
+        layer.setInputGradientNeeded(false);
         return layer;
     }
 

@@ -17,6 +17,8 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,18 +35,25 @@ class ModelSTest {
     @Test
     void onlyTheFirstConvolutionSkipsItsInputGradientAlsoAfterTheJsonRoundTrip() {
         String json = graph.getConfiguration().toJson();
+        assertTrue(json.contains("\"inputGradientNeeded\" : false"), "the setting is saved");
         ComputationGraphConfiguration restored = ComputationGraphConfiguration.fromJson(json);
         for (String name : new String[]{"conv2d_1", "conv2d_2", "conv2d_3", "conv2d_4"}) {
             FastConvolution conv = (FastConvolution) ((LayerVertex) restored.getVertices().get(name))
                     .getLayerConf().getLayer();
-            assertEquals(!name.equals("conv2d_1"), conv.isInputGradient(), name);
+            assertEquals(!name.equals("conv2d_1"), conv.isInputGradientNeeded(), name);
         }
+        FastConvolution first = (FastConvolution) ((LayerVertex) restored.getVertices().get("conv2d_1"))
+                .getLayerConf().getLayer();
+        FastConvolution copy = (FastConvolution) first.clone();
+        assertEquals(first, copy);
+        copy.setInputGradientNeeded(true);
+        assertNotEquals(first, copy, "configurations that differ in the setting differ");
         // A model saved before the setting existed computes every input gradient, as it did.
-        ComputationGraphConfiguration older = ComputationGraphConfiguration.fromJson(
-                json.replaceAll("\"inputGradient\"\\s*:\\s*false\\s*,?", ""));
+        String olderJson = json.replaceAll("\"inputGradientNeeded\"\\s*:\\s*(true|false)\\s*,?", "");
+        assertFalse(olderJson.contains("inputGradientNeeded"), "the setting removed");
+        ComputationGraphConfiguration older = ComputationGraphConfiguration.fromJson(olderJson);
         assertTrue(((FastConvolution) ((LayerVertex) older.getVertices().get("conv2d_1")).getLayerConf().getLayer())
-                .isInputGradient());
-        assertTrue(json.contains("\"inputGradient\" : false"), "the setting is saved");
+                .isInputGradientNeeded());
     }
 
     @Test

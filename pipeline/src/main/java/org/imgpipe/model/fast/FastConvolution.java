@@ -14,24 +14,41 @@ import java.util.Collection;
 public class FastConvolution extends ConvolutionLayer {
 
     /** Saved configurations from before this setting read as true. */
-    private boolean inputGradient = true;
+    private boolean inputGradientNeeded = true;
 
     /** For JSON. */
     public FastConvolution() {
     }
 
     /**
-     * @return whether the backward pass computes the gradient at the layer's input; false for a layer whose input
-     *     is the images (Model S's first convolution), where nothing reads it and oneDNN's helper returns zeros
-     *     instead of running the data-gradient convolution; DL4J's own code computes it either way
+     * @return whether the backward pass must compute the gradient at the layer's input; false for a layer whose
+     *     input is the images (Model S's first convolution), where nothing reads it and oneDNN's helper returns
+     *     zeros instead of running the data-gradient convolution; the fallback (libnd4j's helper, or DL4J's own
+     *     code without one) computes it either way
      */
-    public boolean isInputGradient() {
-        return inputGradient;
+    public boolean isInputGradientNeeded() {
+        return inputGradientNeeded;
     }
 
-    /** @param inputGradient see {@link #isInputGradient()} */
-    public void setInputGradient(boolean inputGradient) {
-        this.inputGradient = inputGradient;
+    /** @param inputGradientNeeded see {@link #isInputGradientNeeded()} */
+    public void setInputGradientNeeded(boolean inputGradientNeeded) {
+        this.inputGradientNeeded = inputGradientNeeded;
+    }
+
+    /**
+     * @param o another object
+     * @return whether it is a {@code FastConvolution} with the same settings, this one's included (DL4J's
+     *     generated equality of convolution configurations accepts any subclass and compares only its own fields)
+     */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof FastConvolution other && super.equals(o) && inputGradientNeeded == other.inputGradientNeeded;
+    }
+
+    /** @return the hash of DL4J's convolution settings and this one's */
+    @Override
+    public int hashCode() {
+        return 31 * super.hashCode() + Boolean.hashCode(inputGradientNeeded);
     }
 
     /**

@@ -27,7 +27,7 @@ public class FastConvolutionLayer extends ConvolutionLayer {
         super(conf, dataType);
         if (NativeRuntime.fastPathEnabled() && dataType == DataType.FLOAT && oneDnnChosen()
                 && OneDnnResources.available()) {
-            helper = new OneDnnConvolutionHelper(helper, ((FastConvolution) conf.getLayer()).isInputGradient());
+            helper = new OneDnnConvolutionHelper(helper, ((FastConvolution) conf.getLayer()).isInputGradientNeeded());
         }
     }
 

@@ -145,9 +145,14 @@ final class OneDnnConvolution implements ThreadPrimitives.Primitives {
             kernelArgs.put(dnnl.DNNL_ARG_DIFF_BIAS, diffBias);
         }
 
-        /** Puts the forward pass's input and the output gradient where the kernel gradient reads them. */
-        void inputs(INDArray input, INDArray delta) {
-            diffDst.in(delta);
+        /**
+         * Puts the forward pass's input and the output gradient where the kernel gradient, and with
+         * {@code forData} the input gradient, read them.
+         */
+        void inputs(INDArray input, INDArray delta, boolean forData) {
+            if (forData || diffDstForKernel == null) {
+                diffDst.in(delta);
+            }
             if (diffDstForKernel != null) {
                 diffDstForKernel.in(delta);
             }
@@ -261,7 +266,7 @@ final class OneDnnConvolution implements ThreadPrimitives.Primitives {
         prepareBackward();
         Backward bw = backward;
         try {
-            bw.inputs(input, delta);
+            bw.inputs(input, delta, inputGrad != null);
             bw.diffWeights.target(kernelGrad);
             bw.diffBias.set_data_handle(FloatArrays.pointer(biasGrad));
             bw.kernel.execute(resources.stream(), bw.kernelArgs);

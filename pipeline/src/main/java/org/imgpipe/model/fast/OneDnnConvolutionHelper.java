@@ -36,7 +36,7 @@ final class OneDnnConvolutionHelper implements ConvolutionHelper {
             KEPT);
 
     private final ConvolutionHelper fallback;
-    private final boolean inputGradient;
+    private final boolean inputGradientNeeded;
 
     /** A convolution's shapes and the calling thread's OpenMP team. */
     record Shape(long batchSize, long inChannels, long height, long width, long outChannels, long kernelH,
@@ -45,12 +45,12 @@ final class OneDnnConvolutionHelper implements ConvolutionHelper {
 
     /**
      * @param fallback      the helper DL4J chose for the layer, for the calls this one does not take; may be null
-     * @param inputGradient false when nothing reads the gradient at the layer's input (a first layer's input is
-     *                      the images): the backward pass then returns zeros there instead of computing it
+     * @param inputGradientNeeded false when nothing reads the gradient at the layer's input (a first layer's input
+     *                            is the images): the backward pass then returns zeros there instead of computing it
      */
-    OneDnnConvolutionHelper(ConvolutionHelper fallback, boolean inputGradient) {
+    OneDnnConvolutionHelper(ConvolutionHelper fallback, boolean inputGradientNeeded) {
         this.fallback = fallback;
-        this.inputGradient = inputGradient;
+        this.inputGradientNeeded = inputGradientNeeded;
     }
 
     /** @return whether oneDNN's presets load here (DL4J drops a helper that answers false) */
@@ -117,12 +117,18 @@ final class OneDnnConvolutionHelper implements ConvolutionHelper {
                 && contiguousFloats(biasGradView) ? shape(input, weights) : null;
         OneDnnConvolution convolution = shape == null ? null : withBackward(shape);
         if (convolution != null && Arrays.equals(delta.shape(), convolution.outputShape())) {
-            INDArray inputGrad = inputGradient
-                    ? workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c')
-                    : workspaceMgr.create(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c');
+            INDArray inputGrad;
+            INDArray computed;
+            if (inputGradientNeeded) {
+                inputGrad = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(),
+                        'c');
+                computed = inputGrad;
+            } else {
+                inputGrad = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c');
+                computed = null;
+            }
             try {
-                convolution.backward(input, weights, delta, weightGradView, biasGradView,
-                        inputGradient ? inputGrad : null);
+                convolution.backward(input, weights, delta, weightGradView, biasGradView, computed);
                 Gradient gradient = new DefaultGradient();
                 gradient.gradientForVariable().put(ConvolutionParamInitializer.BIAS_KEY, biasGradView);
                 gradient.gradientForVariable().put(ConvolutionParamInitializer.WEIGHT_KEY, weightGradView);

@@ -52,10 +52,17 @@ class OneDnnConvolutionTest {
 
     /** A convolution layer, 5 -> 7 channels, 3x3, parameters a view at offset 3 of a longer vector. */
     private static Layer layer(boolean fast, INDArray parameters, Activation activation) {
+        return layer(fast, parameters, activation, true);
+    }
+
+    /** As {@link #layer(boolean, INDArray, Activation)}, the fast one with or without its input gradient. */
+    private static Layer layer(boolean fast, INDArray parameters, Activation activation, boolean inputGradientNeeded) {
         ConvolutionLayer stock = new ConvolutionLayer.Builder(3, 3).nIn(5).nOut(7).activation(activation)
                 .convolutionMode(ConvolutionMode.Truncate).build();
+        FastConvolution fastConf = FastLayers.convolution(stock);
+        fastConf.setInputGradientNeeded(inputGradientNeeded);
         NeuralNetConfiguration conf = new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT)
-                .layer(fast ? FastLayers.convolution(stock) : stock).build();
+                .layer(fast ? fastConf : stock).build();
         INDArray view = parameters.get(NDArrayIndex.point(0), NDArrayIndex.interval(3, 3 + 7 * 5 * 9 + 7))
                 .reshape(1, 7 * 5 * 9 + 7);
         Layer layer = NativeRuntime.withHelpers(fast, () -> conf.getLayer().instantiate(conf, List.of(), 0, view,
@@ -97,6 +104,22 @@ class OneDnnConvolutionTest {
         layer.activate(true, NO_WORKSPACES);
         Pair<Gradient, INDArray> result = layer.backpropGradient(epsilon, NO_WORKSPACES);
         return new Pair<>(result.getFirst(), result.getSecond().dup());
+    }
+
+    @Test
+    void aLayerMadeWithoutItsInputGradientGivesZerosThereAndTheSameParameterGradients() {
+        Nd4j.getRandom().setSeed(7);
+        INDArray parameters = Nd4j.rand(DataType.FLOAT, 1, 7 * 5 * 9 + 7 + 3).subi(0.5);
+        INDArray input = Nd4j.rand(DataType.FLOAT, 2, 5, 8, 8).subi(0.5);
+        INDArray epsilon = Nd4j.rand(DataType.FLOAT, 2, 7, 6, 6).subi(0.5);
+        Pair<Gradient, INDArray> expected = step(layer(false, parameters, Activation.RELU), input, epsilon);
+        Pair<Gradient, INDArray> actual = step(layer(true, parameters, Activation.RELU, false), input, epsilon);
+        for (String key : List.of("W", "b")) {
+            assertTrue(relativeError(expected.getFirst().getGradientFor(key), actual.getFirst().getGradientFor(key))
+                    < TOLERANCE, key);
+        }
+        assertEquals(Nd4j.zeros(DataType.FLOAT, input.shape()), actual.getSecond());
+        assertTrue(expected.getSecond().norm2Number().doubleValue() > 0, "the stock layer's input gradient is not zeros");
     }
 
     @ParameterizedTest(name = "input gradient {0}")
