@@ -314,7 +314,6 @@ final class OneDnnConvolution implements ThreadPrimitives.Primitives {
         return resources.desc(memory.format_tag.oihw, kernelShape);
     }
 
-
     private <T extends Pointer> T own(T pointer) {
         return resources.own(pointer);
     }

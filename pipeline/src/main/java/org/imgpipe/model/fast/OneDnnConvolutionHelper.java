@@ -117,18 +117,13 @@ final class OneDnnConvolutionHelper implements ConvolutionHelper {
                 && contiguousFloats(biasGradView) ? shape(input, weights) : null;
         OneDnnConvolution convolution = shape == null ? null : withBackward(shape);
         if (convolution != null && Arrays.equals(delta.shape(), convolution.outputShape())) {
-            INDArray inputGrad;
-            INDArray computed;
-            if (inputGradientNeeded) {
-                inputGrad = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(),
-                        'c');
-                computed = inputGrad;
-            } else {
-                inputGrad = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c');
-                computed = null;
-            }
+            // Zeros when it is not computed: DL4J still passes the layer's input gradient on.
+            INDArray inputGrad = inputGradientNeeded
+                    ? workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c')
+                    : workspaceMgr.create(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c');
             try {
-                convolution.backward(input, weights, delta, weightGradView, biasGradView, computed);
+                convolution.backward(input, weights, delta, weightGradView, biasGradView,
+                        inputGradientNeeded ? inputGrad : null);
                 Gradient gradient = new DefaultGradient();
                 gradient.gradientForVariable().put(ConvolutionParamInitializer.BIAS_KEY, biasGradView);
                 gradient.gradientForVariable().put(ConvolutionParamInitializer.WEIGHT_KEY, weightGradView);

@@ -145,7 +145,6 @@ final class OneDnnMaxPooling implements ThreadPrimitives.Primitives {
         return args;
     }
 
-
     private <T extends Pointer> T own(T pointer) {
         return resources.own(pointer);
     }
