@@ -25,10 +25,12 @@ import org.imgpipe.config.ModelOptions.Regularizer;
 import org.imgpipe.config.PipelineConfig;
 import org.imgpipe.config.TrainOptions;
 import org.imgpipe.model.fast.ElasticNetRegularization;
+import org.imgpipe.model.fast.FastBatchNormalization;
 import org.imgpipe.model.fast.FastConvolution;
 import org.imgpipe.model.fast.FastLayers;
 import org.imgpipe.model.fast.FastReLU;
 import org.imgpipe.model.fast.FastRmsProp;
+import org.imgpipe.model.fast.FastSubsampling;
 import org.imgpipe.model.fast.FoldedModelS;
 import org.imgpipe.runtime.NativeRuntime;
 import org.nd4j.linalg.activations.Activation;
@@ -54,8 +56,9 @@ public final class ModelS {
     public static final String PENULTIMATE = "dense";
     public static final int CHANNELS = 3;
     /**
-     * Channels-first, the layout the Java batch norm ({@link FastLayers}) handles; oneDNN's
-     * convolutions measured the same in both layouts. Flattening is then in (c, h, w) order rather than
+     * Channels-first, as DL4J's layers are configured: the images and the last pooling's output are NCHW, and
+     * in between the fast layers pass oneDNN's channel blocks ({@code nChw16c}) where oneDNN runs AVX-512.
+     * Flattening is in (c, h, w) order rather than
      * Keras' (h, w, c), a fixed permutation of the dense layer's inputs that changes nothing for a model
      * trained here.
      */
@@ -162,16 +165,17 @@ public final class ModelS {
                 .addInputs(INPUT)
                 .setInputTypes(inputType(spec.imageSize()))
                 .addVertex("rescaling", new ScaleVertex(FoldedModelS.INPUT_SCALE), INPUT)
+                // From conv2d_1's output to pool_2's input the activations stay in oneDNN's channel blocks.
                 .addLayer("conv2d_1", firstConv(32, spec.conv()), "rescaling")
                 .addLayer("bn_1", batchNorm(spec.batchNormMomentum()), "conv2d_1")
                 .addLayer("conv2d_2", conv(64, spec.conv()), "bn_1")
                 .addLayer("bn_2", batchNorm(spec.batchNormMomentum()), "conv2d_2")
-                .addLayer("pool_1", maxPool(), "bn_2")
+                .addLayer("pool_1", maxPool(true), "bn_2")
                 .addLayer("conv2d_3", conv(128, spec.conv()), "pool_1")
                 .addLayer("bn_3", batchNorm(spec.batchNormMomentum()), "conv2d_3")
                 .addLayer("conv2d_4", conv(128, spec.conv()), "bn_3")
                 .addLayer("bn_4", batchNorm(spec.batchNormMomentum()), "conv2d_4")
-                .addLayer("pool_2", maxPool(), "bn_4")
+                .addLayer("pool_2", maxPool(false), "bn_4")
                 // Explicit, so dropout acts on the flat vector as in Keras.
                 .addVertex("flatten", new PreprocessorVertex(new CnnToFeedForwardPreProcessor(side, side, 128,
                         FORMAT)), "pool_2")
@@ -207,16 +211,24 @@ public final class ModelS {
                 : new RmsProp(spec.learningRate(), spec.rho(), spec.epsilon());
     }
 
-    /** The first convolution: its input is the images, whose gradient nothing reads. */
+    /** The first convolution: its input is the images (NCHW), whose gradient nothing reads. */
     private static ConvolutionLayer firstConv(int filters, Regularizer penalty) {
         FastConvolution layer = conv(filters, penalty);
         layer.setInputGradientNeeded(false);
+        layer.setBlockedInput(false);
         return layer;
     }
 
+    /**
+     * A convolution between blocked activations. DL4J's fallback to its own code after a helper's exception
+     * would read them as NCHW, so it is off: the exception stops training instead.
+     */
     private static FastConvolution conv(int filters, Regularizer penalty) {
-        return penalized(FastLayers.convolution(new ConvolutionLayer.Builder(3, 3).nOut(filters).activation(relu())
-                .build()), penalty);
+        FastConvolution layer = penalized(FastLayers.convolution(new ConvolutionLayer.Builder(3, 3).nOut(filters)
+                .activation(relu()).cudnnAllowFallback(false).build()), penalty);
+        layer.setBlockedInput(true);
+        layer.setBlockedOutput(true);
+        return layer;
     }
 
     private static IActivation relu() {
@@ -233,12 +245,20 @@ public final class ModelS {
         return layer;
     }
 
+    /** A batch norm between blocked activations, without DL4J's fallback (see {@link #conv}). */
     private static BatchNormalization batchNorm(double momentum) {
-        return FastLayers.batchNormalization(new BatchNormalization.Builder().decay(momentum).eps(BN_EPSILON)
-                .activation(Activation.IDENTITY).build());
+        FastBatchNormalization layer = FastLayers.batchNormalization(new BatchNormalization.Builder().decay(momentum)
+                .eps(BN_EPSILON).activation(Activation.IDENTITY).cudnnAllowFallback(false).build());
+        layer.setBlocked(true);
+        return layer;
     }
 
-    private static SubsamplingLayer maxPool() {
-        return FastLayers.subsampling(new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build());
+    /** A pooling of blocked activations that returns them blocked, or NCHW for the flattening after it. */
+    private static SubsamplingLayer maxPool(boolean blockedOutput) {
+        FastSubsampling layer = FastLayers.subsampling(new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2)
+                .stride(2, 2).build());
+        layer.setBlockedInput(true);
+        layer.setBlockedOutput(blockedOutput);
+        return layer;
     }
 }

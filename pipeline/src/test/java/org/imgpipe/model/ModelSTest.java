@@ -2,11 +2,15 @@ package org.imgpipe.model;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.dropout.Dropout;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.imgpipe.config.ModelOptions.Regularizer;
 import org.imgpipe.config.PipelineConfig;
+import org.imgpipe.model.fast.FastBatchNormalization;
 import org.imgpipe.model.fast.FastConvolution;
+import org.imgpipe.model.fast.FastSubsampling;
 import org.imgpipe.runtime.NativeRuntime;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,6 +58,57 @@ class ModelSTest {
         ComputationGraphConfiguration older = ComputationGraphConfiguration.fromJson(olderJson);
         assertTrue(((FastConvolution) ((LayerVertex) older.getVertices().get("conv2d_1")).getLayerConf().getLayer())
                 .isInputGradientNeeded());
+    }
+
+    @Test
+    void activationsStayInChannelBlocksFromTheFirstConvolutionToTheLastPoolingAlsoAfterTheJsonRoundTrip() {
+        String json = graph.getConfiguration().toJson();
+        ComputationGraphConfiguration restored = ComputationGraphConfiguration.fromJson(json);
+        // name, blocked input, blocked output
+        Object[][] expected = {
+                {"conv2d_1", false, true}, {"bn_1", true, true}, {"conv2d_2", true, true}, {"bn_2", true, true},
+                {"pool_1", true, true}, {"conv2d_3", true, true}, {"bn_3", true, true}, {"conv2d_4", true, true},
+                {"bn_4", true, true}, {"pool_2", true, false}};
+        for (Object[] row : expected) {
+            Layer layer = ((LayerVertex) restored.getVertices().get((String) row[0])).getLayerConf().getLayer();
+            assertArrayEquals(new boolean[]{(Boolean) row[1], (Boolean) row[2]}, layout(layer), (String) row[0]);
+        }
+        FastBatchNormalization bn = (FastBatchNormalization) ((LayerVertex) restored.getVertices().get("bn_1"))
+                .getLayerConf().getLayer();
+        FastBatchNormalization bnCopy = (FastBatchNormalization) bn.clone();
+        assertEquals(bn, bnCopy);
+        bnCopy.setBlocked(false);
+        assertNotEquals(bn, bnCopy, "batch norms that differ in the layout differ");
+        FastSubsampling pool = (FastSubsampling) ((LayerVertex) restored.getVertices().get("pool_2")).getLayerConf()
+                .getLayer();
+        FastSubsampling poolCopy = (FastSubsampling) pool.clone();
+        assertEquals(pool, poolCopy);
+        poolCopy.setBlockedOutput(true);
+        assertNotEquals(pool, poolCopy, "poolings that differ in the layout differ");
+        // A model saved before the settings existed passes NCHW between every layer, as it did.
+        String olderJson = json.replaceAll("\"blocked(Input|Output)?\"\\s*:\\s*(true|false)\\s*,?", "");
+        assertFalse(olderJson.contains("\"blocked"), "the settings removed");
+        ComputationGraphConfiguration older = ComputationGraphConfiguration.fromJson(olderJson);
+        for (GraphVertex vertex : older.getVertices().values()) {
+            if (vertex instanceof LayerVertex layerVertex) {
+                Layer layer = layerVertex.getLayerConf().getLayer();
+                assertArrayEquals(new boolean[]{false, false}, layout(layer), layer.getLayerName());
+            }
+        }
+    }
+
+    /** Whether a layer's input and output are blocked (false, false for layers without the settings). */
+    private static boolean[] layout(Layer layer) {
+        if (layer instanceof FastConvolution c) {
+            return new boolean[]{c.isBlockedInput(), c.isBlockedOutput()};
+        }
+        if (layer instanceof FastBatchNormalization b) {
+            return new boolean[]{b.isBlocked(), b.isBlocked()};
+        }
+        if (layer instanceof FastSubsampling p) {
+            return new boolean[]{p.isBlockedInput(), p.isBlockedOutput()};
+        }
+        return new boolean[]{false, false};
     }
 
     @Test

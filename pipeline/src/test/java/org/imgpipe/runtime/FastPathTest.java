@@ -9,7 +9,14 @@ import org.imgpipe.model.ModelS;
 import org.imgpipe.model.ShippedModel;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.imgpipe.model.fast.ElasticNetRegularization;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.imgpipe.model.fast.FastBatchNormalization;
 import org.imgpipe.model.fast.FastBatchNormalizationLayer;
+import org.imgpipe.model.fast.FastConvolution;
+import org.imgpipe.model.fast.FastSubsampling;
 import org.imgpipe.model.fast.FastConvolutionLayer;
 import org.imgpipe.model.fast.FastDenseLayer;
 import org.imgpipe.model.fast.FastSubsamplingLayer;
@@ -38,8 +45,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The fast path (convolutions and pooling on oneDNN primitives, this library's Java batch
- * norm, ReLU, penalties and RMSProp) against the stock DL4J layers on the same parameters and inputs:
+ * The fast path (convolutions, batch norms and pooling on oneDNN primitives over channel-blocked
+ * activations, or on NCHW with this library's Java batch norm, and its ReLU, penalties and RMSProp) against the stock DL4J layers on the same parameters and inputs:
  * outputs, loss, every parameter's gradient and the parameters after training steps.
  */
 class FastPathTest {
@@ -76,8 +83,9 @@ class FastPathTest {
     void theFastPathIsActive() {
         assertEquals("OneDnnConvolutionHelper", ((ConvolutionLayer) fast.getLayer("conv2d_2")).getHelper().getClass()
                 .getSimpleName());
-        assertEquals("JavaBatchNormHelper", ((BatchNormalization) fast.getLayer("bn_2")).getHelper().getClass()
-                .getSimpleName());
+        // Blocked activations where oneDNN runs AVX-512.
+        assertEquals(NativeRuntime.oneDnnUsesAvx512() ? "OneDnnBatchNormHelper" : "JavaBatchNormHelper",
+                ((BatchNormalization) fast.getLayer("bn_2")).getHelper().getClass().getSimpleName());
         assertInstanceOf(FastSubsamplingLayer.class, fast.getLayer("pool_1"));
         assertInstanceOf(FastDenseLayer.class, fast.getLayer(ModelS.PENULTIMATE));
         assertNull(((BatchNormalization) stock.getLayer("bn_2")).getHelper());
@@ -112,9 +120,39 @@ class FastPathTest {
     }
 
     @Test
-    void withJavaMaxPoolingTheLossAndEveryGradientMatchTheStockLayers() {
-        ComputationGraph javaPooling = buildWith(FastSubsamplingLayer.MAX_POOLING_PROPERTY, "java");
+    void withNchwActivationsAndJavaMaxPoolingTheLossAndEveryGradientMatchTheStockLayers() {
+        System.setProperty(FastSubsamplingLayer.MAX_POOLING_PROPERTY, "java");
+        ComputationGraph javaPooling;
+        try {
+            javaPooling = NativeRuntime.withHelpers(true, () -> nchw(ModelS.configuration(SPEC)));
+        } finally {
+            System.clearProperty(FastSubsamplingLayer.MAX_POOLING_PROPERTY);
+        }
+        assertEquals("JavaBatchNormHelper", ((BatchNormalization) javaPooling.getLayer("bn_2")).getHelper().getClass()
+                .getSimpleName());
+        javaPooling.setParams(stock.params().dup());
         assertGradientsAndOutputsMatchStock(javaPooling);
+    }
+
+    /** Model S as configured before its activations stayed in channel blocks: NCHW between every layer. */
+    private static ComputationGraph nchw(ComputationGraphConfiguration conf) {
+        for (GraphVertex vertex : conf.getVertices().values()) {
+            if (vertex instanceof LayerVertex layerVertex) {
+                Layer layer = layerVertex.getLayerConf().getLayer();
+                if (layer instanceof FastConvolution c) {
+                    c.setBlockedInput(false);
+                    c.setBlockedOutput(false);
+                } else if (layer instanceof FastBatchNormalization b) {
+                    b.setBlocked(false);
+                } else if (layer instanceof FastSubsampling p) {
+                    p.setBlockedInput(false);
+                    p.setBlockedOutput(false);
+                }
+            }
+        }
+        ComputationGraph graph = new ComputationGraph(conf);
+        graph.init();
+        return graph;
     }
 
     @Test

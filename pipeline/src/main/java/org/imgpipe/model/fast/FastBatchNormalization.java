@@ -13,10 +13,49 @@ import java.util.Collection;
 /** The configuration of a batch-norm layer that runs as {@link FastBatchNormalizationLayer} (see {@link FastLayers}). */
 public class FastBatchNormalization extends BatchNormalization {
 
+    /** Saved configurations from before this setting read as false: NCHW. */
+    private boolean blocked;
+
     /** For JSON. */
     public FastBatchNormalization() {
     }
 
+    /**
+     * @return whether the layer takes and returns its activations and their gradients in oneDNN's channel blocks
+     *     instead of NCHW (its neighbours must pass them so); effective only where layers may pass blocked
+     *     activations when the network is created (the fast path on, oneDNN's presets loaded, convolutions on
+     *     oneDNN), else NCHW
+     */
+    public boolean isBlocked() {
+        return blocked;
+    }
+
+    /** @param blocked see {@link #isBlocked()} */
+    public void setBlocked(boolean blocked) {
+        this.blocked = blocked;
+    }
+
+    /**
+     * @param o another object
+     * @return whether it is a {@code FastBatchNormalization} with the same settings, this one's included
+     */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof FastBatchNormalization other && super.equals(o) && blocked == other.blocked;
+    }
+
+    /** @return the hash of DL4J's batch-norm settings and this one's */
+    @Override
+    public int hashCode() {
+        return 31 * super.hashCode() + Boolean.hashCode(blocked);
+    }
+
+    /**
+     * Creates the layer as DL4J's batch-norm configuration does, as a {@link FastBatchNormalizationLayer}.
+     *
+     * @return the layer, wired to its parameters
+     * @throws org.deeplearning4j.exception.DL4JInvalidConfigException when nOut is not set
+     */
     @Override
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,
                              int layerIndex, INDArray layerParamsView, boolean initializeParams,

@@ -8,9 +8,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 import java.lang.reflect.Field;
 
 /**
- * DL4J's batch-norm layer with {@link JavaBatchNormHelper} as its helper: DL4J keeps the parameters,
- * the moving statistics and every other path; only the NCHW float arithmetic is replaced. With
- * helpers disabled ({@value NativeRuntime#HELPERS_PROPERTY}=true) it is the stock layer.
+ * DL4J's batch-norm layer with {@link JavaBatchNormHelper} as its helper, or {@link OneDnnBatchNormHelper} for
+ * activations in {@link ChannelBlocks}: DL4J keeps the parameters, the moving statistics and every other path;
+ * only the float arithmetic is replaced. With helpers disabled ({@value NativeRuntime#HELPERS_PROPERTY}=true) it
+ * is the stock layer.
  */
 public class FastBatchNormalizationLayer extends BatchNormalization {
     private static final Field HELPER;
@@ -25,19 +26,28 @@ public class FastBatchNormalizationLayer extends BatchNormalization {
     }
 
     /**
-     * Creates the layer as DL4J's does, then installs the Java helper when
-     * {@code NativeRuntime.fastPathEnabled()}; called by {@link FastBatchNormalization} when a model is built
-     * or loaded.
+     * Creates the layer as DL4J's does, then installs a helper when {@code NativeRuntime.fastPathEnabled()}: the
+     * blocked one for a float layer configured for blocked activations where they may be used
+     * ({@link ChannelBlocks#enabled()}), else the Java one; called by {@link FastBatchNormalization} when a model
+     * is built or loaded.
      *
      * @param conf the layer's configuration
      * @param dataType the network's data type
-     * @throws IllegalStateException when the helper cannot be set by reflection
+     * @throws IllegalStateException    when the helper cannot be set by reflection
+     * @throws IllegalArgumentException for blocked activations with fixed gamma and beta or with DL4J's fallback on
      */
     public FastBatchNormalizationLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
         if (NativeRuntime.fastPathEnabled()) {
+            FastBatchNormalization c = (FastBatchNormalization) conf.getLayer();
+            boolean blocked = c.isBlocked() && dataType == DataType.FLOAT && ChannelBlocks.enabled();
+            if (blocked && (c.isLockGammaBeta() || c.isCudnnAllowFallback())) {
+                throw new IllegalArgumentException("batch norm " + c.getLayerName() + " on channel-blocked "
+                        + "activations needs gamma and beta as parameters and no fallback to DL4J's own code, which"
+                        + " reads NCHW: set lockGammaBeta and cudnnAllowFallback to false");
+            }
             try {
-                HELPER.set(this, new JavaBatchNormHelper());
+                HELPER.set(this, blocked ? new OneDnnBatchNormHelper() : new JavaBatchNormHelper());
             } catch (IllegalAccessException e) {
                 throw new IllegalStateException("cannot install the batch-norm helper", e);
             }

@@ -9,12 +9,16 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.Collection;
+import java.util.Objects;
 
 /** The configuration of a convolution layer that runs as {@link FastConvolutionLayer} (see {@link FastLayers}). */
 public class FastConvolution extends ConvolutionLayer {
 
     /** Saved configurations from before this setting read as true. */
     private boolean inputGradientNeeded = true;
+    /** Saved configurations from before these settings read as false: NCHW. */
+    private boolean blockedInput;
+    private boolean blockedOutput;
 
     /** For JSON. */
     public FastConvolution() {
@@ -36,19 +40,48 @@ public class FastConvolution extends ConvolutionLayer {
     }
 
     /**
+     * @return whether the layer takes its input, and returns the gradient there, in oneDNN's channel blocks
+     *     instead of NCHW (the layer before must return them so); effective only where layers may pass blocked
+     *     activations when the network is created (the fast path on, oneDNN's presets loaded, convolutions on
+     *     oneDNN), else NCHW
+     */
+    public boolean isBlockedInput() {
+        return blockedInput;
+    }
+
+    /** @param blockedInput see {@link #isBlockedInput()} */
+    public void setBlockedInput(boolean blockedInput) {
+        this.blockedInput = blockedInput;
+    }
+
+    /**
+     * @return whether the layer returns its activations, and takes the gradient there, in oneDNN's channel blocks
+     *     (the layer after must take them so); effective as {@link #isBlockedInput()}
+     */
+    public boolean isBlockedOutput() {
+        return blockedOutput;
+    }
+
+    /** @param blockedOutput see {@link #isBlockedOutput()} */
+    public void setBlockedOutput(boolean blockedOutput) {
+        this.blockedOutput = blockedOutput;
+    }
+
+    /**
      * @param o another object
      * @return whether it is a {@code FastConvolution} with the same settings, this one's included (DL4J's
      *     generated equality of convolution configurations accepts any subclass and compares only its own fields)
      */
     @Override
     public boolean equals(Object o) {
-        return o instanceof FastConvolution other && super.equals(o) && inputGradientNeeded == other.inputGradientNeeded;
+        return o instanceof FastConvolution other && super.equals(o) && inputGradientNeeded == other.inputGradientNeeded
+                && blockedInput == other.blockedInput && blockedOutput == other.blockedOutput;
     }
 
     /** @return the hash of DL4J's convolution settings and this one's */
     @Override
     public int hashCode() {
-        return 31 * super.hashCode() + Boolean.hashCode(inputGradientNeeded);
+        return Objects.hash(super.hashCode(), inputGradientNeeded, blockedInput, blockedOutput);
     }
 
     /**

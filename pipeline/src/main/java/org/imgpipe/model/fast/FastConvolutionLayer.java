@@ -21,17 +21,31 @@ public class FastConvolutionLayer extends ConvolutionLayer {
      *
      * @param conf the layer's configuration
      * @param dataType the network's data type
-     * @throws IllegalArgumentException when {@value #CONVOLUTION_PROPERTY} is neither onednn nor libnd4j
+     * @throws IllegalArgumentException when {@value #CONVOLUTION_PROPERTY} is neither onednn nor libnd4j, or for
+     *                                  blocked activations with DL4J's fallback on
      */
     public FastConvolutionLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
         if (NativeRuntime.fastPathEnabled() && dataType == DataType.FLOAT && oneDnnChosen()
                 && OneDnnResources.available()) {
-            helper = new OneDnnConvolutionHelper(helper, ((FastConvolution) conf.getLayer()).isInputGradientNeeded());
+            FastConvolution c = (FastConvolution) conf.getLayer();
+            boolean blocks = ChannelBlocks.enabled();
+            boolean blockedInput = c.isBlockedInput() && blocks;
+            boolean blockedOutput = c.isBlockedOutput() && blocks;
+            if ((blockedInput || blockedOutput) && c.isCudnnAllowFallback()) {
+                throw new IllegalArgumentException("convolution " + c.getLayerName() + " on channel-blocked "
+                        + "activations needs no fallback to DL4J's own code, which reads NCHW: set cudnnAllowFallback"
+                        + " to false");
+            }
+            helper = new OneDnnConvolutionHelper(helper, c.isInputGradientNeeded(), blockedInput, blockedOutput);
         }
     }
 
-    private static boolean oneDnnChosen() {
+    /**
+     * @return whether {@value #CONVOLUTION_PROPERTY} lets convolutions run on oneDNN
+     * @throws IllegalArgumentException when the property is neither onednn nor libnd4j
+     */
+    static boolean oneDnnChosen() {
         String choice = System.getProperty(CONVOLUTION_PROPERTY, "onednn");
         return switch (choice) {
             case "onednn" -> true;

@@ -7,7 +7,6 @@ import org.bytedeco.dnnl.convolution_forward;
 import org.bytedeco.dnnl.global.dnnl;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.primitive;
-import org.bytedeco.dnnl.reorder;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -18,10 +17,11 @@ import static org.imgpipe.model.fast.OneDnnResources.UNIT_STRIDES;
 
 /**
  * One convolution layer's training step in oneDNN for one input shape: a 3x3-or-any kernel at stride 1
- * without padding over NCHW floats, with bias. The primitives (forward, backward data, backward weights)
+ * without padding over floats, with bias. The primitives (forward, backward data, backward weights)
  * and their activation memory in the layouts oneDNN picks (blocked, e.g. {@code nChw16c} with AVX-512)
- * are created once and reused for every call, and the ND4J arrays are reordered into and out of them
- * (the plain layouts are used where oneDNN takes them, as for a first layer's three channels).
+ * are created once and reused for every call, and the ND4J arrays, NCHW or already in
+ * {@link ChannelBlocks}, are reordered into and out of them where their layout differs (the plain layout
+ * is used where oneDNN takes it, as for a first layer's three channels).
  * libnd4j's {@code conv2d}/{@code conv2d_bp} ops, which DL4J's oneDNN helper calls, create their
  * primitives, allocate and reorder every tensor on every call, reorder the input a second time for the
  * weight gradient and pick Winograd for the input gradient: in a Model S step (batch 32, 2 threads,
@@ -35,15 +35,17 @@ final class OneDnnConvolution implements ThreadPrimitives.Primitives {
     private final long[] inputShape;
     private final long[] outputShape;
     private final long[] kernelShape;
+    private final boolean blockedInput;
+    private final boolean blockedOutput;
     private final OneDnnResources resources = new OneDnnResources();
     /** The three shapes in the layouts the primitives choose, which the backward ones share with the forward one. */
     private final memory.desc anyInput;
     private final memory.desc anyKernel;
     private final memory.desc anyOutput;
     private final convolution_forward.primitive_desc forwardDesc;
-    private final Tensor src;
-    private final Tensor weights;
-    private final Tensor dst;
+    private final OneDnnTensor src;
+    private final OneDnnTensor weights;
+    private final OneDnnTensor dst;
     private final memory bias;
     private final primitive forward;
     private final IntMemoryMap forwardArgs;
@@ -52,62 +54,16 @@ final class OneDnnConvolution implements ThreadPrimitives.Primitives {
     /** The input array whose values {@link #src} holds in the primitives' layout, or null. */
     private INDArray inputInSrc;
 
-    /**
-     * An ND4J array's place in a primitive: the plain (NCHW or OIHW) memory pointed at the array for each
-     * call and, when the primitive wants another layout, its own memory and the reorder between the two.
-     */
-    private final class Tensor {
-        final memory plain;
-        final memory inner;
-        private final reorder step;
-
-        /**
-         * @param plain  the array's layout
-         * @param wanted the layout the primitive takes
-         * @param toward true when values go into the primitive (plain to inner), false when they come out
-         */
-        Tensor(memory.desc plain, memory.desc wanted, boolean toward) {
-            this.plain = own(new memory(plain, resources.cpu(), (Pointer) null));
-            if (plain.equals(wanted)) {
-                this.inner = this.plain;
-                this.step = null;
-            } else {
-                this.inner = own(new memory(wanted, resources.cpu()));
-                this.step = own(toward ? new reorder(this.plain, inner) : new reorder(inner, this.plain));
-            }
-        }
-
-        /** Points the plain memory at the array and reorders its values into the primitive's layout. */
-        void in(INDArray array) {
-            plain.set_data_handle(FloatArrays.pointer(array));
-            if (step != null) {
-                step.execute(resources.stream(), plain, inner);
-            }
-        }
-
-        /** Points the plain memory at the array, for a primitive to write into when no reorder is needed. */
-        void target(INDArray array) {
-            plain.set_data_handle(FloatArrays.pointer(array));
-        }
-
-        /** Reorders the primitive's result into the array {@link #target} named. */
-        void out() {
-            if (step != null) {
-                step.execute(resources.stream(), inner, plain);
-            }
-        }
-    }
-
     /** The backward primitives and the memory only they use. */
     private final class Backward {
-        final Tensor diffDst;
-        final Tensor diffSrc;
-        final Tensor weightsForData;
-        final Tensor diffWeights;
+        final OneDnnTensor diffDst;
+        final OneDnnTensor diffSrc;
+        final OneDnnTensor weightsForData;
+        final OneDnnTensor diffWeights;
         /** The input for the kernel gradient when that primitive wants another layout than the forward one. */
-        final Tensor srcForKernel;
+        final OneDnnTensor srcForKernel;
         /** The output gradient for the kernel gradient when it wants another layout than the input gradient. */
-        final Tensor diffDstForKernel;
+        final OneDnnTensor diffDstForKernel;
         final memory diffBias;
         final primitive data;
         final primitive kernel;
@@ -123,16 +79,16 @@ final class OneDnnConvolution implements ThreadPrimitives.Primitives {
                             dnnl.algorithm.convolution_direct, anyInput, anyKernel, resources.desc(memory.format_tag.x,
                                     outputShape[1]), anyOutput, UNIT_STRIDES, NO_PADDING, NO_PADDING)), resources.cpu(),
                             forwardDesc));
-            diffDst = new Tensor(plainActivations(outputShape), own(dataDesc.diff_dst_desc()), true);
-            diffSrc = new Tensor(plainActivations(inputShape), own(dataDesc.diff_src_desc()), false);
-            weightsForData = new Tensor(plainKernel(), own(dataDesc.weights_desc()), true);
-            diffWeights = new Tensor(plainKernel(), own(kernelDesc.diff_weights_desc()), false);
+            diffDst = tensor(activations(outputShape, blockedOutput), own(dataDesc.diff_dst_desc()), true);
+            diffSrc = tensor(activations(inputShape, blockedInput), own(dataDesc.diff_src_desc()), false);
+            weightsForData = tensor(plainKernel(), own(dataDesc.weights_desc()), true);
+            diffWeights = tensor(plainKernel(), own(kernelDesc.diff_weights_desc()), false);
             memory.desc kernelSrc = own(kernelDesc.src_desc());
             srcForKernel = kernelSrc.equals(own(src.inner.get_desc())) ? null
-                    : new Tensor(plainActivations(inputShape), kernelSrc, true);
+                    : tensor(activations(inputShape, blockedInput), kernelSrc, true);
             memory.desc kernelDiffDst = own(kernelDesc.diff_dst_desc());
             diffDstForKernel = kernelDiffDst.equals(own(diffDst.inner.get_desc())) ? null
-                    : new Tensor(plainActivations(outputShape), kernelDiffDst, true);
+                    : tensor(activations(outputShape, blockedOutput), kernelDiffDst, true);
             diffBias = own(new memory(own(kernelDesc.diff_bias_desc()), resources.cpu(), (Pointer) null));
             data = own(new convolution_backward_data(dataDesc));
             kernel = own(new convolution_backward_weights(kernelDesc));
@@ -176,11 +132,15 @@ final class OneDnnConvolution implements ThreadPrimitives.Primitives {
      * @param outChannels the kernel's output channels
      * @param kernelH     the kernel's height, at most H
      * @param kernelW     the kernel's width, at most W
+     * @param blockedInput  whether the input and its gradient are in {@link ChannelBlocks} (else NCHW)
+     * @param blockedOutput whether the output and its gradient are in {@link ChannelBlocks} (else NCHW)
      * @throws RuntimeException (oneDNN's {@code dnnl.error}) when oneDNN cannot create the primitive; what
      *                          was created is freed
      */
     OneDnnConvolution(long batchSize, long inChannels, long height, long width, long outChannels, long kernelH,
-                      long kernelW) {
+                      long kernelW, boolean blockedInput, boolean blockedOutput) {
+        this.blockedInput = blockedInput;
+        this.blockedOutput = blockedOutput;
         inputShape = new long[]{batchSize, inChannels, height, width};
         outputShape = new long[]{batchSize, outChannels, height - kernelH + 1, width - kernelW + 1};
         kernelShape = new long[]{outChannels, inChannels, kernelH, kernelW};
@@ -192,9 +152,9 @@ final class OneDnnConvolution implements ThreadPrimitives.Primitives {
             forwardDesc = own(new convolution_forward.primitive_desc(own(new convolution_forward.desc(
                     dnnl.prop_kind.forward_training, dnnl.algorithm.convolution_direct,
                     anyInput, anyKernel, biasDesc, anyOutput, UNIT_STRIDES, NO_PADDING, NO_PADDING)), resources.cpu()));
-            src = new Tensor(plainActivations(inputShape), own(forwardDesc.src_desc()), true);
-            weights = new Tensor(plainKernel(), own(forwardDesc.weights_desc()), true);
-            dst = new Tensor(plainActivations(outputShape), own(forwardDesc.dst_desc()), false);
+            src = tensor(activations(inputShape, blockedInput), own(forwardDesc.src_desc()), true);
+            weights = tensor(plainKernel(), own(forwardDesc.weights_desc()), true);
+            dst = tensor(activations(outputShape, blockedOutput), own(forwardDesc.dst_desc()), false);
             bias = own(new memory(biasDesc, resources.cpu(), (Pointer) null));
             forward = own(new convolution_forward(forwardDesc));
             forwardArgs = own(new IntMemoryMap());
@@ -216,10 +176,10 @@ final class OneDnnConvolution implements ThreadPrimitives.Primitives {
     /**
      * The convolution's pre-activations {@code x * W + b}, as DL4J's {@code ConvolutionLayer} computes them.
      *
-     * @param input  {@code [N, C, H, W]} dense C-order floats (a view at an offset is fine)
+     * @param input  {@code [N, C, H, W]} dense floats in the input's layout (a view at an offset is fine)
      * @param kernel {@code [outChannels, C, kernelH, kernelW]} dense C-order floats
      * @param b      {@code outChannels} contiguous floats
-     * @param out    written: {@code [N, outChannels, H', W']} dense C-order floats
+     * @param out    written: {@code [N, outChannels, H', W']} dense floats in the output's layout
      * @throws IllegalStateException after {@link #close()}
      * @throws RuntimeException      (oneDNN's {@code dnnl.error}) when oneDNN fails to run a primitive
      */
@@ -248,14 +208,15 @@ final class OneDnnConvolution implements ThreadPrimitives.Primitives {
     /**
      * The gradients of a forward pass, as DL4J's {@code ConvolutionLayer} computes them.
      *
-     * @param input      the forward pass's input, {@code [N, C, H, W]} dense C-order floats
+     * @param input      the forward pass's input, {@code [N, C, H, W]} dense floats in the input's layout
      * @param kernel     {@code [outChannels, C, kernelH, kernelW]} dense C-order floats
-     * @param delta      the loss gradient at the pre-activations, {@code [N, outChannels, H', W']} dense C-order
+     * @param delta      the loss gradient at the pre-activations, {@code [N, outChannels, H', W']} dense floats in
+     *                   the output's layout
      * @param kernelGrad written: the kernel's gradient, shaped and laid out as the kernel (a view into DL4J's
      *                   gradient vector)
      * @param biasGrad   written: the bias gradient, {@code outChannels} contiguous floats
-     * @param inputGrad  written: the gradient at the input, {@code [N, C, H, W]} dense C-order floats; null skips
-     *                   it (the data-gradient convolution and its kernel reorder)
+     * @param inputGrad  written: the gradient at the input, {@code [N, C, H, W]} dense floats in the input's
+     *                   layout; null skips it (the data-gradient convolution and its kernel reorder)
      * @throws IllegalStateException after {@link #close()}
      * @throws RuntimeException      (oneDNN's {@code dnnl.error}) as {@link #prepareBackward()} at the first call,
      *                               or when oneDNN fails to run a primitive
@@ -306,8 +267,12 @@ final class OneDnnConvolution implements ThreadPrimitives.Primitives {
         inputInSrc = null;
     }
 
-    private memory.desc plainActivations(long[] shape) {
-        return resources.desc(memory.format_tag.nchw, shape);
+    private memory.desc activations(long[] shape, boolean blocked) {
+        return resources.desc(ChannelBlocks.tag(blocked), shape);
+    }
+
+    private OneDnnTensor tensor(memory.desc layout, memory.desc wanted, boolean toward) {
+        return new OneDnnTensor(resources, layout, wanted, toward);
     }
 
     private memory.desc plainKernel() {

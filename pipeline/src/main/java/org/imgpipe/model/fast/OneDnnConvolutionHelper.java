@@ -25,7 +25,9 @@ import java.util.Map;
 /**
  * A convolution layer's helper that runs NCHW float convolutions at stride 1 without padding or dilation
  * (Model S's) on persistent oneDNN primitives ({@link OneDnnConvolution}), and hands every other call to
- * the helper DL4J would have used (libnd4j's oneDNN ops; none: DL4J's own im2col code). Each thread keeps
+ * the helper DL4J would have used (libnd4j's oneDNN ops; none: DL4J's own im2col code). A layer configured
+ * for {@link ChannelBlocks} takes and returns its activations and their gradients in them; its calls that
+ * oneDNN does not take go to the fallback through NCHW copies, and fail when there is none. Each thread keeps
  * the primitives of the last {@value #KEPT} shapes it ran, whichever layer or model asked
  * ({@link ThreadPrimitives}).
  */
@@ -37,20 +39,28 @@ final class OneDnnConvolutionHelper implements ConvolutionHelper {
 
     private final ConvolutionHelper fallback;
     private final boolean inputGradientNeeded;
+    private final boolean blockedInput;
+    private final boolean blockedOutput;
 
-    /** A convolution's shapes and the calling thread's OpenMP team. */
+    /** A convolution's shapes and layouts and the calling thread's OpenMP team. */
     record Shape(long batchSize, long inChannels, long height, long width, long outChannels, long kernelH,
-                         long kernelW, int threads) {
+                 long kernelW, boolean blockedInput, boolean blockedOutput, int threads) {
     }
 
     /**
-     * @param fallback      the helper DL4J chose for the layer, for the calls this one does not take; may be null
+     * @param fallback            the helper DL4J chose for the layer, for the calls this one does not take; may
+     *                            be null
      * @param inputGradientNeeded false when nothing reads the gradient at the layer's input (a first layer's input
      *                            is the images): the backward pass then returns zeros there instead of computing it
+     * @param blockedInput        whether the input and its gradient are in {@link ChannelBlocks} (else NCHW)
+     * @param blockedOutput       whether the pre-activations and their gradient are in {@link ChannelBlocks}
      */
-    OneDnnConvolutionHelper(ConvolutionHelper fallback, boolean inputGradientNeeded) {
+    OneDnnConvolutionHelper(ConvolutionHelper fallback, boolean inputGradientNeeded, boolean blockedInput,
+                            boolean blockedOutput) {
         this.fallback = fallback;
         this.inputGradientNeeded = inputGradientNeeded;
+        this.blockedInput = blockedInput;
+        this.blockedOutput = blockedOutput;
     }
 
     /** @return whether oneDNN's presets load here (DL4J drops a helper that answers false) */
@@ -64,11 +74,12 @@ final class OneDnnConvolutionHelper implements ConvolutionHelper {
      * any other call, and a call oneDNN fails (its shape is then refused from there on, with a warning), goes
      * to the fallback. The arguments are those of {@link ConvolutionHelper#preOutput}.
      *
-     * @param input   {@code [N, C, H, W]}
+     * @param input   {@code [N, C, H, W]}, in {@link ChannelBlocks} for a layer configured so
      * @param weights {@code [outChannels, C, kH, kW]}
      * @param bias    {@code outChannels} values
-     * @return {@code [N, outChannels, H - kH + 1, W - kW + 1]} C-order floats in the {@code ACTIVATIONS}
-     *     workspace, or the fallback's answer (null without a fallback: DL4J's own code runs)
+     * @return {@code [N, outChannels, H - kH + 1, W - kW + 1]} floats in the {@code ACTIVATIONS} workspace, NCHW
+     *     or in blocks as configured; or the fallback's answer (null without a fallback: DL4J's own code runs)
+     * @throws IllegalStateException when a layer on blocked activations has no fallback to take a call
      */
     @Override
     public INDArray preOutput(INDArray input, INDArray weights, INDArray bias, int[] kernel, int[] strides, int[] pad,
@@ -87,8 +98,13 @@ final class OneDnnConvolutionHelper implements ConvolutionHelper {
                 CONVOLUTIONS.refuse(shape, failed);
             }
         }
-        return fallback == null ? null : fallback.preOutput(input, weights, bias, kernel, strides, pad, mode,
+        if (fallback == null) {
+            return plainOrRefused(null);
+        }
+        INDArray z = fallback.preOutput(plain(input, blockedInput), weights, bias, kernel, strides, pad, mode,
                 fwdAlgo, convolutionMode, dilation, format, workspaceMgr);
+        return z == null || !blockedOutput ? plainOrRefused(z)
+                : ChannelBlocks.toBlocked(z, workspaceMgr, ArrayType.ACTIVATIONS);
     }
 
     /**
@@ -96,13 +112,15 @@ final class OneDnnConvolutionHelper implements ConvolutionHelper {
      * are dense floats; the others, and a call oneDNN fails, go to the fallback. The arguments are those of
      * {@link ConvolutionHelper#backpropGradient}.
      *
+     * @param input          the forward pass's input, in the input's layout
      * @param delta          the loss gradient at the pre-activations, {@code [N, outChannels, H', W']} (the
-     *                       activation's backward pass already applied)
+     *                       activation's backward pass already applied), in the output's layout
      * @param biasGradView   written: the bias gradient, a view into DL4J's gradient vector
      * @param weightGradView written: the kernel gradient, {@code [outChannels, C, kH, kW]}, a view likewise
      * @return the two gradient views under DL4J's keys and the gradient at the input, {@code [N, C, H, W]}
-     *     C-order floats in the {@code ACTIVATION_GRAD} workspace (zeros for a layer made without the input
-     *     gradient); or the fallback's answer (null without one)
+     *     floats in the input's layout in the {@code ACTIVATION_GRAD} workspace (zeros for a layer made without
+     *     the input gradient); or the fallback's answer (null without one)
+     * @throws IllegalStateException when a layer on blocked activations has no fallback to take a call
      */
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray input, INDArray weights, INDArray bias, INDArray delta,
@@ -132,9 +150,37 @@ final class OneDnnConvolutionHelper implements ConvolutionHelper {
                 CONVOLUTIONS.refuse(shape, failed);
             }
         }
-        return fallback == null ? null : fallback.backpropGradient(input, weights, bias, delta, kernel, strides,
-                pad, biasGradView, weightGradView, afn, mode, bwdFilterAlgo, bwdDataAlgo, convolutionMode,
-                dilation, format, workspaceMgr);
+        if (fallback == null) {
+            return plainOrRefused(null);
+        }
+        Pair<Gradient, INDArray> gradients = fallback.backpropGradient(plain(input, blockedInput), weights, bias,
+                plain(delta, blockedOutput), kernel, strides, pad, biasGradView, weightGradView, afn, mode,
+                bwdFilterAlgo, bwdDataAlgo, convolutionMode, dilation, format, workspaceMgr);
+        if (gradients != null && blockedInput) {
+            gradients.setSecond(ChannelBlocks.toBlocked(gradients.getSecond(), workspaceMgr,
+                    ArrayType.ACTIVATION_GRAD));
+        }
+        return plainOrRefused(gradients);
+    }
+
+    /** The array in NCHW: a plain copy of a blocked one. */
+    private static INDArray plain(INDArray array, boolean blocked) {
+        return blocked ? ChannelBlocks.toPlain(array) : array;
+    }
+
+    /**
+     * @param answer what this helper answers when neither oneDNN nor the fallback computed the call in this
+     *               layer's layouts
+     * @return the answer, for a layer on NCHW activations (null lets DL4J's own code run)
+     * @throws IllegalStateException for a layer on blocked activations, which DL4J's own code would read as NCHW
+     */
+    private <T> T plainOrRefused(T answer) {
+        if (answer == null && (blockedInput || blockedOutput)) {
+            throw new IllegalStateException("neither oneDNN nor DL4J's helper ran this convolution, and DL4J's own "
+                    + "code cannot read its channel-blocked activations: run with -D"
+                    + FastConvolutionLayer.CONVOLUTION_PROPERTY + "=libnd4j to use NCHW activations throughout");
+        }
+        return answer;
     }
 
     /**
@@ -154,7 +200,7 @@ final class OneDnnConvolutionHelper implements ConvolutionHelper {
         return Collections.emptyMap();
     }
 
-    /** Whether the call is one this helper runs: NCHW floats, stride 1, no padding or dilation, with bias. */
+    /** Whether the call is one this helper runs: floats, stride 1, no padding or dilation, with bias. */
     private static boolean taking(INDArray input, INDArray weights, INDArray bias, int[] strides, int[] pad,
                                   int[] dilation, CNN2DFormat format, ConvolutionMode convolutionMode) {
         return format == CNN2DFormat.NCHW && convolutionMode != ConvolutionMode.Same
@@ -171,15 +217,15 @@ final class OneDnnConvolutionHelper implements ConvolutionHelper {
         return vector.dataType() == DataType.FLOAT && vector.elementWiseStride() == 1;
     }
 
-    private static Shape shape(INDArray input, INDArray weights) {
+    private Shape shape(INDArray input, INDArray weights) {
         return new Shape(input.size(0), input.size(1), input.size(2), input.size(3), weights.size(0),
-                weights.size(2), weights.size(3), NativeRuntime.threadsOfThisThread());
+                weights.size(2), weights.size(3), blockedInput, blockedOutput, NativeRuntime.threadsOfThisThread());
     }
 
     /** This thread's primitives for the shape, created when new; null when oneDNN refused them. */
     private static OneDnnConvolution convolution(Shape shape) {
         return CONVOLUTIONS.get(shape, s -> new OneDnnConvolution(s.batchSize(), s.inChannels(), s.height(),
-                s.width(), s.outChannels(), s.kernelH(), s.kernelW()));
+                s.width(), s.outChannels(), s.kernelH(), s.kernelW(), s.blockedInput(), s.blockedOutput()));
     }
 
     /** As {@link #convolution}, with the backward primitives created; null when oneDNN refused them. */

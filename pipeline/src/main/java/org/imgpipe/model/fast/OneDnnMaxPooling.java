@@ -14,8 +14,10 @@ import java.lang.ref.Reference;
 import static org.imgpipe.model.fast.OneDnnResources.NO_PADDING;
 
 /**
- * 2x2 max pooling at stride 2 over NCHW floats of one shape, on persistent oneDNN primitives that read and
- * write the ND4J arrays in place (oneDNN has AVX-512 kernels for plain NCHW pooling). The forward pass
+ * 2x2 max pooling at stride 2 over floats of one shape, on persistent oneDNN primitives that read and
+ * write the ND4J arrays in place (oneDNN has AVX-512 kernels for plain NCHW pooling, and kernels for its
+ * channel blocks on any x86-64 CPU). The input is NCHW or in {@link ChannelBlocks}; the output is in the
+ * input's layout, or NCHW from a blocked input, through a reorder. The forward pass
  * keeps oneDNN's workspace (where each window's maximum was), so the backward pass only scatters the
  * gradient: libnd4j's {@code maxpool2d_bp}, which DL4J's helper calls, runs the forward pass again to
  * rebuild it, and both ops create their primitives on every call. The gradient goes to the first maximum
@@ -26,9 +28,9 @@ final class OneDnnMaxPooling implements ThreadPrimitives.Primitives {
 
     private final OneDnnResources resources = new OneDnnResources();
     private final memory src;
-    private final memory dst;
+    private final OneDnnTensor dst;
     private final memory workspace;
-    private final memory diffDst;
+    private final OneDnnTensor diffDst;
     private final memory diffSrc;
     /** Where the forward pass writes when the backward pass must rebuild the workspace of another input. */
     private final memory scratchDst;
@@ -43,17 +45,25 @@ final class OneDnnMaxPooling implements ThreadPrimitives.Primitives {
     /**
      * @param batchSize N
      * @param channels  C
-     * @param height    H, even
-     * @param width     W, even
+     * @param height    H, at least 2 (an odd last row is dropped, as in DL4J's truncating mode)
+     * @param width     W, likewise
+     * @param blockedInput  whether the input and its gradient are in {@link ChannelBlocks} (else NCHW)
+     * @param blockedOutput whether the output and its gradient are in {@link ChannelBlocks} (else NCHW)
+     * @throws IllegalArgumentException for a blocked output from an NCHW input
      * @throws RuntimeException (oneDNN's {@code dnnl.error}) when oneDNN cannot create the primitives; what
      *                          was created is freed
      */
-    OneDnnMaxPooling(long batchSize, long channels, long height, long width) {
+    OneDnnMaxPooling(long batchSize, long channels, long height, long width, boolean blockedInput,
+                     boolean blockedOutput) {
+        if (blockedOutput && !blockedInput) {
+            throw new IllegalArgumentException("a pooling with an NCHW input returns NCHW");
+        }
         long[] inputShape = {batchSize, channels, height, width};
         long[] outputShape = {batchSize, channels, height / 2, width / 2};
         try {
-            memory.desc in = resources.desc(memory.format_tag.nchw, inputShape);
-            memory.desc out = resources.desc(memory.format_tag.nchw, outputShape);
+            memory.desc in = resources.desc(ChannelBlocks.tag(blockedInput), inputShape);
+            memory.desc out = resources.desc(ChannelBlocks.tag(blockedInput), outputShape);
+            memory.desc outArray = resources.desc(ChannelBlocks.tag(blockedOutput), outputShape);
             pooling_forward.primitive_desc forwardDesc = own(new pooling_forward.primitive_desc(own(
                     new pooling_forward.desc(dnnl.prop_kind.forward_training, dnnl.algorithm.pooling_max, in, out,
                             WINDOW, WINDOW, NO_PADDING, NO_PADDING)), resources.cpu()));
@@ -61,17 +71,17 @@ final class OneDnnMaxPooling implements ThreadPrimitives.Primitives {
                     new pooling_backward.desc(dnnl.algorithm.pooling_max, in, out, WINDOW, WINDOW, NO_PADDING,
                             NO_PADDING)), resources.cpu(), forwardDesc));
             src = own(new memory(in, resources.cpu(), (Pointer) null));
-            dst = own(new memory(out, resources.cpu(), (Pointer) null));
+            dst = new OneDnnTensor(resources, outArray, out, false);
             workspace = own(new memory(own(forwardDesc.workspace_desc()), resources.cpu()));
-            diffDst = own(new memory(out, resources.cpu(), (Pointer) null));
+            diffDst = new OneDnnTensor(resources, outArray, out, true);
             diffSrc = own(new memory(in, resources.cpu(), (Pointer) null));
             scratchDst = own(new memory(out, resources.cpu()));
             forward = own(new pooling_forward(forwardDesc));
             backward = own(new pooling_backward(backwardDesc));
-            forwardArgs = arguments(dst);
+            forwardArgs = arguments(dst.inner);
             rebuildArgs = arguments(scratchDst);
             backwardArgs = own(new IntMemoryMap());
-            backwardArgs.put(dnnl.DNNL_ARG_DIFF_DST, diffDst);
+            backwardArgs.put(dnnl.DNNL_ARG_DIFF_DST, diffDst.inner);
             backwardArgs.put(dnnl.DNNL_ARG_WORKSPACE, workspace);
             backwardArgs.put(dnnl.DNNL_ARG_DIFF_SRC, diffSrc);
         } catch (RuntimeException creationFailed) {
@@ -81,8 +91,8 @@ final class OneDnnMaxPooling implements ThreadPrimitives.Primitives {
     }
 
     /**
-     * @param input {@code [N, C, H, W]} dense C-order floats
-     * @param out   written: {@code [N, C, H/2, W/2]} dense C-order floats, each window's maximum
+     * @param input {@code [N, C, H, W]} dense floats in the input's layout
+     * @param out   written: {@code [N, C, H/2, W/2]} dense floats in the output's layout, each window's maximum
      * @throws IllegalStateException after {@link #close()}
      * @throws RuntimeException      (oneDNN's {@code dnnl.error}) when oneDNN fails to run the primitive
      */
@@ -92,8 +102,9 @@ final class OneDnnMaxPooling implements ThreadPrimitives.Primitives {
         inputInWorkspace = null;
         try {
             src.set_data_handle(FloatArrays.pointer(input));
-            dst.set_data_handle(FloatArrays.pointer(out));
+            dst.target(out);
             forward.execute(resources.stream(), forwardArgs);
+            dst.out();
             resources.stream()._wait();
             inputInWorkspace = input;
         } finally {
@@ -103,10 +114,10 @@ final class OneDnnMaxPooling implements ThreadPrimitives.Primitives {
     }
 
     /**
-     * @param input     the forward pass's input, {@code [N, C, H, W]} dense C-order floats
-     * @param delta     the gradient at the output, {@code [N, C, H/2, W/2]} dense C-order floats
-     * @param inputGrad written: the gradient at the input, {@code [N, C, H, W]} dense C-order: each delta
-     *                  element at its window's first maximum, zero elsewhere
+     * @param input     the forward pass's input, {@code [N, C, H, W]} dense floats in the input's layout
+     * @param delta     the gradient at the output, {@code [N, C, H/2, W/2]} dense floats in the output's layout
+     * @param inputGrad written: the gradient at the input, {@code [N, C, H, W]} dense floats in the input's
+     *                  layout: each delta element at its window's first maximum, zero elsewhere
      * @throws IllegalStateException after {@link #close()}
      * @throws RuntimeException      (oneDNN's {@code dnnl.error}) when oneDNN fails to run a primitive
      */
@@ -119,7 +130,7 @@ final class OneDnnMaxPooling implements ThreadPrimitives.Primitives {
                 forward.execute(resources.stream(), rebuildArgs);
                 inputInWorkspace = input;
             }
-            diffDst.set_data_handle(FloatArrays.pointer(delta));
+            diffDst.in(delta);
             diffSrc.set_data_handle(FloatArrays.pointer(inputGrad));
             backward.execute(resources.stream(), backwardArgs);
             resources.stream()._wait();

@@ -176,7 +176,7 @@ class FastOpsTest {
             assertEquals(stock.activate(true, NO_WORKSPACES), fast.activate(true, NO_WORKSPACES));
             if (choice.equals("onednn") && shape[2] % 2 == 0) {
                 assertTrue(FastSubsamplingLayer.POOLINGS.has(new FastSubsamplingLayer.Shape(shape[0], shape[1], shape[2],
-                        shape[3], NativeRuntime.threadsOfThisThread())), "oneDNN's primitives ran");
+                        shape[3], false, false, NativeRuntime.threadsOfThisThread())), "oneDNN's primitives ran");
             }
             assertEquals(stock.backpropGradient(dy, NO_WORKSPACES).getSecond(),
                     fast.backpropGradient(dy, NO_WORKSPACES).getSecond());

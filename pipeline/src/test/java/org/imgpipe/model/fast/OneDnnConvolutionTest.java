@@ -87,7 +87,7 @@ class OneDnnConvolutionTest {
         Pair<Gradient, INDArray> expected = step(stock, input, epsilon);
         Pair<Gradient, INDArray> actual = step(fast, input, epsilon);
         assertTrue(OneDnnConvolutionHelper.CONVOLUTIONS.has(new OneDnnConvolutionHelper.Shape(4, 5, 9, 11, 7, 3, 3,
-                NativeRuntime.threadsOfThisThread())), "the oneDNN primitives ran");
+                false, false, NativeRuntime.threadsOfThisThread())), "the oneDNN primitives ran");
         assertTrue(relativeError(stock.activate(false, NO_WORKSPACES), fast.activate(false, NO_WORKSPACES))
                 < TOLERANCE);
         for (String key : List.of("W", "b")) {
@@ -136,7 +136,7 @@ class OneDnnConvolutionTest {
                 new Class<?>[]{ConvolutionHelper.class}, (proxy, method, args) -> {
                     throw new AssertionError("the fallback ran " + method.getName());
                 });
-        OneDnnConvolutionHelper helper = new OneDnnConvolutionHelper(failing, inputGradient);
+        OneDnnConvolutionHelper helper = new OneDnnConvolutionHelper(failing, inputGradient, false, false);
         INDArray w = stock.getParam("W");
         INDArray b = stock.getParam("b");
         int[] k = {3, 3};
@@ -167,7 +167,7 @@ class OneDnnConvolutionTest {
         INDArray b = Nd4j.rand(DataType.FLOAT, 2, 3, 6, 6);
         INDArray delta = Nd4j.rand(DataType.FLOAT, 2, 4, 4, 4);
         INDArray out = Nd4j.create(DataType.FLOAT, 2, 4, 4, 4);
-        try (OneDnnConvolution convolution = new OneDnnConvolution(2, 3, 6, 6, 4, 3, 3)) {
+        try (OneDnnConvolution convolution = new OneDnnConvolution(2, 3, 6, 6, 4, 3, 3, false, false)) {
             INDArray[] alone = backward(convolution, a, kernel, delta);
             convolution.forward(a, kernel, bias, out);
             convolution.forward(b, kernel, bias, out);
@@ -190,7 +190,7 @@ class OneDnnConvolutionTest {
         INDArray out = Nd4j.create(DataType.FLOAT, 2, 3, 3, 4);
         INDArray alone = Nd4j.create(DataType.FLOAT, 2, 3, 6, 8);
         INDArray after = Nd4j.create(DataType.FLOAT, 2, 3, 6, 8);
-        OneDnnMaxPooling pooling = new OneDnnMaxPooling(2, 3, 6, 8);
+        OneDnnMaxPooling pooling = new OneDnnMaxPooling(2, 3, 6, 8, false, false);
         pooling.forward(a, out);
         pooling.backward(a, delta, alone);
         pooling.forward(b, out);
@@ -213,7 +213,7 @@ class OneDnnConvolutionTest {
 
     @Test
     void otherStridesPaddingsAndLayoutsGoToTheFallback() {
-        OneDnnConvolutionHelper helper = new OneDnnConvolutionHelper(null, true);
+        OneDnnConvolutionHelper helper = new OneDnnConvolutionHelper(null, true, false, false);
         INDArray input = Nd4j.rand(DataType.FLOAT, 1, 2, 8, 8);
         INDArray kernel = Nd4j.rand(DataType.FLOAT, 3, 2, 3, 3);
         INDArray bias = Nd4j.rand(DataType.FLOAT, 1, 3);

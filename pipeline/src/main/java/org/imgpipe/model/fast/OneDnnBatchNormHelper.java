@@ -1,0 +1,342 @@
+package org.imgpipe.model.fast;
+
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.normalization.BatchNormalizationHelper;
+import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.imgpipe.runtime.NativeRuntime;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+/**
+ * Batch normalization of {@link ChannelBlocks} activations, for a layer between two layers that pass them: the
+ * per-channel sums in Java (float over runs of 4,096 values, added up in double, as {@link JavaBatchNormHelper}),
+ * the per-element arithmetic on oneDNN ({@link OneDnnBatchNorm}), which vectorizes the blocked layout's
+ * interleaved channels where the JIT does not. DL4J's own code reads activations as NCHW, so this helper takes
+ * every call: a shape oneDNN refuses runs {@link JavaBatchNormHelper} on NCHW copies. Each thread keeps the
+ * primitives of the last {@value #KEPT} shapes it ran.
+ */
+final class OneDnnBatchNormHelper implements BatchNormalizationHelper {
+    /** Model S's four batch norms at two batch sizes. */
+    static final int KEPT = 8;
+    static final ThreadPrimitives<Shape, OneDnnBatchNorm> NORMS = new ThreadPrimitives<>("batch normalizations",
+            KEPT);
+
+    /** For the shapes oneDNN refuses. */
+    private final JavaBatchNormHelper plain = new JavaBatchNormHelper();
+    /** The last training pass's statistics, C floats each, outside workspaces; null before one or after a refused one. */
+    private INDArray meanCache;
+    private INDArray varCache;
+
+    /** A batch norm's input shape and epsilon, and the calling thread's OpenMP team. */
+    record Shape(long batchSize, long channels, long height, long width, float epsilon, int threads) {
+    }
+
+    /** @return true: oneDNN's presets are loaded wherever a layer passes blocked activations */
+    @Override
+    public boolean checkSupported() {
+        return true;
+    }
+
+    /**
+     * @param eps            the epsilon
+     * @param fixedGammaBeta whether gamma and beta are fixed (not parameters)
+     * @return false for fixed gamma and beta, which a layer on blocked activations refuses when created
+     */
+    @Override
+    public boolean checkSupported(double eps, boolean fixedGammaBeta) {
+        return !fixedGammaBeta;
+    }
+
+    /**
+     * Normalizes blocked activations: {@code gamma * (x - mean) / sqrt(var + eps) + beta} per channel, with the
+     * batch's statistics when training (the variance biased, as in Keras and DL4J; kept for the backward pass and
+     * DL4J's moving averages) and with the given ones otherwise.
+     *
+     * @param x            {@code [N, C, H, W]} floats in {@link ChannelBlocks}
+     * @param training     whether to use the batch's statistics
+     * @param shape        the shape of gamma and beta
+     * @param gamma        C floats
+     * @param beta         C floats
+     * @param mean         the moving mean, C floats, read when not training
+     * @param var          the moving variance, C floats, read when not training
+     * @param decay        the moving averages' decay (DL4J updates them from {@link #getMeanCache})
+     * @param eps          added to the variance
+     * @param format       NCHW (the shape's order; the floats are blocked)
+     * @param workspaceMgr where the output is allocated ({@code ACTIVATIONS})
+     * @return {@code [N, C, H, W]} blocked floats
+     * @throws IllegalArgumentException when the format is not NCHW or C is not a multiple of the block
+     * @throws IllegalStateException    when oneDNN fails to run its primitive
+     */
+    @Override
+    public INDArray preOutput(INDArray x, boolean training, long[] shape, INDArray gamma, INDArray beta, INDArray mean,
+                              INDArray var, double decay, double eps, CNN2DFormat format,
+                              LayerWorkspaceMgr workspaceMgr) {
+        INDArray in = taken(x, format);
+        Shape key = shape(in, eps);
+        OneDnnBatchNorm norm = NORMS.get(key, OneDnnBatchNormHelper::create);
+        if (norm == null) {
+            meanCache = null;
+            varCache = null;
+            INDArray out = plain.preOutput(ChannelBlocks.toPlain(in), training, shape, gamma, beta, mean, var, decay,
+                    eps, format, workspaceMgr);
+            return ChannelBlocks.toBlocked(out, workspaceMgr, ArrayType.ACTIVATIONS);
+        }
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, in.shape(), 'c');
+        if (training) {
+            Statistics stats = new Statistics(in);
+            try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+                meanCache = Nd4j.createFromArray(stats.means());
+                varCache = Nd4j.createFromArray(stats.variances());
+            }
+        }
+        try {
+            norm.normalize(in, contiguous(gamma), contiguous(beta), training ? meanCache : contiguous(mean),
+                    training ? varCache : contiguous(var), out);
+        } catch (RuntimeException failed) {
+            NORMS.refuse(key, failed);
+            throw new IllegalStateException("oneDNN failed a batch normalization of blocked activations", failed);
+        }
+        return out;
+    }
+
+    /**
+     * The gradients of the last training pass: {@code dx = gamma / sqrt(var + eps) * (dy - mean(dy) - xhat *
+     * mean(dy * xhat))}, {@code dGamma = sum(dy * xhat)}, {@code dBeta = sum(dy)} per channel (as DL4J's).
+     *
+     * @param input        that pass's input, {@code [N, C, H, W]} floats in {@link ChannelBlocks}
+     * @param epsilon      the loss gradient at the output, likewise
+     * @param shape        the shape of gamma and beta
+     * @param gamma        C floats
+     * @param beta         C floats
+     * @param dGammaView   written: gamma's gradient, a view into DL4J's gradient vector
+     * @param dBetaView    written: beta's gradient, likewise
+     * @param eps          added to the variance
+     * @param format       NCHW
+     * @param workspaceMgr where the input gradient is allocated ({@code ACTIVATION_GRAD})
+     * @return the two gradient views under DL4J's keys and the gradient at the input, {@code [N, C, H, W]}
+     *     blocked floats
+     * @throws IllegalArgumentException as {@link #preOutput}
+     * @throws IllegalStateException    before a training pass, or when oneDNN fails to run its primitives
+     */
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray input, INDArray epsilon, long[] shape, INDArray gamma,
+                                                     INDArray beta, INDArray dGammaView, INDArray dBetaView,
+                                                     double eps, CNN2DFormat format, LayerWorkspaceMgr workspaceMgr) {
+        INDArray x = taken(input, format);
+        INDArray dy = FloatArrays.isDenseFloat(epsilon) ? epsilon : epsilon.castTo(DataType.FLOAT).dup('c');
+        if (meanCache == null) {
+            Pair<Gradient, INDArray> gradients = plain.backpropGradient(ChannelBlocks.toPlain(x),
+                    ChannelBlocks.toPlain(dy), shape, gamma, beta, dGammaView, dBetaView, eps, format, workspaceMgr);
+            if (gradients == null) {
+                throw new IllegalStateException("a batch norm's backward pass ran before its training pass");
+            }
+            gradients.setSecond(ChannelBlocks.toBlocked(gradients.getSecond(), workspaceMgr,
+                    ArrayType.ACTIVATION_GRAD));
+            return gradients;
+        }
+        Shape key = shape(x, eps);
+        OneDnnBatchNorm norm = NORMS.get(key, OneDnnBatchNormHelper::create);
+        float[] g = gamma.toFloatVector();
+        float[] m = meanCache.toFloatVector();
+        float[] v = varCache.toFloatVector();
+        Sums sums = new Sums(x, dy, m);
+        int c = g.length;
+        double count = (double) x.length() / c;
+        float[] k = new float[c];
+        float[] slope = new float[c];
+        float[] shift = new float[c];
+        float[] dGamma = new float[c];
+        float[] dBeta = new float[c];
+        for (int ch = 0; ch < c; ch++) {
+            float invStd = (float) (1 / Math.sqrt(v[ch] + eps));
+            double sumDyXhat = invStd * sums.dyTimesCentred[ch];
+            k[ch] = g[ch] * invStd;
+            slope[ch] = (float) (-k[ch] * invStd * sumDyXhat / count);
+            shift[ch] = (float) (-k[ch] * sums.dy[ch] / count);
+            dGamma[ch] = (float) sumDyXhat;
+            dBeta[ch] = (float) sums.dy[ch];
+        }
+        // dx = k * dy + slope * (x - mean) + shift: the affine part as a batch norm with unit deviation, then k * dy.
+        float[] unit = new float[c];
+        Arrays.fill(unit, (float) (1 - eps));
+        INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, x.shape(), 'c');
+        try {
+            if (norm == null) {
+                throw new IllegalStateException("oneDNN refused the shape " + key);
+            }
+            norm.normalize(x, Nd4j.createFromArray(slope), Nd4j.createFromArray(shift), meanCache,
+                    Nd4j.createFromArray(unit), dx);
+            norm.addMultiple(dy, Nd4j.createFromArray(k), dx);
+        } catch (RuntimeException failed) {
+            NORMS.refuse(key, failed);
+            throw new IllegalStateException("oneDNN failed the backward pass of a batch normalization of blocked "
+                    + "activations", failed);
+        }
+        dGammaView.assign(Nd4j.createFromArray(dGamma).reshape(dGammaView.shape()));
+        dBetaView.assign(Nd4j.createFromArray(dBeta).reshape(dBetaView.shape()));
+        Gradient gradient = new DefaultGradient();
+        gradient.setGradientFor(BatchNormalizationParamInitializer.GAMMA, dGammaView);
+        gradient.setGradientFor(BatchNormalizationParamInitializer.BETA, dBetaView);
+        return new Pair<>(gradient, dx);
+    }
+
+    /** @return the last training pass's batch means, C floats (the Java helper's for a refused shape) */
+    @Override
+    public INDArray getMeanCache(DataType dataType) {
+        return meanCache != null ? meanCache : plain.getMeanCache(dataType);
+    }
+
+    /** @return the last training pass's biased batch variances, C floats, likewise */
+    @Override
+    public INDArray getVarCache(DataType dataType) {
+        return varCache != null ? varCache : plain.getVarCache(dataType);
+    }
+
+    /** @return nothing: the primitives belong to the thread, not to one layer */
+    @Override
+    public Map<String, Long> helperMemoryUse() {
+        return Collections.emptyMap();
+    }
+
+    /**
+     * Blocks of {@link ChannelBlocks#SIZE} channels, summed in parallel: block u of example i is a run of
+     * H x W x SIZE floats, channel j of the block at every SIZE-th.
+     */
+    private static class Blocks {
+        final int examples;
+        final int blocks;
+        final int run;
+        final int channels;
+
+        Blocks(INDArray x) {
+            examples = (int) x.size(0);
+            channels = (int) x.size(1);
+            blocks = channels / ChannelBlocks.SIZE;
+            run = (int) (x.size(2) * x.size(3)) * ChannelBlocks.SIZE;
+        }
+
+        /** The lanes' values of block u, from per-channel values. */
+        static float[] lanes(float[] perChannel, int u) {
+            return Arrays.copyOfRange(perChannel, u * ChannelBlocks.SIZE, (u + 1) * ChannelBlocks.SIZE);
+        }
+
+        /** Copies block u of example i into scratch slot {@code slot}. */
+        float[] read(FloatBuffer array, int slot, int i, int u) {
+            float[] values = FloatArrays.scratch(slot, run);
+            array.get((i * blocks + u) * run, values, 0, run);
+            return values;
+        }
+
+        /** Stores block u's lane totals as channels. */
+        static void store(double[] lanes, double[] perChannel, int u) {
+            System.arraycopy(lanes, 0, perChannel, u * ChannelBlocks.SIZE, ChannelBlocks.SIZE);
+        }
+    }
+
+    /**
+     * A batch's per-channel means and biased variances, in one pass: sums of deviations from a pivot per channel
+     * (its first value, near enough to the mean that the variance {@code (S2 - S1^2 / n) / n} loses little), kept
+     * per position of a block's run (N values each, in float) and then added up per channel in double.
+     */
+    private static final class Statistics extends Blocks {
+        private final float[] mean;
+        private final float[] variance;
+
+        Statistics(INDArray x) {
+            super(x);
+            FloatBuffer xb = FloatArrays.view(x);
+            double perChannel = (double) x.length() / channels;
+            mean = new float[channels];
+            variance = new float[channels];
+            IntStream.range(0, blocks).parallel().forEach(u -> {
+                float[] pivot = Arrays.copyOf(read(xb, 0, 0, u), ChannelBlocks.SIZE);
+                float[] pivots = FloatArrays.repeatLanes(pivot, run);
+                float[] sums = new float[run];
+                float[] squares = new float[run];
+                for (int i = 0; i < examples; i++) {
+                    float[] values = read(xb, 0, i, u);
+                    FloatArrays.addCentred(values, pivots, values, pivots, run, sums, squares);
+                }
+                double[] sum = FloatArrays.laneTotals(sums, ChannelBlocks.SIZE);
+                double[] square = FloatArrays.laneTotals(squares, ChannelBlocks.SIZE);
+                for (int j = 0; j < ChannelBlocks.SIZE; j++) {
+                    double shift = sum[j] / perChannel;
+                    mean[u * ChannelBlocks.SIZE + j] = (float) (pivot[j] + shift);
+                    variance[u * ChannelBlocks.SIZE + j] = (float) Math.max(0, square[j] / perChannel - shift * shift);
+                }
+            });
+        }
+
+        float[] means() {
+            return mean;
+        }
+
+        float[] variances() {
+            return variance;
+        }
+    }
+
+    /** The backward pass's per-channel sums, in one pass as {@link Statistics}': of dy, and of dy * (x - mean). */
+    private static final class Sums extends Blocks {
+        final double[] dy = new double[channels];
+        final double[] dyTimesCentred = new double[channels];
+
+        Sums(INDArray x, INDArray gradient, float[] mean) {
+            super(x);
+            FloatBuffer xb = FloatArrays.view(x);
+            FloatBuffer dyb = FloatArrays.view(gradient);
+            float[] zeros = new float[run];
+            IntStream.range(0, blocks).parallel().forEach(u -> {
+                float[] means = FloatArrays.repeatLanes(lanes(mean, u), run);
+                float[] sumDy = new float[run];
+                float[] sumDyXc = new float[run];
+                for (int i = 0; i < examples; i++) {
+                    FloatArrays.addCentred(read(dyb, 1, i, u), zeros, read(xb, 0, i, u), means, run, sumDy, sumDyXc);
+                }
+                store(FloatArrays.laneTotals(sumDy, ChannelBlocks.SIZE), dy, u);
+                store(FloatArrays.laneTotals(sumDyXc, ChannelBlocks.SIZE), dyTimesCentred, u);
+            });
+        }
+    }
+
+    private static OneDnnBatchNorm create(Shape s) {
+        return new OneDnnBatchNorm(s.batchSize(), s.channels(), s.height(), s.width(), s.epsilon());
+    }
+
+    private static Shape shape(INDArray x, double eps) {
+        return new Shape(x.size(0), x.size(1), x.size(2), x.size(3), (float) eps, NativeRuntime.threadsOfThisThread());
+    }
+
+    /**
+     * @return the activations as dense floats: themselves, or a dense copy
+     * @throws IllegalArgumentException when the format is not NCHW or the array not {@code [N, C, H, W]} with C a
+     *                                  multiple of the block
+     */
+    private static INDArray taken(INDArray x, CNN2DFormat format) {
+        if (format != CNN2DFormat.NCHW || x.rank() != 4 || x.size(1) % ChannelBlocks.SIZE != 0) {
+            throw new IllegalArgumentException("a batch norm of channel-blocked activations needs [N, C, H, W], C a "
+                    + "multiple of " + ChannelBlocks.SIZE + ", in the NCHW format, not " + Arrays.toString(x.shape())
+                    + " in " + format);
+        }
+        return FloatArrays.isDenseFloat(x) ? x : x.castTo(DataType.FLOAT).dup('c');
+    }
+
+    /** A per-channel vector as contiguous floats: itself, or a copy. */
+    private static INDArray contiguous(INDArray vector) {
+        return vector.dataType() == DataType.FLOAT && vector.elementWiseStride() == 1 ? vector
+                : vector.castTo(DataType.FLOAT).dup('c');
+    }
+}
