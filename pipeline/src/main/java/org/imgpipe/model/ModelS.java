@@ -165,7 +165,8 @@ public final class ModelS {
                 .addInputs(INPUT)
                 .setInputTypes(inputType(spec.imageSize()))
                 .addVertex("rescaling", new ScaleVertex(FoldedModelS.INPUT_SCALE), INPUT)
-                // From conv2d_1's output to pool_2's input the activations stay in oneDNN's channel blocks.
+                // Between conv2d_1's output and pool_2's input the activations stay in oneDNN's channel blocks,
+                // the convolutions' own layout, so that no convolution reorders them (see ChannelBlocks).
                 .addLayer("conv2d_1", firstConv(32, spec.conv()), "rescaling")
                 .addLayer("bn_1", batchNorm(spec.batchNormMomentum()), "conv2d_1")
                 .addLayer("conv2d_2", conv(64, spec.conv()), "bn_1")

@@ -9,6 +9,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 
 /**
  * oneDNN's channel-blocked activation layout, which Model S's convolutions, batch norms and poolings pass
@@ -16,31 +17,56 @@ import java.nio.FloatBuffer;
  * floats lie as {@code [N, C/16, H, W, 16]} ({@code nChw16c}, the layout oneDNN's AVX-512 convolutions pick).
  * In NCHW every convolution reordered its input, its output and both gradients to and from that layout, 8.5 ms
  * of a 45 ms step of oneDNN work (batch 32, 2 threads, {@code DNNL_VERBOSE}). Below AVX-512 the activations stay
- * NCHW: oneDNN's AVX2 batch norm accumulates with less precision (a 16x32x30x30 batch's variances 4e-5 from
- * double arithmetic, against 1.7e-6 with AVX-512 and 1.3e-6 in the Java batch norm), which moved Model S's
- * gradients 0.5 % from DL4J's. Only the layers of this package that a model configures for it read such
- * arrays; an array's shape does not tell its layout, so neighbouring layers must agree (see {@code ModelS}).
+ * NCHW: oneDNN's AVX2 kernels block by 8 channels, a layout this library has not measured. Only the layers of
+ * this package that a model configures for it read such arrays; an array's shape does not tell its layout, so
+ * neighbouring layers must agree (see {@code ModelS}).
  */
 final class ChannelBlocks {
     /** b, the channels per block. */
     static final int SIZE = 16;
+
     private ChannelBlocks() {
     }
 
     /**
-     * Whether layers created now may pass blocked activations: the fast path is on, oneDNN's presets load, the
-     * convolutions run on them ({@link FastConvolutionLayer#oneDnnChosen()}) and oneDNN runs AVX-512. Every layer
-     * of a network decides with this when it is created, so neighbours agree; a layer configured for blocked
-     * activations runs NCHW when it answers false.
+     * Whether layers created now may pass blocked activations: the fast path is on, the network is float,
+     * oneDNN's presets load, the convolutions run on them ({@link FastConvolutionLayer#oneDnnChosen()}) and oneDNN
+     * runs AVX-512. Every layer of a network decides with this when it is created, so neighbours agree; a layer
+     * configured for blocked activations runs NCHW when it answers false.
      *
+     * @param dataType the network's data type
      * @return true when blocked activations may be used
      * @throws IllegalArgumentException when {@value FastConvolutionLayer#CONVOLUTION_PROPERTY} is invalid
      */
-    static boolean enabled() {
-        return NativeRuntime.fastPathEnabled() && NativeRuntime.oneDnnUsesAvx512()
+    static boolean enabled(DataType dataType) {
+        return NativeRuntime.fastPathEnabled() && dataType == DataType.FLOAT && NativeRuntime.oneDnnUsesAvx512()
                 && FastConvolutionLayer.oneDnnChosen() && OneDnnResources.available();
     }
 
+    /**
+     * @param channels C
+     * @return whether C channels fill whole blocks: oneDNN pads a last partial block, and would write past an ND4J
+     *     array of C channels
+     */
+    static boolean fits(long channels) {
+        return channels % SIZE == 0;
+    }
+
+    /**
+     * @param x    an array a layer got as blocked activations
+     * @param what the layer, for the message
+     * @return x
+     * @throws IllegalStateException unless x is dense floats {@code [N, C, H, W]} with C a multiple of {@link #SIZE}:
+     *                               a copy or view in another order would scramble the blocks
+     */
+    static INDArray require(INDArray x, String what) {
+        if (x.rank() != 4 || !FloatArrays.isDenseFloat(x) || !fits(x.size(1))) {
+            throw new IllegalStateException(what + " of channel-blocked activations needs dense floats [N, C, H, W], C"
+                    + " a multiple of " + SIZE + ", not " + x.dataType() + " " + Arrays.toString(x.shape())
+                    + (FloatArrays.isDenseFloat(x) ? "" : " (not dense)"));
+        }
+        return x;
+    }
 
     /**
      * @param blocked whether the activations are blocked
@@ -51,23 +77,30 @@ final class ChannelBlocks {
     }
 
     /**
+     * An NCHW copy of blocked activations.
+     *
      * @param blocked {@code [N, C, H, W]} dense floats in blocks, C a multiple of {@link #SIZE}
      * @return a new NCHW copy outside any workspace
+     * @throws IllegalStateException as {@link #require}
      */
     static INDArray toPlain(INDArray blocked) {
+        require(blocked, "a copy");
         INDArray plain = Nd4j.createUninitializedDetached(DataType.FLOAT, blocked.shape());
         copy(blocked, plain, false);
         return plain;
     }
 
     /**
-     * @param plain        {@code [N, C, H, W]} floats, C a multiple of {@link #SIZE}
+     * A blocked copy of NCHW activations.
+     *
+     * @param plain        {@code [N, C, H, W]} floats in any ordering, C a multiple of {@link #SIZE}
      * @param workspaceMgr where the copy is allocated
      * @param type         the copy's array type there
      * @return a blocked copy
+     * @throws IllegalStateException when C is not a multiple of {@link #SIZE}
      */
     static INDArray toBlocked(INDArray plain, LayerWorkspaceMgr workspaceMgr, ArrayType type) {
-        INDArray dense = FloatArrays.isDenseFloat(plain) ? plain : plain.castTo(DataType.FLOAT).dup('c');
+        INDArray dense = require(FloatArrays.dense(plain), "a copy");
         INDArray blocked = workspaceMgr.createUninitialized(type, DataType.FLOAT, plain.shape(), 'c');
         copy(dense, blocked, true);
         return blocked;

@@ -23,8 +23,8 @@ public class FastBatchNormalization extends BatchNormalization {
     /**
      * @return whether the layer takes and returns its activations and their gradients in oneDNN's channel blocks
      *     instead of NCHW (its neighbours must pass them so); effective only where layers may pass blocked
-     *     activations when the network is created (the fast path on, oneDNN's presets loaded, convolutions on
-     *     oneDNN), else NCHW
+     *     activations when the network is created ({@code ChannelBlocks}: the fast path on, a float network,
+     *     oneDNN's presets loaded and running AVX-512, convolutions on oneDNN), else NCHW
      */
     public boolean isBlocked() {
         return blocked;
@@ -55,6 +55,7 @@ public class FastBatchNormalization extends BatchNormalization {
      *
      * @return the layer, wired to its parameters
      * @throws org.deeplearning4j.exception.DL4JInvalidConfigException when nOut is not set
+     * @throws IllegalArgumentException as {@link FastBatchNormalizationLayer}'s constructor
      */
     @Override
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,

@@ -34,17 +34,20 @@ public class FastBatchNormalizationLayer extends BatchNormalization {
      * @param conf the layer's configuration
      * @param dataType the network's data type
      * @throws IllegalStateException    when the helper cannot be set by reflection
-     * @throws IllegalArgumentException for blocked activations with fixed gamma and beta or with DL4J's fallback on
+     * @throws IllegalArgumentException for blocked activations with fixed gamma and beta, DL4J's fallback on or
+     *                                  channels that do not fill whole blocks; when
+     *                                  {@value FastConvolutionLayer#CONVOLUTION_PROPERTY} is invalid
      */
     public FastBatchNormalizationLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
         if (NativeRuntime.fastPathEnabled()) {
             FastBatchNormalization c = (FastBatchNormalization) conf.getLayer();
-            boolean blocked = c.isBlocked() && dataType == DataType.FLOAT && ChannelBlocks.enabled();
-            if (blocked && (c.isLockGammaBeta() || c.isCudnnAllowFallback())) {
+            boolean blocked = c.isBlocked() && ChannelBlocks.enabled(dataType);
+            if (blocked && (c.isLockGammaBeta() || c.isCudnnAllowFallback() || !ChannelBlocks.fits(c.getNOut()))) {
                 throw new IllegalArgumentException("batch norm " + c.getLayerName() + " on channel-blocked "
-                        + "activations needs gamma and beta as parameters and no fallback to DL4J's own code, which"
-                        + " reads NCHW: set lockGammaBeta and cudnnAllowFallback to false");
+                        + "activations needs gamma and beta as parameters, no fallback to DL4J's own code, which"
+                        + " reads NCHW, and channels in whole blocks: set lockGammaBeta and cudnnAllowFallback to"
+                        + " false, and nOut (" + c.getNOut() + ") to a multiple of " + ChannelBlocks.SIZE);
             }
             try {
                 HELPER.set(this, blocked ? new OneDnnBatchNormHelper() : new JavaBatchNormHelper());

@@ -42,8 +42,8 @@ public class FastConvolution extends ConvolutionLayer {
     /**
      * @return whether the layer takes its input, and returns the gradient there, in oneDNN's channel blocks
      *     instead of NCHW (the layer before must return them so); effective only where layers may pass blocked
-     *     activations when the network is created (the fast path on, oneDNN's presets loaded, convolutions on
-     *     oneDNN), else NCHW
+     *     activations when the network is created ({@code ChannelBlocks}: the fast path on, a float network,
+     *     oneDNN's presets loaded and running AVX-512, convolutions on oneDNN), else NCHW
      */
     public boolean isBlockedInput() {
         return blockedInput;
@@ -89,6 +89,7 @@ public class FastConvolution extends ConvolutionLayer {
      *
      * @return the layer, wired to its parameters
      * @throws org.deeplearning4j.exception.DL4JInvalidConfigException when nIn or nOut is not set
+     * @throws IllegalArgumentException as {@link FastConvolutionLayer}'s constructor
      */
     @Override
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,

@@ -22,20 +22,26 @@ public class FastConvolutionLayer extends ConvolutionLayer {
      * @param conf the layer's configuration
      * @param dataType the network's data type
      * @throws IllegalArgumentException when {@value #CONVOLUTION_PROPERTY} is neither onednn nor libnd4j, or for
-     *                                  blocked activations with DL4J's fallback on
+     *                                  blocked activations with DL4J's fallback on or channels that do not fill
+     *                                  whole blocks
      */
     public FastConvolutionLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
         if (NativeRuntime.fastPathEnabled() && dataType == DataType.FLOAT && oneDnnChosen()
                 && OneDnnResources.available()) {
             FastConvolution c = (FastConvolution) conf.getLayer();
-            boolean blocks = ChannelBlocks.enabled();
+            boolean blocks = ChannelBlocks.enabled(dataType);
             boolean blockedInput = c.isBlockedInput() && blocks;
             boolean blockedOutput = c.isBlockedOutput() && blocks;
             if ((blockedInput || blockedOutput) && c.isCudnnAllowFallback()) {
                 throw new IllegalArgumentException("convolution " + c.getLayerName() + " on channel-blocked "
                         + "activations needs no fallback to DL4J's own code, which reads NCHW: set cudnnAllowFallback"
                         + " to false");
+            }
+            if (blockedInput && !ChannelBlocks.fits(c.getNIn()) || blockedOutput && !ChannelBlocks.fits(c.getNOut())) {
+                throw new IllegalArgumentException("convolution " + c.getLayerName() + " on channel-blocked "
+                        + "activations needs its blocked side's channels (nIn " + c.getNIn() + ", nOut " + c.getNOut()
+                        + ") to be multiples of " + ChannelBlocks.SIZE);
             }
             helper = new OneDnnConvolutionHelper(helper, c.isInputGradientNeeded(), blockedInput, blockedOutput);
         }

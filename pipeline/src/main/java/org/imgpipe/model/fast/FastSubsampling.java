@@ -23,9 +23,9 @@ public class FastSubsampling extends SubsamplingLayer {
 
     /**
      * @return whether the layer takes its input, and returns the gradient there, in oneDNN's channel blocks
-     *     instead of NCHW (the layer before must return them so; 2x2 max pooling only); effective only where layers
-     *     may pass blocked activations when the network is created (the fast path on, oneDNN's presets loaded,
-     *     convolutions on oneDNN), else NCHW
+     *     instead of NCHW (the layer before must return them so; 2x2 max pooling only); effective only where
+     *     layers may pass blocked activations when the network is created ({@code ChannelBlocks}: the fast path on,
+     *     a float network, oneDNN's presets loaded and running AVX-512, convolutions on oneDNN), else NCHW
      */
     public boolean isBlockedInput() {
         return blockedInput;

@@ -53,8 +53,9 @@ public class FastSubsamplingLayer extends SubsamplingLayer {
      * @param conf the layer's configuration
      * @param dataType the network's data type
      * @throws IllegalArgumentException when {@value #MAX_POOLING_PROPERTY} is not java, onednn, libnd4j or auto,
+     *                                  or {@value FastConvolutionLayer#CONVOLUTION_PROPERTY} not onednn or libnd4j;
      *                                  or when a layer configured for blocked activations where they may be used is
-     *                                  not a float 2x2 max pooling at stride 2 without padding
+     *                                  not a 2x2 max pooling at stride 2 without padding
      */
     public FastSubsamplingLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -66,10 +67,10 @@ public class FastSubsamplingLayer extends SubsamplingLayer {
                 && Arrays.equals(c.getPadding(), new int[] {0, 0}) && Arrays.equals(c.getDilation(), new int[] {1, 1})
                 && c.getConvolutionMode() != ConvolutionMode.Same && c.getCnn2dDataFormat() == CNN2DFormat.NCHW;
         FastSubsampling fast = (FastSubsampling) c;
-        blockedInput = fast.isBlockedInput() && ChannelBlocks.enabled();
+        blockedInput = fast.isBlockedInput() && ChannelBlocks.enabled(dataType);
         blockedOutput = blockedInput && fast.isBlockedOutput();
         if (blockedInput && !qualifies) {
-            throw new IllegalArgumentException("only a float 2x2 max pooling at stride 2 without padding takes "
+            throw new IllegalArgumentException("only a 2x2 max pooling at stride 2 without padding takes "
                     + "channel-blocked activations");
         }
         runs = blockedInput ? Runs.ONEDNN
@@ -95,7 +96,7 @@ public class FastSubsamplingLayer extends SubsamplingLayer {
     private boolean qualifies(INDArray x) {
         return runs != Runs.DL4J && x.rank() == 4 && x.length() > 0 && x.length() <= Integer.MAX_VALUE
                 && FloatArrays.isDenseFloat(x) && (blockedInput ? x.size(2) >= 2 && x.size(3) >= 2
-                : x.size(2) % 2 == 0 && x.size(3) % 2 == 0);
+                && ChannelBlocks.fits(x.size(1)) : x.size(2) % 2 == 0 && x.size(3) % 2 == 0);
     }
 
     /** Whether the Java pooling takes the input: even sides. */
@@ -171,8 +172,8 @@ public class FastSubsamplingLayer extends SubsamplingLayer {
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
-        INDArray delta = blockedInput && !FloatArrays.isDenseFloat(epsilon) ? epsilon.castTo(DataType.FLOAT).dup('c')
-                : epsilon;
+        // An NCHW gradient may come as a view (DL4J's flattening); a blocked one must come dense.
+        INDArray delta = blockedInput && !blockedOutput ? FloatArrays.dense(epsilon) : epsilon;
         boolean here = qualifies(input) && FloatArrays.isDenseFloat(delta)
                 && Arrays.equals(delta.shape(), pooledShape());
         requireQualifyingWhenBlocked(here, input);
@@ -207,8 +208,9 @@ public class FastSubsamplingLayer extends SubsamplingLayer {
     private void requireQualifyingWhenBlocked(boolean here, INDArray x) {
         if (blockedInput && !here) {
             throw new IllegalStateException("a 2x2 max pooling of channel-blocked activations needs a dense float "
-                    + "[N, C, H, W] input, H and W at least 2 (even where oneDNN refused the shape), and a gradient of "
-                    + "the output's shape, not input " + Arrays.toString(x.shape()));
+                    + "[N, C, H, W] input, C a multiple of " + ChannelBlocks.SIZE + ", H and W at least 2 (even where "
+                    + "oneDNN refused the shape), and a dense gradient of the output's shape, not input "
+                    + Arrays.toString(x.shape()));
         }
     }
 

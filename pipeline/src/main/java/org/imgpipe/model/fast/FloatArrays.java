@@ -32,6 +32,21 @@ final class FloatArrays {
         return a.dataType() == DataType.FLOAT && a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a);
     }
 
+    /** The array as dense C-order floats: itself, or a copy in the same logical order. */
+    static INDArray dense(INDArray a) {
+        return isDenseFloat(a) ? a : a.castTo(DataType.FLOAT).dup('c');
+    }
+
+    /** A vector whose floats lie one after another, in any ordering (DL4J's parameter views are [1, n] in F order). */
+    static boolean isContiguousFloat(INDArray vector) {
+        return vector.dataType() == DataType.FLOAT && vector.elementWiseStride() == 1;
+    }
+
+    /** The vector as contiguous floats: itself, or a copy. */
+    static INDArray contiguous(INDArray vector) {
+        return isContiguousFloat(vector) ? vector : vector.castTo(DataType.FLOAT).dup('c');
+    }
+
     /**
      * Two float arrays of one shape and ordering, each one unbroken run of memory: element k of one
      * buffer pairs with element k of the other.
@@ -237,12 +252,13 @@ final class FloatArrays {
 
     /**
      * @param perIndex values whose index i belongs to lane {@code i % lanes}
+     * @param length   how many, from index 0
      * @param lanes    how many lanes
      * @return each lane's sum, in double
      */
-    static double[] laneTotals(float[] perIndex, int lanes) {
+    static double[] laneTotals(float[] perIndex, int length, int lanes) {
         double[] totals = new double[lanes];
-        for (int i = 0; i < perIndex.length; i++) {
+        for (int i = 0; i < length; i++) {
             totals[i % lanes] += perIndex[i];
         }
         return totals;

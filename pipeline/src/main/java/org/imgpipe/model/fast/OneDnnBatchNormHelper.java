@@ -14,23 +14,22 @@ import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Map;
-import java.util.stream.IntStream;
 
 /**
  * Batch normalization of {@link ChannelBlocks} activations, for a layer between two layers that pass them: the
- * per-channel sums in Java (float over runs of 4,096 values, added up in double, as {@link JavaBatchNormHelper}),
- * the per-element arithmetic on oneDNN ({@link OneDnnBatchNorm}), which vectorizes the blocked layout's
- * interleaved channels where the JIT does not. DL4J's own code reads activations as NCHW, so this helper takes
- * every call: a shape oneDNN refuses runs {@link JavaBatchNormHelper} on NCHW copies. Each thread keeps the
- * primitives of the last {@value #KEPT} shapes it ran.
+ * per-channel sums in Java ({@link ChannelBlockSums}, float per position and double per channel), the per-element
+ * arithmetic on oneDNN ({@link OneDnnBatchNorm}), which vectorizes the blocked layout's interleaved channels where
+ * the JIT does not. DL4J's own code reads activations as NCHW, so this helper takes every call: a shape whose
+ * primitives oneDNN refuses to create runs {@link JavaBatchNormHelper} on NCHW copies, and a run oneDNN fails
+ * stops with an exception. Each thread keeps the primitives of the last {@value #KEPT} shapes it ran.
  */
 final class OneDnnBatchNormHelper implements BatchNormalizationHelper {
     /** Model S's four batch norms at two batch sizes. */
     static final int KEPT = 8;
+    /** Each thread's primitives by shape, and the shapes oneDNN refused. */
     static final ThreadPrimitives<Shape, OneDnnBatchNorm> NORMS = new ThreadPrimitives<>("batch normalizations",
             KEPT);
 
@@ -77,8 +76,9 @@ final class OneDnnBatchNormHelper implements BatchNormalizationHelper {
      * @param format       NCHW (the shape's order; the floats are blocked)
      * @param workspaceMgr where the output is allocated ({@code ACTIVATIONS})
      * @return {@code [N, C, H, W]} blocked floats
-     * @throws IllegalArgumentException when the format is not NCHW or C is not a multiple of the block
-     * @throws IllegalStateException    when oneDNN fails to run its primitive
+     * @throws IllegalArgumentException when the format is not NCHW
+     * @throws IllegalStateException    when x is not dense blocked floats ({@link ChannelBlocks#require}), or oneDNN
+     *                                  fails to run its primitive
      */
     @Override
     public INDArray preOutput(INDArray x, boolean training, long[] shape, INDArray gamma, INDArray beta, INDArray mean,
@@ -88,23 +88,26 @@ final class OneDnnBatchNormHelper implements BatchNormalizationHelper {
         Shape key = shape(in, eps);
         OneDnnBatchNorm norm = NORMS.get(key, OneDnnBatchNormHelper::create);
         if (norm == null) {
-            meanCache = null;
-            varCache = null;
+            if (training) {
+                meanCache = null;
+                varCache = null;
+            }
             INDArray out = plain.preOutput(ChannelBlocks.toPlain(in), training, shape, gamma, beta, mean, var, decay,
                     eps, format, workspaceMgr);
             return ChannelBlocks.toBlocked(out, workspaceMgr, ArrayType.ACTIVATIONS);
         }
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, in.shape(), 'c');
         if (training) {
-            Statistics stats = new Statistics(in);
+            ChannelBlockSums.Statistics stats = ChannelBlockSums.statistics(in);
             try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-                meanCache = Nd4j.createFromArray(stats.means());
-                varCache = Nd4j.createFromArray(stats.variances());
+                meanCache = Nd4j.createFromArray(stats.mean());
+                varCache = Nd4j.createFromArray(stats.variance());
             }
         }
         try {
-            norm.normalize(in, contiguous(gamma), contiguous(beta), training ? meanCache : contiguous(mean),
-                    training ? varCache : contiguous(var), out);
+            norm.normalize(in, FloatArrays.contiguous(gamma), FloatArrays.contiguous(beta),
+                    training ? meanCache : FloatArrays.contiguous(mean),
+                    training ? varCache : FloatArrays.contiguous(var), out);
         } catch (RuntimeException failed) {
             NORMS.refuse(key, failed);
             throw new IllegalStateException("oneDNN failed a batch normalization of blocked activations", failed);
@@ -129,14 +132,14 @@ final class OneDnnBatchNormHelper implements BatchNormalizationHelper {
      * @return the two gradient views under DL4J's keys and the gradient at the input, {@code [N, C, H, W]}
      *     blocked floats
      * @throws IllegalArgumentException as {@link #preOutput}
-     * @throws IllegalStateException    before a training pass, or when oneDNN fails to run its primitives
+     * @throws IllegalStateException    as {@link #preOutput}, and before a training pass
      */
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray input, INDArray epsilon, long[] shape, INDArray gamma,
                                                      INDArray beta, INDArray dGammaView, INDArray dBetaView,
                                                      double eps, CNN2DFormat format, LayerWorkspaceMgr workspaceMgr) {
         INDArray x = taken(input, format);
-        INDArray dy = FloatArrays.isDenseFloat(epsilon) ? epsilon : epsilon.castTo(DataType.FLOAT).dup('c');
+        INDArray dy = ChannelBlocks.require(epsilon, "a batch norm's gradient");
         if (meanCache == null) {
             Pair<Gradient, INDArray> gradients = plain.backpropGradient(ChannelBlocks.toPlain(x),
                     ChannelBlocks.toPlain(dy), shape, gamma, beta, dGammaView, dBetaView, eps, format, workspaceMgr);
@@ -149,10 +152,13 @@ final class OneDnnBatchNormHelper implements BatchNormalizationHelper {
         }
         Shape key = shape(x, eps);
         OneDnnBatchNorm norm = NORMS.get(key, OneDnnBatchNormHelper::create);
+        if (norm == null) {
+            throw new IllegalStateException("oneDNN refused the primitives of " + key + " after its training pass");
+        }
         float[] g = gamma.toFloatVector();
         float[] m = meanCache.toFloatVector();
         float[] v = varCache.toFloatVector();
-        Sums sums = new Sums(x, dy, m);
+        ChannelBlockSums.GradientSums sums = ChannelBlockSums.gradientSums(x, dy, m);
         int c = g.length;
         double count = (double) x.length() / c;
         float[] k = new float[c];
@@ -162,21 +168,18 @@ final class OneDnnBatchNormHelper implements BatchNormalizationHelper {
         float[] dBeta = new float[c];
         for (int ch = 0; ch < c; ch++) {
             float invStd = (float) (1 / Math.sqrt(v[ch] + eps));
-            double sumDyXhat = invStd * sums.dyTimesCentred[ch];
+            double sumDyXhat = invStd * sums.dyTimesCentred()[ch];
             k[ch] = g[ch] * invStd;
             slope[ch] = (float) (-k[ch] * invStd * sumDyXhat / count);
-            shift[ch] = (float) (-k[ch] * sums.dy[ch] / count);
+            shift[ch] = (float) (-k[ch] * sums.dy()[ch] / count);
             dGamma[ch] = (float) sumDyXhat;
-            dBeta[ch] = (float) sums.dy[ch];
+            dBeta[ch] = (float) sums.dy()[ch];
         }
         // dx = k * dy + slope * (x - mean) + shift: the affine part as a batch norm with unit deviation, then k * dy.
         float[] unit = new float[c];
         Arrays.fill(unit, (float) (1 - eps));
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, x.shape(), 'c');
         try {
-            if (norm == null) {
-                throw new IllegalStateException("oneDNN refused the shape " + key);
-            }
             norm.normalize(x, Nd4j.createFromArray(slope), Nd4j.createFromArray(shift), meanCache,
                     Nd4j.createFromArray(unit), dx);
             norm.addMultiple(dy, Nd4j.createFromArray(k), dx);
@@ -211,107 +214,6 @@ final class OneDnnBatchNormHelper implements BatchNormalizationHelper {
         return Collections.emptyMap();
     }
 
-    /**
-     * Blocks of {@link ChannelBlocks#SIZE} channels, summed in parallel: block u of example i is a run of
-     * H x W x SIZE floats, channel j of the block at every SIZE-th.
-     */
-    private static class Blocks {
-        final int examples;
-        final int blocks;
-        final int run;
-        final int channels;
-
-        Blocks(INDArray x) {
-            examples = (int) x.size(0);
-            channels = (int) x.size(1);
-            blocks = channels / ChannelBlocks.SIZE;
-            run = (int) (x.size(2) * x.size(3)) * ChannelBlocks.SIZE;
-        }
-
-        /** The lanes' values of block u, from per-channel values. */
-        static float[] lanes(float[] perChannel, int u) {
-            return Arrays.copyOfRange(perChannel, u * ChannelBlocks.SIZE, (u + 1) * ChannelBlocks.SIZE);
-        }
-
-        /** Copies block u of example i into scratch slot {@code slot}. */
-        float[] read(FloatBuffer array, int slot, int i, int u) {
-            float[] values = FloatArrays.scratch(slot, run);
-            array.get((i * blocks + u) * run, values, 0, run);
-            return values;
-        }
-
-        /** Stores block u's lane totals as channels. */
-        static void store(double[] lanes, double[] perChannel, int u) {
-            System.arraycopy(lanes, 0, perChannel, u * ChannelBlocks.SIZE, ChannelBlocks.SIZE);
-        }
-    }
-
-    /**
-     * A batch's per-channel means and biased variances, in one pass: sums of deviations from a pivot per channel
-     * (its first value, near enough to the mean that the variance {@code (S2 - S1^2 / n) / n} loses little), kept
-     * per position of a block's run (N values each, in float) and then added up per channel in double.
-     */
-    private static final class Statistics extends Blocks {
-        private final float[] mean;
-        private final float[] variance;
-
-        Statistics(INDArray x) {
-            super(x);
-            FloatBuffer xb = FloatArrays.view(x);
-            double perChannel = (double) x.length() / channels;
-            mean = new float[channels];
-            variance = new float[channels];
-            IntStream.range(0, blocks).parallel().forEach(u -> {
-                float[] pivot = Arrays.copyOf(read(xb, 0, 0, u), ChannelBlocks.SIZE);
-                float[] pivots = FloatArrays.repeatLanes(pivot, run);
-                float[] sums = new float[run];
-                float[] squares = new float[run];
-                for (int i = 0; i < examples; i++) {
-                    float[] values = read(xb, 0, i, u);
-                    FloatArrays.addCentred(values, pivots, values, pivots, run, sums, squares);
-                }
-                double[] sum = FloatArrays.laneTotals(sums, ChannelBlocks.SIZE);
-                double[] square = FloatArrays.laneTotals(squares, ChannelBlocks.SIZE);
-                for (int j = 0; j < ChannelBlocks.SIZE; j++) {
-                    double shift = sum[j] / perChannel;
-                    mean[u * ChannelBlocks.SIZE + j] = (float) (pivot[j] + shift);
-                    variance[u * ChannelBlocks.SIZE + j] = (float) Math.max(0, square[j] / perChannel - shift * shift);
-                }
-            });
-        }
-
-        float[] means() {
-            return mean;
-        }
-
-        float[] variances() {
-            return variance;
-        }
-    }
-
-    /** The backward pass's per-channel sums, in one pass as {@link Statistics}': of dy, and of dy * (x - mean). */
-    private static final class Sums extends Blocks {
-        final double[] dy = new double[channels];
-        final double[] dyTimesCentred = new double[channels];
-
-        Sums(INDArray x, INDArray gradient, float[] mean) {
-            super(x);
-            FloatBuffer xb = FloatArrays.view(x);
-            FloatBuffer dyb = FloatArrays.view(gradient);
-            float[] zeros = new float[run];
-            IntStream.range(0, blocks).parallel().forEach(u -> {
-                float[] means = FloatArrays.repeatLanes(lanes(mean, u), run);
-                float[] sumDy = new float[run];
-                float[] sumDyXc = new float[run];
-                for (int i = 0; i < examples; i++) {
-                    FloatArrays.addCentred(read(dyb, 1, i, u), zeros, read(xb, 0, i, u), means, run, sumDy, sumDyXc);
-                }
-                store(FloatArrays.laneTotals(sumDy, ChannelBlocks.SIZE), dy, u);
-                store(FloatArrays.laneTotals(sumDyXc, ChannelBlocks.SIZE), dyTimesCentred, u);
-            });
-        }
-    }
-
     private static OneDnnBatchNorm create(Shape s) {
         return new OneDnnBatchNorm(s.batchSize(), s.channels(), s.height(), s.width(), s.epsilon());
     }
@@ -321,22 +223,15 @@ final class OneDnnBatchNormHelper implements BatchNormalizationHelper {
     }
 
     /**
-     * @return the activations as dense floats: themselves, or a dense copy
-     * @throws IllegalArgumentException when the format is not NCHW or the array not {@code [N, C, H, W]} with C a
-     *                                  multiple of the block
+     * @return the activations
+     * @throws IllegalArgumentException when the format is not NCHW
+     * @throws IllegalStateException    as {@link ChannelBlocks#require}
      */
     private static INDArray taken(INDArray x, CNN2DFormat format) {
-        if (format != CNN2DFormat.NCHW || x.rank() != 4 || x.size(1) % ChannelBlocks.SIZE != 0) {
-            throw new IllegalArgumentException("a batch norm of channel-blocked activations needs [N, C, H, W], C a "
-                    + "multiple of " + ChannelBlocks.SIZE + ", in the NCHW format, not " + Arrays.toString(x.shape())
-                    + " in " + format);
+        if (format != CNN2DFormat.NCHW) {
+            throw new IllegalArgumentException("a batch norm of channel-blocked activations needs the NCHW format in "
+                    + "its configuration (the shape's order), not " + format);
         }
-        return FloatArrays.isDenseFloat(x) ? x : x.castTo(DataType.FLOAT).dup('c');
-    }
-
-    /** A per-channel vector as contiguous floats: itself, or a copy. */
-    private static INDArray contiguous(INDArray vector) {
-        return vector.dataType() == DataType.FLOAT && vector.elementWiseStride() == 1 ? vector
-                : vector.castTo(DataType.FLOAT).dup('c');
+        return ChannelBlocks.require(x, "a batch norm");
     }
 }

@@ -132,7 +132,7 @@ final class OneDnnConvolutionHelper implements ConvolutionHelper {
         Shape shape = taking(input, weights, bias, strides, pad, dilation, format, convolutionMode)
                 && biasGradView != null && FloatArrays.isDenseFloat(delta)
                 && FloatArrays.isDenseFloat(weightGradView) && biasGradView.length() == weights.size(0)
-                && contiguousFloats(biasGradView) ? shape(input, weights) : null;
+                && FloatArrays.isContiguousFloat(biasGradView) ? shape(input, weights) : null;
         OneDnnConvolution convolution = shape == null ? null : withBackward(shape);
         if (convolution != null && Arrays.equals(delta.shape(), convolution.outputShape())) {
             // Zeros when it is not computed: DL4J still passes the layer's input gradient on.
@@ -209,12 +209,7 @@ final class OneDnnConvolutionHelper implements ConvolutionHelper {
                 && input.length() > 0 && FloatArrays.isDenseFloat(input) && FloatArrays.isDenseFloat(weights)
                 && weights.rank() == 4 && input.size(1) == weights.size(1) && input.size(2) >= weights.size(2)
                 && input.size(3) >= weights.size(3) && bias.length() == weights.size(0)
-                && contiguousFloats(bias);
-    }
-
-    /** A bias or its gradient: floats one after another, in any ordering (DL4J's are [1, n] in F order). */
-    private static boolean contiguousFloats(INDArray vector) {
-        return vector.dataType() == DataType.FLOAT && vector.elementWiseStride() == 1;
+                && FloatArrays.isContiguousFloat(bias);
     }
 
     private Shape shape(INDArray input, INDArray weights) {

@@ -41,6 +41,7 @@ final class OneDnnTensor {
      * Points the memory at the array and reorders its values into the primitive's layout.
      *
      * @param values a dense array in this tensor's layout; the caller keeps it reachable until the stream waits
+     * @throws RuntimeException (oneDNN's {@code dnnl.error}) when oneDNN fails to run the reorder
      */
     void in(INDArray values) {
         array.set_data_handle(FloatArrays.pointer(values));
@@ -58,7 +59,11 @@ final class OneDnnTensor {
         array.set_data_handle(FloatArrays.pointer(result));
     }
 
-    /** Reorders the primitive's result into the array {@link #target} named. */
+    /**
+     * Reorders the primitive's result into the array {@link #target} named.
+     *
+     * @throws RuntimeException (oneDNN's {@code dnnl.error}) when oneDNN fails to run the reorder
+     */
     void out() {
         if (step != null) {
             step.execute(resources.stream(), inner, array);
