@@ -15,6 +15,11 @@ import org.nd4j.linalg.api.buffer.DataType;
 public class FastConvolutionLayer extends ConvolutionLayer {
     /** System property: {@code onednn} (the default) or {@code libnd4j} (DL4J's helper for every call). */
     public static final String CONVOLUTION_PROPERTY = "imgpipe.convolution";
+    /**
+     * System property: {@code winograd} (the default: Winograd's algorithm where oneDNN has it, direct elsewhere) or
+     * {@code direct}, for the convolutions on oneDNN; read once per JVM.
+     */
+    public static final String ALGORITHM_PROPERTY = "imgpipe.convolution-algorithm";
 
     /**
      * Creates the layer as DL4J's does and puts the oneDNN helper in front of DL4J's.
@@ -45,6 +50,20 @@ public class FastConvolutionLayer extends ConvolutionLayer {
             }
             helper = new OneDnnConvolutionHelper(helper, c.isInputGradientNeeded(), blockedInput, blockedOutput);
         }
+    }
+
+    /**
+     * @return whether {@value #ALGORITHM_PROPERTY} lets oneDNN's convolutions use Winograd's algorithm
+     * @throws IllegalArgumentException when the property is neither winograd nor direct
+     */
+    static boolean winogradChosen() {
+        String choice = System.getProperty(ALGORITHM_PROPERTY, "winograd");
+        return switch (choice) {
+            case "winograd" -> true;
+            case "direct" -> false;
+            default -> throw new IllegalArgumentException(ALGORITHM_PROPERTY + " must be winograd or direct, not '"
+                    + choice + "'");
+        };
     }
 
     /**
