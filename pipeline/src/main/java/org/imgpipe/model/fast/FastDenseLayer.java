@@ -26,6 +26,13 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public class FastDenseLayer extends DenseLayer {
     private final boolean fast;
+    /**
+     * The last training pass's ReLU output and the input it came from: the backward pass takes the ReLU's mask
+     * from it (positive where the pre-activations were) instead of computing the pre-activations again, a
+     * [32, 3200] x [3200, 512] product in Model S (~1 ms of a ~50 ms step).
+     */
+    private INDArray reluOutput;
+    private INDArray reluInput;
 
     /**
      * @param conf the layer's configuration
@@ -74,6 +81,23 @@ public class FastDenseLayer extends DenseLayer {
     }
 
     /**
+     * DL4J's forward pass, keeping a training pass's output for the backward pass when the activation is
+     * {@link FastReLU}.
+     *
+     * @param training whether this is a training pass
+     * @param workspaceMgr the workspaces the arrays are created in
+     * @return the activations, {@code [N, nOut]}
+     */
+    @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        INDArray out = super.activate(training, workspaceMgr);
+        boolean keep = training && fastFor(input) && layerConf().getActivationFn() instanceof FastReLU;
+        reluOutput = keep ? out : null;
+        reluInput = keep ? input : null;
+        return out;
+    }
+
+    /**
      * DL4J's dense backprop: bias gradient {@code sum(delta, 0)}, weight gradient {@code input^T x delta}
      * (into the layer's column-major gradient view, computed as its transpose
      * {@code delta^T x input}), and the input gradient {@code delta x W^T}, {@code [N, nIn]}
@@ -89,7 +113,11 @@ public class FastDenseLayer extends DenseLayer {
             return super.backpropGradient(epsilon, workspaceMgr);
         }
         assertInputSet(true);
-        INDArray z = preOutputWithPreNorm(true, true, workspaceMgr).getFirst();
+        // ReLU's gradient mask is the same from its output as from its input.
+        INDArray z = reluOutput != null && reluInput == input ? reluOutput
+                : preOutputWithPreNorm(true, true, workspaceMgr).getFirst();
+        reluOutput = null;
+        reluInput = null;
         INDArray delta = layerConf().getActivationFn().backprop(z, epsilon).getFirst();
         Gradient gradient = new DefaultGradient();
         if (hasBias()) {

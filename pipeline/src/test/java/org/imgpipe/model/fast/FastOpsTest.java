@@ -227,6 +227,26 @@ class FastOpsTest {
     }
 
     @Test
+    void theDenseLayerTakesTheReluMaskFromItsTrainingOutputOnlyForThatInput() {
+        NativeRuntime.prepare();
+        assumeTrue(NativeRuntime.fastPathEnabled(), "the fast path is off in this JVM");
+        // As above, with FastReLU: W = [[1, 0, -1], [2, 1, 0]], b = [0.5, -4, 0].
+        INDArray params = Nd4j.createFromArray(new float[] {1, 2, 0, 1, -1, 0, 0.5f, -4, 0}).reshape(1, 9);
+        FastDenseLayer layer = (FastDenseLayer) denseLayer(FastLayers.dense(new DenseLayer.Builder().nIn(2).nOut(3)
+                .activation(new FastReLU()).build()), params);
+        INDArray ones = Nd4j.createFromArray(new float[][] {{1, 1, 1}});
+        layer.setInput(Nd4j.createFromArray(new float[][] {{1, 2}}), NO_WORKSPACES);
+        assertEquals(Nd4j.createFromArray(new float[][] {{5.5f, 0, 0}}), layer.activate(true, NO_WORKSPACES));
+        assertEquals(Nd4j.createFromArray(new float[][] {{1, 2}}), layer.backpropGradient(ones, NO_WORKSPACES)
+                .getSecond(), "mask [1, 0, 0] from the output");
+        // Another input set after a forward pass: z = [-0.5, -4, 1], mask [0, 0, 1], dx = [-1, 0] (not [1, 2]).
+        layer.activate(true, NO_WORKSPACES);
+        layer.setInput(Nd4j.createFromArray(new float[][] {{-1, 0}}), NO_WORKSPACES);
+        assertEquals(Nd4j.createFromArray(new float[][] {{-1, 0}}), layer.backpropGradient(ones, NO_WORKSPACES)
+                .getSecond(), "the new input's mask");
+    }
+
+    @Test
     void theDenseLayerMatchesDl4jsAndFallsBackToItForMasks() {
         NativeRuntime.prepare();
         assumeTrue(NativeRuntime.fastPathEnabled(), "the fast path is off in this JVM");
