@@ -57,13 +57,7 @@ public class FastConvolutionLayer extends ConvolutionLayer {
      * @throws IllegalArgumentException when the property is neither winograd nor direct
      */
     static boolean winogradChosen() {
-        String choice = System.getProperty(ALGORITHM_PROPERTY, "winograd");
-        return switch (choice) {
-            case "winograd" -> true;
-            case "direct" -> false;
-            default -> throw new IllegalArgumentException(ALGORITHM_PROPERTY + " must be winograd or direct, not '"
-                    + choice + "'");
-        };
+        return firstChosen(ALGORITHM_PROPERTY, "winograd", "direct");
     }
 
     /**
@@ -71,12 +65,16 @@ public class FastConvolutionLayer extends ConvolutionLayer {
      * @throws IllegalArgumentException when the property is neither onednn nor libnd4j
      */
     static boolean oneDnnChosen() {
-        String choice = System.getProperty(CONVOLUTION_PROPERTY, "onednn");
-        return switch (choice) {
-            case "onednn" -> true;
-            case "libnd4j" -> false;
-            default -> throw new IllegalArgumentException(CONVOLUTION_PROPERTY + " must be onednn or libnd4j, not '"
-                    + choice + "'");
-        };
+        return firstChosen(CONVOLUTION_PROPERTY, "onednn", "libnd4j");
+    }
+
+    /** Whether a two-valued system property holds its first value, the default; any third value is refused. */
+    private static boolean firstChosen(String property, String first, String second) {
+        String choice = System.getProperty(property, first);
+        if (!choice.equals(first) && !choice.equals(second)) {
+            throw new IllegalArgumentException(property + " must be " + first + " or " + second + ", not '" + choice
+                    + "'");
+        }
+        return choice.equals(first);
     }
 }

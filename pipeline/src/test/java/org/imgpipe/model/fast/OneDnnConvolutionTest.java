@@ -25,6 +25,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -209,6 +210,20 @@ class OneDnnConvolutionTest {
                 Nd4j.create(DataType.FLOAT, input.shape())};
         convolution.backward(input, kernel, delta, g[0], g[1], g[2]);
         return g;
+    }
+
+    @Test
+    void theConvolutionAlgorithmIsWinogradUnlessDirectIsAskedForAndOthersAreRefusedByName() {
+        assertTrue(FastConvolutionLayer.winogradChosen());
+        try {
+            System.setProperty(FastConvolutionLayer.ALGORITHM_PROPERTY, "direct");
+            assertFalse(FastConvolutionLayer.winogradChosen());
+            System.setProperty(FastConvolutionLayer.ALGORITHM_PROPERTY, "fft");
+            assertEquals("imgpipe.convolution-algorithm must be winograd or direct, not 'fft'",
+                    assertThrows(IllegalArgumentException.class, FastConvolutionLayer::winogradChosen).getMessage());
+        } finally {
+            System.clearProperty(FastConvolutionLayer.ALGORITHM_PROPERTY);
+        }
     }
 
     @Test
