@@ -244,8 +244,8 @@ final class FloatArrays {
      */
     static float[] repeatLanes(float[] perLane, int length) {
         float[] repeated = new float[length];
-        for (int i = 0; i < length; i++) {
-            repeated[i] = perLane[i % perLane.length];
+        for (int i = 0; i < length; i += perLane.length) {
+            System.arraycopy(perLane, 0, repeated, i, Math.min(perLane.length, length - i));
         }
         return repeated;
     }

@@ -10,7 +10,6 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.imgpipe.runtime.NativeRuntime;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -38,6 +37,12 @@ final class OneDnnBatchNormHelper implements BatchNormalizationHelper {
     /** The last training pass's statistics, C floats each, outside workspaces; null before one or after a refused one. */
     private INDArray meanCache;
     private INDArray varCache;
+    /**
+     * C floats each, outside workspaces, rewritten by every call rather than allocated (each ND4J allocation asks
+     * JavaCPP for the process's physical memory): the batch's mean and variance, then the backward pass's k, slope,
+     * shift, unit variance and the two parameter gradients.
+     */
+    private INDArray[] perChannel;
 
     /** A batch norm's input shape and epsilon, and the calling thread's OpenMP team. */
     record Shape(long batchSize, long channels, long height, long width, float epsilon, int threads) {
@@ -99,10 +104,8 @@ final class OneDnnBatchNormHelper implements BatchNormalizationHelper {
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, in.shape(), 'c');
         if (training) {
             ChannelBlockSums.Statistics stats = ChannelBlockSums.statistics(in);
-            try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-                meanCache = Nd4j.createFromArray(stats.mean());
-                varCache = Nd4j.createFromArray(stats.variance());
-            }
+            meanCache = perChannel(MEAN, stats.mean());
+            varCache = perChannel(VARIANCE, stats.variance());
         }
         try {
             norm.normalize(in, FloatArrays.contiguous(gamma), FloatArrays.contiguous(beta),
@@ -180,16 +183,16 @@ final class OneDnnBatchNormHelper implements BatchNormalizationHelper {
         Arrays.fill(unit, (float) (1 - eps));
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, x.shape(), 'c');
         try {
-            norm.normalize(x, Nd4j.createFromArray(slope), Nd4j.createFromArray(shift), meanCache,
-                    Nd4j.createFromArray(unit), dx);
-            norm.addMultiple(dy, Nd4j.createFromArray(k), dx);
+            norm.normalize(x, perChannel(SLOPE, slope), perChannel(SHIFT, shift), meanCache, perChannel(UNIT, unit),
+                    dx);
+            norm.addMultiple(dy, perChannel(K, k), dx);
         } catch (RuntimeException failed) {
             NORMS.refuse(key, failed);
             throw new IllegalStateException("oneDNN failed the backward pass of a batch normalization of blocked "
                     + "activations", failed);
         }
-        dGammaView.assign(Nd4j.createFromArray(dGamma).reshape(dGammaView.shape()));
-        dBetaView.assign(Nd4j.createFromArray(dBeta).reshape(dBetaView.shape()));
+        dGammaView.assign(perChannel(D_GAMMA, dGamma).reshape(dGammaView.shape()));
+        dBetaView.assign(perChannel(D_BETA, dBeta).reshape(dBetaView.shape()));
         Gradient gradient = new DefaultGradient();
         gradient.setGradientFor(BatchNormalizationParamInitializer.GAMMA, dGammaView);
         gradient.setGradientFor(BatchNormalizationParamInitializer.BETA, dBetaView);
@@ -212,6 +215,27 @@ final class OneDnnBatchNormHelper implements BatchNormalizationHelper {
     @Override
     public Map<String, Long> helperMemoryUse() {
         return Collections.emptyMap();
+    }
+
+    private static final int MEAN = 0;
+    private static final int VARIANCE = 1;
+    private static final int K = 2;
+    private static final int SLOPE = 3;
+    private static final int SHIFT = 4;
+    private static final int UNIT = 5;
+    private static final int D_GAMMA = 6;
+    private static final int D_BETA = 7;
+
+    /** Vector {@code which} of {@link #perChannel}, holding the values. */
+    private INDArray perChannel(int which, float[] values) {
+        if (perChannel == null || perChannel[which].length() != values.length) {
+            perChannel = new INDArray[D_BETA + 1];
+            for (int i = 0; i < perChannel.length; i++) {
+                perChannel[i] = Nd4j.createUninitializedDetached(DataType.FLOAT, values.length);
+            }
+        }
+        FloatArrays.view(perChannel[which]).put(0, values);
+        return perChannel[which];
     }
 
     private static OneDnnBatchNorm create(Shape s) {
