@@ -39,8 +39,24 @@ final class ChannelBlocks {
      * @throws IllegalArgumentException when {@value FastConvolutionLayer#CONVOLUTION_PROPERTY} is invalid
      */
     static boolean enabled(DataType dataType) {
-        return NativeRuntime.fastPathEnabled() && dataType == DataType.FLOAT && NativeRuntime.oneDnnUsesAvx512()
-                && FastConvolutionLayer.oneDnnChosen() && OneDnnResources.available();
+        return FastConvolutionLayer.oneDnnRuns(dataType) && NativeRuntime.oneDnnUsesAvx512();
+    }
+
+    /**
+     * Checks a layer configured for blocked activations when it is created.
+     *
+     * @param layer           the layer, for the message
+     * @param fallbackAllowed whether DL4J may run its own code for the layer, which would read the blocks as NCHW
+     * @param channels        the channel counts of its blocked sides (0 for an NCHW side)
+     * @throws IllegalArgumentException when the fallback is allowed or a count is not a multiple of {@link #SIZE}
+     */
+    static void requireConfigured(String layer, boolean fallbackAllowed, long... channels) {
+        boolean whole = Arrays.stream(channels).allMatch(ChannelBlocks::fits);
+        if (fallbackAllowed || !whole) {
+            throw new IllegalArgumentException(layer + " on channel-blocked activations needs no fallback to DL4J's "
+                    + "own code, which reads NCHW (cudnnAllowFallback false), and channels in whole blocks of "
+                    + SIZE + ", not " + Arrays.toString(channels));
+        }
     }
 
     /**

@@ -43,11 +43,10 @@ public class FastBatchNormalizationLayer extends BatchNormalization {
         if (NativeRuntime.fastPathEnabled()) {
             FastBatchNormalization c = (FastBatchNormalization) conf.getLayer();
             boolean blocked = c.isBlocked() && ChannelBlocks.enabled(dataType);
-            if (blocked && (c.isLockGammaBeta() || c.isCudnnAllowFallback() || !ChannelBlocks.fits(c.getNOut()))) {
-                throw new IllegalArgumentException("batch norm " + c.getLayerName() + " on channel-blocked "
-                        + "activations needs gamma and beta as parameters, no fallback to DL4J's own code, which"
-                        + " reads NCHW, and channels in whole blocks: set lockGammaBeta and cudnnAllowFallback to"
-                        + " false, and nOut (" + c.getNOut() + ") to a multiple of " + ChannelBlocks.SIZE);
+            if (blocked) {
+                // Fixed gamma and beta would send the layer down DL4J's own code too.
+                ChannelBlocks.requireConfigured("batch norm " + c.getLayerName() + " (lockGammaBeta "
+                        + c.isLockGammaBeta() + ")", c.isCudnnAllowFallback() || c.isLockGammaBeta(), c.getNOut());
             }
             try {
                 HELPER.set(this, blocked ? new OneDnnBatchNormHelper() : new JavaBatchNormHelper());

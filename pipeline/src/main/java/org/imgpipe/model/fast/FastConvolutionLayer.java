@@ -32,24 +32,28 @@ public class FastConvolutionLayer extends ConvolutionLayer {
      */
     public FastConvolutionLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
-        if (NativeRuntime.fastPathEnabled() && dataType == DataType.FLOAT && oneDnnChosen()
-                && OneDnnResources.available()) {
+        if (oneDnnRuns(dataType)) {
             FastConvolution c = (FastConvolution) conf.getLayer();
             boolean blocks = ChannelBlocks.enabled(dataType);
             boolean blockedInput = c.isBlockedInput() && blocks;
             boolean blockedOutput = c.isBlockedOutput() && blocks;
-            if ((blockedInput || blockedOutput) && c.isCudnnAllowFallback()) {
-                throw new IllegalArgumentException("convolution " + c.getLayerName() + " on channel-blocked "
-                        + "activations needs no fallback to DL4J's own code, which reads NCHW: set cudnnAllowFallback"
-                        + " to false");
-            }
-            if (blockedInput && !ChannelBlocks.fits(c.getNIn()) || blockedOutput && !ChannelBlocks.fits(c.getNOut())) {
-                throw new IllegalArgumentException("convolution " + c.getLayerName() + " on channel-blocked "
-                        + "activations needs its blocked side's channels (nIn " + c.getNIn() + ", nOut " + c.getNOut()
-                        + ") to be multiples of " + ChannelBlocks.SIZE);
+            if (blockedInput || blockedOutput) {
+                ChannelBlocks.requireConfigured("convolution " + c.getLayerName(), c.isCudnnAllowFallback(),
+                        blockedInput ? c.getNIn() : 0, blockedOutput ? c.getNOut() : 0);
             }
             helper = new OneDnnConvolutionHelper(helper, c.isInputGradientNeeded(), blockedInput, blockedOutput);
         }
+    }
+
+    /**
+     * @param dataType the network's data type
+     * @return whether the oneDNN helper runs a layer created now: the fast path on, a float network,
+     *     {@value #CONVOLUTION_PROPERTY} onednn and oneDNN's presets loaded
+     * @throws IllegalArgumentException when the property is neither onednn nor libnd4j
+     */
+    static boolean oneDnnRuns(DataType dataType) {
+        return NativeRuntime.fastPathEnabled() && dataType == DataType.FLOAT && oneDnnChosen()
+                && OneDnnResources.available();
     }
 
     /**
