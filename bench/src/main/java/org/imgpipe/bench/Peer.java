@@ -11,12 +11,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * Model S in PyTorch on the CPU ({@code scripts/torch_model_s.py}), measured one repeat per Python
  * process: the process's start and PyTorch's import are outside the timed steps, which the script
- * clocks itself.
+ * clocks itself. The process inherits this JVM's environment except {@value #OPENMP_WAIT_POLICY}: PyTorch
+ * runs under OpenMP's default wait policy, its faster one.
  */
 public final class Peer {
     /** The script's exit code when PyTorch cannot be imported. */
     static final int NO_TORCH = 3;
     private static final long TIMEOUT_MINUTES = 10;
+    /** The OpenMP setting the peer runs without, whatever this JVM's environment holds. */
+    static final String OPENMP_WAIT_POLICY = "OMP_WAIT_POLICY";
 
     private final String python;
     private final Path script;
@@ -79,7 +82,12 @@ public final class Peer {
         // stderr to a file: a chatty child must not block on a full pipe while stdout is read.
         Path errors = Files.createTempFile("imgpipe-peer", ".err");
         try {
-            Process p = new ProcessBuilder(cmd).redirectError(errors.toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder(cmd).redirectError(errors.toFile());
+            // PyTorch's steps are OpenMP regions back to back, which gain from OpenMP's default of spinning
+            // between them: under the PASSIVE policy scripts/env.sh sets for the project's JVMs it trained
+            // 7-11 % slower (README, "OpenMP's wait policy").
+            builder.environment().remove(OPENMP_WAIT_POLICY);
+            Process p = builder.start();
             String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             try {
                 if (!p.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {

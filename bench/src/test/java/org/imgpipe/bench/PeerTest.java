@@ -28,6 +28,13 @@ class PeerTest {
     }
 
     @Test
+    void runsUnderOpenMpsDefaultWaitPolicyWhateverThisJvmsEnvironmentSets(@TempDir Path dir) throws IOException {
+        assertEquals("PASSIVE", System.getenv(Peer.OPENMP_WAIT_POLICY), "bench/pom.xml sets it, as scripts/env.sh");
+        Peer p = peer(dir, "[ -z \"${" + Peer.OPENMP_WAIT_POLICY + "+set}\" ] || exit 1\necho 'train 1'\n");
+        assertEquals(1.0, p.train(1, 0, 32));
+    }
+
+    @Test
     void withoutPyTorchThePeerIsUnavailableWithTheScriptsReason(@TempDir Path dir) throws IOException {
         Peer p = peer(dir, "echo \"PyTorch not importable: No module named 'torch'\" >&2\nexit 3\n");
         Peer.Availability a = p.check();
