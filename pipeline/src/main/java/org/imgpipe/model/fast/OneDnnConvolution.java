@@ -273,9 +273,13 @@ final class OneDnnConvolution implements ThreadPrimitives.Primitives {
      * A primitive descriptor with Winograd's algorithm (F(4x4, 3x3)) where oneDNN has it for the shape and CPU
      * (its AVX-512 kernels, 3x3 at stride 1) and {@value FastConvolutionLayer#ALGORITHM_PROPERTY} allows it, else
      * the direct one. In a Model S step (batch 32, 2 threads, {@code DNNL_VERBOSE}) the twelve convolutions took
-     * 19.5 ms against 26.3 direct, and every gradient stayed within 1e-5 of DL4J's.
+     * 19.5 ms against 26.3 direct, and every gradient stayed within 1e-5 of DL4J's. The inference chain
+     * ({@link OneDnnForward}) picks its convolutions' algorithm here too.
+     *
+     * @param create the primitive descriptor for an algorithm; throws when oneDNN has no kernel for it
+     * @return Winograd's descriptor where {@code create} gives one and the property allows it, else the direct one
      */
-    private static <T> T winogradWhereAvailable(Function<dnnl.algorithm, T> create) {
+    static <T> T winogradWhereAvailable(Function<dnnl.algorithm, T> create) {
         if (WINOGRAD) {
             try {
                 return create.apply(dnnl.algorithm.convolution_winograd);

@@ -32,7 +32,9 @@ import static org.imgpipe.model.fast.OneDnnResources.UNIT_STRIDES;
  * inner products, then a softmax in Java. Activations stay in the blocked layouts oneDNN picks for this
  * CPU from one primitive to the next, and the weights are reordered into their layouts once per model
  * ({@link #load}); DL4J's own path instead creates its primitives and reorders inputs, weights and outputs
- * between NCHW and the blocked layouts on every call. Dropout is the identity at inference.
+ * between NCHW and the blocked layouts on every call. Dropout is the identity at inference. A convolution
+ * takes Winograd's algorithm where oneDNN has it for its shape and post-ops, as the training convolutions do
+ * ({@code OneDnnConvolution}; {@code -Dimgpipe.convolution-algorithm=direct} turns both off).
  *
  * <p>oneDNN runs on the calling thread's OpenMP team, the one {@code NativeRuntime.useThreads} sizes (the
  * presets' libgomp resolves to the one ND4J loaded); its kernels split their work for the thread count
@@ -53,6 +55,8 @@ public final class OneDnnForward implements AutoCloseable {
     private final List<IntMemoryMap> arguments = new ArrayList<>();
     private final OneDnnResources resources = new OneDnnResources();
     private final List<Parameter> parameters = new ArrayList<>();
+    /** oneDNN's name for each convolution's kernel, e.g. {@code jit_wino_4x3:avx512_core}, in layer order. */
+    private final List<String> convolutionKernels = new ArrayList<>();
 
     /**
      * A weight, bias or batch-norm memory of the chain: where its values come from in a folded model, how
@@ -207,6 +211,11 @@ public final class OneDnnForward implements AutoCloseable {
         return array.ordering() == 'c' && array.offset() == 0 && Shape.hasDefaultStridesForShape(array);
     }
 
+    /** @return oneDNN's name for each convolution's kernel in layer order; for tests, which check the algorithm */
+    List<String> convolutionKernels() {
+        return List.copyOf(convolutionKernels);
+    }
+
     /** Frees the primitives, the weights and the activations; the chain cannot run afterwards. */
     @Override
     public void close() {
@@ -220,11 +229,6 @@ public final class OneDnnForward implements AutoCloseable {
         int out = model.outChannels(l);
         int in = model.inChannels(l);
         memory.desc bias = resources.desc(memory.format_tag.x, out);
-        convolution_forward.desc op = own(new convolution_forward.desc(dnnl.prop_kind.forward_inference,
-                dnnl.algorithm.convolution_direct, own(src.get_desc()),
-                resources.desc(memory.format_tag.any, out, in, 3, 3), bias,
-                resources.desc(memory.format_tag.any, batchSize, out, side, side), UNIT_STRIDES, NO_PADDING,
-                NO_PADDING));
         post_ops post = own(new post_ops());
         post.append_eltwise(1f, dnnl.algorithm.eltwise_relu, 0f, 0f);
         boolean affine = FoldedModelS.feedsPool(l);
@@ -233,8 +237,17 @@ public final class OneDnnForward implements AutoCloseable {
             post.append_binary(dnnl.algorithm.binary_mul, perChannel);
             post.append_binary(dnnl.algorithm.binary_add, perChannel);
         }
-        convolution_forward.primitive_desc pd = own(new convolution_forward.primitive_desc(op, attributes(post),
-                resources.cpu()));
+        primitive_attr attributes = attributes(post);
+        // Winograd where oneDNN has it with these post-ops: conv2d_3 alone in Model S (conv2d_1 has 3 input
+        // channels, and the kernel takes no binary post-op, which the two convolutions before a pooling carry).
+        convolution_forward.primitive_desc pd = OneDnnConvolution.winogradWhereAvailable(algorithm -> {
+            convolution_forward.desc op = own(new convolution_forward.desc(dnnl.prop_kind.forward_inference,
+                    algorithm, own(src.get_desc()), resources.desc(memory.format_tag.any, out, in, 3, 3), bias,
+                    resources.desc(memory.format_tag.any, batchSize, out, side, side), UNIT_STRIDES, NO_PADDING,
+                    NO_PADDING));
+            return own(new convolution_forward.primitive_desc(op, attributes, resources.cpu()));
+        });
+        convolutionKernels.add(own(pd.impl_info_str()).getString());
         memory dst = own(new memory(own(pd.dst_desc()), resources.cpu()));
         IntMemoryMap args = own(new IntMemoryMap());
         args.put(dnnl.DNNL_ARG_SRC, src);

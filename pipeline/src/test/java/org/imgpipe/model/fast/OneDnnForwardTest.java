@@ -1,11 +1,15 @@
 package org.imgpipe.model.fast;
 
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.imgpipe.model.ModelS;
 import org.imgpipe.runtime.NativeRuntime;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -35,6 +39,24 @@ class OneDnnForwardTest {
                 first += p[k];
             }
             assertEquals(1, first, 1e-6);
+        }
+    }
+
+    @Test
+    void theThirdConvolutionRunsWinogradWhereOneDnnHasItAndTheChainStillMatchesDl4j() {
+        ComputationGraph graph = ModelS.build(ModelS.Spec.reference(10, 3));
+        INDArray x = Nd4j.rand(DataType.FLOAT, 8, 3, 32, 32).muli(255);
+        float[] expected = graph.output(false, x)[0].data().asFloat();
+        try (OneDnnForward chain = new OneDnnForward(FoldedModelS.of(graph), 8, 32)) {
+            List<String> kernels = chain.convolutionKernels();
+            assertEquals(4, kernels.size());
+            // oneDNN's Winograd kernels are AVX-512 ones and take no binary post-op (conv2d_2's and conv2d_4's
+            // batch norm); conv2d_1 has 3 input channels.
+            boolean avx512 = ChannelBlocks.enabled(DataType.FLOAT);
+            for (int l = 0; l < 4; l++) {
+                assertEquals(avx512 && l == 2, kernels.get(l).contains("wino"), kernels.toString());
+            }
+            assertArrayEquals(expected, chain.probabilities(x), 1e-5f);
         }
     }
 
