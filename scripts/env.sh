@@ -35,10 +35,10 @@ malloc_thresholds
 # After each parallel region OpenMP's workers spin for a while (libgomp: 300,000 turns) before they sleep.
 # PyTorch's steps are OpenMP regions back to back and gain from it; ours hand over between oneDNN's
 # regions and Java (DL4J's step, the Java loops on the fork-join pool), where a spinning worker takes
-# a core from them: 2 cores ran 3-4 busy threads. With PASSIVE workers sleep at once: training +9 %,
-# inference +18 % (README, "OpenMP's wait policy"). Set for every JVM the scripts start when you have not
-# set it yourself (empty: OpenMP's default); executors on a cluster get it from conf/spark-defaults.conf.
-# The PyTorch peer runs with OpenMP's default (bench/Peer.java), which suits it better.
+# a core from them: 2 cores ran 3-4 busy threads. With PASSIVE workers sleep at once: training +8 %,
+# inference unchanged within noise (README, "OpenMP's wait policy"). Set for every JVM the scripts start
+# when you have not set it yourself (empty: OpenMP's default); executors on a cluster get it from
+# conf/spark-defaults.conf. The PyTorch peer runs with OpenMP's default (bench/Peer.java), its faster one.
 omp_wait_policy() {
   if [[ -z "${OMP_WAIT_POLICY+set}" ]]; then
     export OMP_WAIT_POLICY=PASSIVE

@@ -9,6 +9,7 @@ import org.bytedeco.dnnl.pooling_forward;
 import org.bytedeco.dnnl.post_ops;
 import org.bytedeco.dnnl.primitive;
 import org.bytedeco.dnnl.primitive_attr;
+import org.bytedeco.dnnl.primitive_desc_base;
 import org.bytedeco.dnnl.reorder;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
@@ -39,8 +40,10 @@ import static org.imgpipe.model.fast.OneDnnResources.UNIT_STRIDES;
  * <p>oneDNN runs on the calling thread's OpenMP team, the one {@code NativeRuntime.useThreads} sizes (the
  * presets' libgomp resolves to the one ND4J loaded); its kernels split their work for the thread count
  * of the thread that created them, so a chain is for one thread count. {@link #load} puts another model of
- * the same shapes into the chain. Not safe for concurrent use; {@link #close()} frees the native memory
- * (about 0.5 MB per image of the batch size for the activations, plus 7.5 MB of weights).
+ * the same shapes into the chain; it may run on any thread, one at a time (its primitives' scratchpad is the
+ * chain's own). Not safe for concurrent use; {@link #close()} frees the native memory (about 0.5 MB per image
+ * of the batch size for the activations, plus 7.5 MB of weights, plus the Winograd kernel's scratchpad where it
+ * runs: 71 MB at 256 images, 10 MB at 16).
  */
 public final class OneDnnForward implements AutoCloseable {
     private static final long[] POOL = {2, 2};
@@ -53,6 +56,8 @@ public final class OneDnnForward implements AutoCloseable {
     private final memory logits;
     private final List<primitive> chain = new ArrayList<>();
     private final List<IntMemoryMap> arguments = new ArrayList<>();
+    /** Each primitive's scratchpad layout, by primitive; null where it needs none. */
+    private final List<memory.desc> scratchpads = new ArrayList<>();
     private final OneDnnResources resources = new OneDnnResources();
     private final List<Parameter> parameters = new ArrayList<>();
     /** oneDNN's name for each convolution's kernel, e.g. {@code jit_wino_4x3:avx512_core}, in layer order. */
@@ -104,6 +109,7 @@ public final class OneDnnForward implements AutoCloseable {
                 }
             }
             logits = output(model, dense(model, current, side));
+            shareScratchpad();
             load(model);
         } catch (RuntimeException creationFailed) {
             close();
@@ -260,7 +266,7 @@ public final class OneDnnForward implements AutoCloseable {
             args.put(postOpSource(1), parameter(model, perChannel, null, m -> m.postScale(l)));
             args.put(postOpSource(2), parameter(model, perChannel, null, m -> m.postShift(l)));
         }
-        add(new convolution_forward(pd), args);
+        add(new convolution_forward(pd), args, pd);
         return dst;
     }
 
@@ -269,12 +275,13 @@ public final class OneDnnForward implements AutoCloseable {
                 dnnl.algorithm.pooling_max, own(src.get_desc()),
                 resources.desc(memory.format_tag.any, batchSize, planes, side, side), POOL, POOL, NO_PADDING,
                 NO_PADDING));
-        pooling_forward.primitive_desc pd = own(new pooling_forward.primitive_desc(op, resources.cpu()));
+        pooling_forward.primitive_desc pd = own(new pooling_forward.primitive_desc(op, attributes(null),
+                resources.cpu()));
         memory dst = own(new memory(own(pd.dst_desc()), resources.cpu()));
         IntMemoryMap args = own(new IntMemoryMap());
         args.put(dnnl.DNNL_ARG_SRC, src);
         args.put(dnnl.DNNL_ARG_DST, dst);
-        add(new pooling_forward(pd), args);
+        add(new pooling_forward(pd), args, pd);
         return dst;
     }
 
@@ -309,7 +316,8 @@ public final class OneDnnForward implements AutoCloseable {
         inner_product_forward.desc op = own(new inner_product_forward.desc(dnnl.prop_kind.forward_inference,
                 own(hidden.get_desc()), resources.desc(memory.format_tag.any, numClasses, units), bias,
                 resources.desc(memory.format_tag.nc, batchSize, numClasses)));
-        inner_product_forward.primitive_desc pd = own(new inner_product_forward.primitive_desc(op, resources.cpu()));
+        inner_product_forward.primitive_desc pd = own(new inner_product_forward.primitive_desc(op, attributes(null),
+                resources.cpu()));
         return innerProduct(pd, hidden, parameter(model, own(pd.weights_desc()), userWeights,
                 FoldedModelS::outputKernel), parameter(model, bias, null, FoldedModelS::outputBias));
     }
@@ -321,19 +329,47 @@ public final class OneDnnForward implements AutoCloseable {
         args.put(dnnl.DNNL_ARG_WEIGHTS, weights);
         args.put(dnnl.DNNL_ARG_BIAS, bias);
         args.put(dnnl.DNNL_ARG_DST, dst);
-        add(new inner_product_forward(pd), args);
+        add(new inner_product_forward(pd), args, pd);
         return dst;
     }
 
+    /**
+     * Attributes with the chain's own scratchpad: in oneDNN's default mode a primitive's scratchpad is a buffer
+     * of the thread that created it, and a chain is created on one task thread and run on others (the JVM
+     * crashed in conv2d_3's Winograd kernel, whose scratchpad is large).
+     *
+     * @param post the post-ops, or null for none
+     */
     private primitive_attr attributes(post_ops post) {
         primitive_attr attr = own(new primitive_attr());
-        attr.set_post_ops(post);
+        attr.set_scratchpad_mode(dnnl.scratchpad_mode.user);
+        if (post != null) {
+            attr.set_post_ops(post);
+        }
         return attr;
     }
 
-    private void add(primitive step, IntMemoryMap args) {
+    private void add(primitive step, IntMemoryMap args, primitive_desc_base pd) {
         chain.add(own(step));
         arguments.add(args);
+        memory.desc scratchpad = own(pd.scratchpad_desc());
+        scratchpads.add(scratchpad.get_size() > 0 ? scratchpad : null);
+    }
+
+    /** One scratchpad buffer for the whole chain, as large as the largest need: its primitives run one at a time. */
+    private void shareScratchpad() {
+        long bytes = scratchpads.stream().filter(d -> d != null).mapToLong(memory.desc::get_size).max().orElse(0);
+        if (bytes == 0) {
+            return;
+        }
+        memory buffer = own(new memory(own(new memory.desc(new long[]{bytes}, memory.data_type.u8,
+                memory.format_tag.a)), resources.cpu()));
+        for (int i = 0; i < chain.size(); i++) {
+            if (scratchpads.get(i) != null) {
+                arguments.get(i).put(dnnl.DNNL_ARG_SCRATCHPAD, own(new memory(scratchpads.get(i), resources.cpu(),
+                        buffer.get_data_handle())));
+            }
+        }
     }
 
 

@@ -61,6 +61,26 @@ class OneDnnForwardTest {
     }
 
     @Test
+    void aChainRunsOnAThreadOtherThanTheOneThatCreatedIt() throws Exception {
+        // Spark hands a predictor's chains from one task thread to the next. In oneDNN's default mode a
+        // primitive's scratchpad belongs to the thread that created it, and the Winograd kernel's is large: run on
+        // a new thread, whose own is empty, it wrote through a null buffer and the JVM crashed.
+        INDArray x = Nd4j.rand(DataType.FLOAT, 16, 3, 32, 32).muli(255);
+        int threads = NativeRuntime.threadsOfThisThread();
+        try (OneDnnForward chain = new OneDnnForward(model, 16, 32)) {
+            float[] here = chain.probabilities(x);
+            float[][] there = new float[1][];
+            Thread other = new Thread(() -> {
+                NativeRuntime.useThreads(threads);
+                there[0] = chain.probabilities(x);
+            });
+            other.start();
+            other.join();
+            assertArrayEquals(here, there[0], 1e-6f);
+        }
+    }
+
+    @Test
     void aPermutedArrayIsRefusedNotMisread() {
         try (OneDnnForward chain = new OneDnnForward(model, 1, 32)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
