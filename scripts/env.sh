@@ -39,11 +39,14 @@ malloc_thresholds
 # inference unchanged within noise (README, "OpenMP's wait policy"). Set for every JVM the scripts start
 # when you have not set it yourself (empty: OpenMP's default); executors on a cluster get it from
 # conf/spark-defaults.conf. The PyTorch peer runs with OpenMP's default (bench/Peer.java), its faster one.
+# IMGPIPE_OPENMP_DEFAULT remembers an empty setting for the scripts that source this file again
+# (cluster-test.sh starts local-cluster.sh and submit.sh).
 omp_wait_policy() {
-  if [[ -z "${OMP_WAIT_POLICY+set}" ]]; then
-    export OMP_WAIT_POLICY=PASSIVE
-  elif [[ -z "$OMP_WAIT_POLICY" ]]; then
+  if [[ -n "${OMP_WAIT_POLICY+set}" && -z "$OMP_WAIT_POLICY" ]]; then
     unset OMP_WAIT_POLICY
+    export IMGPIPE_OPENMP_DEFAULT=1
+  elif [[ -z "${OMP_WAIT_POLICY+set}" && -z "${IMGPIPE_OPENMP_DEFAULT:-}" ]]; then
+    export OMP_WAIT_POLICY=PASSIVE
   fi
 }
 omp_wait_policy

@@ -11,15 +11,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * Model S in PyTorch on the CPU ({@code scripts/torch_model_s.py}), measured one repeat per Python
  * process: the process's start and PyTorch's import are outside the timed steps, which the script
- * clocks itself. The process inherits this JVM's environment except {@value #OPENMP_WAIT_POLICY}: PyTorch
+ * clocks itself. The process inherits this JVM's environment except {@value #WAIT_POLICY_VARIABLE}: PyTorch
  * runs under OpenMP's default wait policy, its faster one.
  */
 public final class Peer {
     /** The script's exit code when PyTorch cannot be imported. */
     static final int NO_TORCH = 3;
     private static final long TIMEOUT_MINUTES = 10;
-    /** The OpenMP setting the peer runs without, whatever this JVM's environment holds. */
-    static final String OPENMP_WAIT_POLICY = "OMP_WAIT_POLICY";
+    /** The environment variable of the OpenMP setting the peer runs without, whatever this JVM's holds. */
+    static final String WAIT_POLICY_VARIABLE = "OMP_WAIT_POLICY";
 
     private final String python;
     private final Path script;
@@ -86,7 +86,7 @@ public final class Peer {
             // PyTorch's steps are OpenMP regions back to back, which gain from OpenMP's default of spinning
             // between them: under the PASSIVE policy scripts/env.sh sets for the project's JVMs it trained
             // 7-11 % slower (README, "OpenMP's wait policy").
-            builder.environment().remove(OPENMP_WAIT_POLICY);
+            builder.environment().remove(WAIT_POLICY_VARIABLE);
             Process p = builder.start();
             String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             try {

@@ -29,8 +29,8 @@ class PeerTest {
 
     @Test
     void runsUnderOpenMpsDefaultWaitPolicyWhateverThisJvmsEnvironmentSets(@TempDir Path dir) throws IOException {
-        assertEquals("PASSIVE", System.getenv(Peer.OPENMP_WAIT_POLICY), "bench/pom.xml sets it, as scripts/env.sh");
-        Peer p = peer(dir, "[ -z \"${" + Peer.OPENMP_WAIT_POLICY + "+set}\" ] || exit 1\necho 'train 1'\n");
+        assertEquals("PASSIVE", System.getenv(Peer.WAIT_POLICY_VARIABLE), "bench/pom.xml sets it, as scripts/env.sh");
+        Peer p = peer(dir, "[ -z \"${" + Peer.WAIT_POLICY_VARIABLE + "+set}\" ] || exit 1\necho 'train 1'\n");
         assertEquals(1.0, p.train(1, 0, 32));
     }
 

@@ -28,7 +28,10 @@ import java.util.Map;
 public final class ModelSPredictor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelSPredictor.class);
     private static final int KEPT_CHAINS = 2;
-    /** Bounds a chain's native memory (~0.5 MB an image) whatever batch size the caller uses. */
+    /**
+     * Bounds a chain's native memory whatever batch size the caller uses: ~0.5 MB an image, plus the Winograd
+     * kernel's scratchpad where it runs (~0.28 MB an image).
+     */
     static final int MAX_CHAIN_BATCH = 256;
 
     private final ComputationGraph graph;

@@ -277,7 +277,9 @@ final class OneDnnConvolution implements ThreadPrimitives.Primitives {
      * ({@link OneDnnForward}) picks its convolutions' algorithm here too.
      *
      * @param create the primitive descriptor for an algorithm; throws when oneDNN has no kernel for it
+     * @param <T>    the primitive descriptor's type
      * @return Winograd's descriptor where {@code create} gives one and the property allows it, else the direct one
+     * @throws RuntimeException oneDNN's error when it has no direct kernel either
      */
     static <T> T winogradWhereAvailable(Function<dnnl.algorithm, T> create) {
         if (WINOGRAD) {

@@ -21,6 +21,7 @@ import java.lang.ref.Reference;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Function;
 
 import static org.imgpipe.model.fast.OneDnnResources.NO_PADDING;
@@ -40,8 +41,8 @@ import static org.imgpipe.model.fast.OneDnnResources.UNIT_STRIDES;
  * <p>oneDNN runs on the calling thread's OpenMP team, the one {@code NativeRuntime.useThreads} sizes (the
  * presets' libgomp resolves to the one ND4J loaded); its kernels split their work for the thread count
  * of the thread that created them, so a chain is for one thread count. {@link #load} puts another model of
- * the same shapes into the chain; it may run on any thread, one at a time (its primitives' scratchpad is the
- * chain's own). Not safe for concurrent use; {@link #close()} frees the native memory (about 0.5 MB per image
+ * the same shapes into the chain; it may run on any thread with the creator's OpenMP thread count, one at a
+ * time (its primitives' scratchpad is the chain's own). Not safe for concurrent use; {@link #close()} frees the native memory (about 0.5 MB per image
  * of the batch size for the activations, plus 7.5 MB of weights, plus the Winograd kernel's scratchpad where it
  * runs: 71 MB at 256 images, 10 MB at 16).
  */
@@ -62,6 +63,8 @@ public final class OneDnnForward implements AutoCloseable {
     private final List<Parameter> parameters = new ArrayList<>();
     /** oneDNN's name for each convolution's kernel, e.g. {@code jit_wino_4x3:avx512_core}, in layer order. */
     private final List<String> convolutionKernels = new ArrayList<>();
+    /** Each primitive's scratchpad mode as its descriptor reports it, in chain order. */
+    private final List<dnnl.scratchpad_mode> scratchpadModes = new ArrayList<>();
 
     /**
      * A weight, bias or batch-norm memory of the chain: where its values come from in a folded model, how
@@ -222,6 +225,11 @@ public final class OneDnnForward implements AutoCloseable {
         return List.copyOf(convolutionKernels);
     }
 
+    /** @return each primitive's scratchpad mode in chain order; for tests, which check that all are the chain's */
+    List<dnnl.scratchpad_mode> scratchpadModes() {
+        return List.copyOf(scratchpadModes);
+    }
+
     /** Frees the primitives, the weights and the activations; the chain cannot run afterwards. */
     @Override
     public void close() {
@@ -229,6 +237,7 @@ public final class OneDnnForward implements AutoCloseable {
         parameters.clear();
         chain.clear();
         arguments.clear();
+        scratchpads.clear();
     }
 
     private memory convolution(FoldedModelS model, int l, memory src, long side) {
@@ -253,7 +262,7 @@ public final class OneDnnForward implements AutoCloseable {
                     NO_PADDING));
             return own(new convolution_forward.primitive_desc(op, attributes, resources.cpu()));
         });
-        convolutionKernels.add(own(pd.impl_info_str()).getString());
+        convolutionKernels.add(pd.impl_info_str().getString());
         memory dst = own(new memory(own(pd.dst_desc()), resources.cpu()));
         IntMemoryMap args = own(new IntMemoryMap());
         args.put(dnnl.DNNL_ARG_SRC, src);
@@ -334,8 +343,9 @@ public final class OneDnnForward implements AutoCloseable {
     }
 
     /**
-     * Attributes with the chain's own scratchpad: in oneDNN's default mode a primitive's scratchpad is a buffer
-     * of the thread that created it, and a chain is created on one task thread and run on others (the JVM
+     * Attributes with the chain's own scratchpad. In oneDNN's default mode each thread has one scratchpad buffer,
+     * sized by the primitives created on it, and a primitive runs on the buffer of the thread that runs it; a
+     * chain is created on one task thread and run on others, whose buffer may be missing or smaller (the JVM
      * crashed in conv2d_3's Winograd kernel, whose scratchpad is large).
      *
      * @param post the post-ops, or null for none
@@ -354,11 +364,12 @@ public final class OneDnnForward implements AutoCloseable {
         arguments.add(args);
         memory.desc scratchpad = own(pd.scratchpad_desc());
         scratchpads.add(scratchpad.get_size() > 0 ? scratchpad : null);
+        scratchpadModes.add(own(pd.get_primitive_attr()).get_scratchpad_mode().intern());
     }
 
     /** One scratchpad buffer for the whole chain, as large as the largest need: its primitives run one at a time. */
     private void shareScratchpad() {
-        long bytes = scratchpads.stream().filter(d -> d != null).mapToLong(memory.desc::get_size).max().orElse(0);
+        long bytes = scratchpads.stream().filter(Objects::nonNull).mapToLong(memory.desc::get_size).max().orElse(0);
         if (bytes == 0) {
             return;
         }
