@@ -79,10 +79,11 @@ final class ChannelBlockSums {
         IntStream.range(0, sums.blocks).parallel().forEach(u -> {
             float[] m = Arrays.copyOfRange(mean, u * ChannelBlocks.SIZE, (u + 1) * ChannelBlocks.SIZE);
             float[][] totals = sums.centred(u, m, 0, 1);
-            System.arraycopy(FloatArrays.laneTotals(totals[0], sums.run, ChannelBlocks.SIZE), 0, sumDy, u * ChannelBlocks.SIZE,
-                    ChannelBlocks.SIZE);
-            System.arraycopy(FloatArrays.laneTotals(totals[1], sums.run, ChannelBlocks.SIZE), 0, sumDyXc,
-                    u * ChannelBlocks.SIZE, ChannelBlocks.SIZE);
+            double[][] into = {sumDy, sumDyXc};
+            for (int t = 0; t < into.length; t++) {
+                System.arraycopy(FloatArrays.laneTotals(totals[t], sums.run, ChannelBlocks.SIZE), 0, into[t],
+                        u * ChannelBlocks.SIZE, ChannelBlocks.SIZE);
+            }
         });
         return new GradientSums(sumDy, sumDyXc);
     }

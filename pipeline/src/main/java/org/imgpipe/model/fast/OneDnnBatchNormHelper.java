@@ -34,7 +34,10 @@ final class OneDnnBatchNormHelper implements BatchNormalizationHelper {
 
     /** For the shapes oneDNN refuses. */
     private final JavaBatchNormHelper plain = new JavaBatchNormHelper();
-    /** The last training pass's statistics, C floats each, outside workspaces; null before one or after a refused one. */
+    /**
+     * The last training pass's statistics, C floats each, outside workspaces ({@link #perChannel}); null before one
+     * or after a refused one.
+     */
     private INDArray meanCache;
     private INDArray varCache;
     /**

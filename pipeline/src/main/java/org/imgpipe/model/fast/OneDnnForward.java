@@ -42,9 +42,9 @@ import static org.imgpipe.model.fast.OneDnnResources.UNIT_STRIDES;
  * presets' libgomp resolves to the one ND4J loaded); its kernels split their work for the thread count
  * of the thread that created them, so a chain is for one thread count. {@link #load} puts another model of
  * the same shapes into the chain; it may run on any thread with the creator's OpenMP thread count, one at a
- * time (its primitives' scratchpad is the chain's own). Not safe for concurrent use; {@link #close()} frees the native memory (about 0.5 MB per image
- * of the batch size for the activations, plus 7.5 MB of weights, plus the Winograd kernel's scratchpad where it
- * runs: 71 MB at 256 images, 10 MB at 16).
+ * time (its primitives' scratchpad is the chain's own). Not safe for concurrent use; {@link #close()} frees the
+ * native memory (about 0.5 MB per image of the batch size for the activations, plus 7.5 MB of weights, plus the
+ * Winograd kernel's scratchpad where it runs: 71 MB at 256 images, 10 MB at 16).
  */
 public final class OneDnnForward implements AutoCloseable {
     private static final long[] POOL = {2, 2};
@@ -57,7 +57,7 @@ public final class OneDnnForward implements AutoCloseable {
     private final memory logits;
     private final List<primitive> chain = new ArrayList<>();
     private final List<IntMemoryMap> arguments = new ArrayList<>();
-    /** Each primitive's scratchpad layout, by primitive; null where it needs none. */
+    /** Each primitive's scratchpad layout, by primitive, null where it needs none; until {@link #shareScratchpad}. */
     private final List<memory.desc> scratchpads = new ArrayList<>();
     private final OneDnnResources resources = new OneDnnResources();
     private final List<Parameter> parameters = new ArrayList<>();
@@ -370,17 +370,17 @@ public final class OneDnnForward implements AutoCloseable {
     /** One scratchpad buffer for the whole chain, as large as the largest need: its primitives run one at a time. */
     private void shareScratchpad() {
         long bytes = scratchpads.stream().filter(Objects::nonNull).mapToLong(memory.desc::get_size).max().orElse(0);
-        if (bytes == 0) {
-            return;
-        }
-        memory buffer = own(new memory(own(new memory.desc(new long[]{bytes}, memory.data_type.u8,
-                memory.format_tag.a)), resources.cpu()));
-        for (int i = 0; i < chain.size(); i++) {
-            if (scratchpads.get(i) != null) {
-                arguments.get(i).put(dnnl.DNNL_ARG_SCRATCHPAD, own(new memory(scratchpads.get(i), resources.cpu(),
-                        buffer.get_data_handle())));
+        if (bytes > 0) {
+            memory buffer = own(new memory(own(new memory.desc(new long[]{bytes}, memory.data_type.u8,
+                    memory.format_tag.a)), resources.cpu()));
+            for (int i = 0; i < chain.size(); i++) {
+                if (scratchpads.get(i) != null) {
+                    arguments.get(i).put(dnnl.DNNL_ARG_SCRATCHPAD, own(new memory(scratchpads.get(i),
+                            resources.cpu(), buffer.get_data_handle())));
+                }
             }
         }
+        scratchpads.clear();
     }
 
 
