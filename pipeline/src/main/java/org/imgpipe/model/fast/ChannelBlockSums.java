@@ -4,7 +4,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.nio.FloatBuffer;
 import java.util.Arrays;
-import java.util.stream.IntStream;
 
 /**
  * The per-channel sums a batch norm over {@link ChannelBlocks} activations needs, in Java, blocks in parallel:
@@ -48,7 +47,7 @@ final class ChannelBlockSums {
         double perChannel = (double) x.length() / sums.channels;
         float[] mean = new float[sums.channels];
         float[] variance = new float[sums.channels];
-        IntStream.range(0, sums.blocks).parallel().forEach(u -> {
+        FloatArrays.indices(sums.blocks).forEach(u -> {
             double[] first = FloatArrays.laneTotals(sums.read(0, 0, 0, u), sums.run, ChannelBlocks.SIZE);
             float[] pivot = new float[ChannelBlocks.SIZE];
             for (int j = 0; j < ChannelBlocks.SIZE; j++) {
@@ -76,7 +75,7 @@ final class ChannelBlockSums {
         ChannelBlockSums sums = new ChannelBlockSums(x, dy, x);
         double[] sumDy = new double[sums.channels];
         double[] sumDyXc = new double[sums.channels];
-        IntStream.range(0, sums.blocks).parallel().forEach(u -> {
+        FloatArrays.indices(sums.blocks).forEach(u -> {
             float[] m = Arrays.copyOfRange(mean, u * ChannelBlocks.SIZE, (u + 1) * ChannelBlocks.SIZE);
             float[][] totals = sums.centred(u, m, 0, 1);
             double[][] into = {sumDy, sumDyXc};

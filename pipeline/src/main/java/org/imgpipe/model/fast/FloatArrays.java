@@ -1,6 +1,7 @@
 package org.imgpipe.model.fast;
 
 import org.bytedeco.javacpp.FloatPointer;
+import org.imgpipe.runtime.NativeRuntime;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
@@ -56,6 +57,20 @@ final class FloatArrays {
                 && b.elementWiseStride() == 1 && a.ordering() == b.ordering() && Arrays.equals(a.shape(), b.shape());
     }
 
+    /**
+     * The indices [0, n) of the helpers' loops: parallel on the common fork-join pool, or in order on the
+     * calling thread where its task has one thread ({@link NativeRuntime#threadsOfThisThread()}). Two
+     * Spark tasks of one thread each, the pool's worker helping both, would make three runnable threads
+     * on two cores.
+     *
+     * @param n the number of indices, 0 or more
+     * @return the stream of indices
+     */
+    static IntStream indices(int n) {
+        IntStream range = IntStream.range(0, n);
+        return NativeRuntime.threadsOfThisThread() > 1 ? range.parallel() : range;
+    }
+
     /** The part of [0, length) that one piece of parallel work covers. */
     @FunctionalInterface
     interface Piece {
@@ -64,8 +79,7 @@ final class FloatArrays {
 
     /** Runs the pieces of [0, length), {@value #CHUNK} elements each, in parallel. */
     static void forEachPiece(int length, Piece piece) {
-        IntStream.range(0, (length + CHUNK - 1) / CHUNK).parallel()
-                .forEach(k -> piece.run(k * CHUNK, Math.min(CHUNK, length - k * CHUNK)));
+        indices((length + CHUNK - 1) / CHUNK).forEach(k -> piece.run(k * CHUNK, Math.min(CHUNK, length - k * CHUNK)));
     }
 
     /** A loop over one piece of two arrays; it leaves its results in a and b. */

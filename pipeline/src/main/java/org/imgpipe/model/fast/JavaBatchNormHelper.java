@@ -16,7 +16,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.nio.FloatBuffer;
 import java.util.Collections;
 import java.util.Map;
-import java.util.stream.IntStream;
 
 /**
  * Batch normalization of NCHW float activations in plain Java, channels in parallel. Each channel's
@@ -60,7 +59,7 @@ final class JavaBatchNormHelper implements BatchNormalizationHelper {
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, x.dataType(), x.shape());
         FloatBuffer in = FloatArrays.view(x);
         FloatBuffer dst = FloatArrays.view(out);
-        IntStream.range(0, c).parallel().forEach(ch -> {
+        FloatArrays.indices(c).forEach(ch -> {
             int count = n * s;
             float[] block = FloatArrays.scratch(0, count);
             gather(in, block, n, c, s, ch);
@@ -105,7 +104,7 @@ final class JavaBatchNormHelper implements BatchNormalizationHelper {
         FloatBuffer xb = FloatArrays.view(input);
         FloatBuffer dyb = FloatArrays.view(dy);
         FloatBuffer dxb = FloatArrays.view(dx);
-        IntStream.range(0, c).parallel().forEach(ch -> {
+        FloatArrays.indices(c).forEach(ch -> {
             int count = n * s;
             float[] xs = FloatArrays.scratch(0, count);
             float[] ds = FloatArrays.scratch(1, count);

@@ -3,7 +3,6 @@ package org.imgpipe.model.fast;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.nio.FloatBuffer;
-import java.util.stream.IntStream;
 
 /**
  * 2x2 max pooling at stride 2 over dense NCHW floats with even H and W, planes (one image's channel)
@@ -95,7 +94,6 @@ final class JavaMaxPool2x2 {
     /** Runs over [0, planes) in parallel pieces of whole planes, about {@code FloatArrays.CHUNK} floats each. */
     private static void forEachPlanes(int planes, int plane, Planes piece) {
         int perPiece = Math.max(1, FloatArrays.CHUNK / plane);
-        IntStream.range(0, (planes + perPiece - 1) / perPiece).parallel()
-                .forEach(p -> piece.run(p * perPiece, Math.min(perPiece, planes - p * perPiece)));
+        FloatArrays.indices((planes + perPiece - 1) / perPiece).forEach(p -> piece.run(p * perPiece, Math.min(perPiece, planes - p * perPiece)));
     }
 }
