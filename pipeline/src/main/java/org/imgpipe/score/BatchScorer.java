@@ -55,7 +55,7 @@ import static org.apache.spark.sql.functions.col;
  */
 public final class BatchScorer {
     // Each task of each write pays a fixed cost (its output files, Spark SQL's row projection, the writers,
-    // 30-80 ms): 1,000-file tasks made it ~10% of scoring, and 5,000 scored 10,000 files 2.5% faster than
+    // 30-40 ms): 1,000-file tasks made it ~10% of scoring, and 5,000 scored 10,000 files 2.5% faster than
     // 2,500 (one wave of tasks instead of two). 5,000 small images are still only seconds of one core.
     private static final int FILES_PER_PARTITION = 5000;
     private static final DateTimeFormatter RUN_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'")
