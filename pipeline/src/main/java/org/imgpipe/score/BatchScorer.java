@@ -54,10 +54,9 @@ import static org.apache.spark.sql.functions.col;
  * (or the incremental mode) never sees a partial run.
  */
 public final class BatchScorer {
-    // Each task of each write pays a fixed cost (its output files, Spark SQL's row projection, the writers,
-    // 30-40 ms): 1,000-file tasks made it ~10% of scoring, and 5,000 scored 10,000 files 2.5% faster than
-    // 2,500 (one wave of tasks instead of two). 5,000 small images are still only seconds of one core.
-    private static final int FILES_PER_PARTITION = 5000;
+    // Each task pays a fixed cost (its output files, Spark SQL's row projection, the writers) that
+    // 1,000-file tasks made ~10% of scoring; 2,500 small images are still only seconds of one core.
+    private static final int FILES_PER_PARTITION = 2500;
     private static final DateTimeFormatter RUN_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'")
             .withZone(ZoneOffset.UTC);
 
@@ -70,7 +69,7 @@ public final class BatchScorer {
     /**
      * @param spark      the session
      * @param batchSize  images per inference batch on the executors
-     * @param partitions Spark partitions; 0 = one per 5,000 files, a multiple of the parallelism
+     * @param partitions Spark partitions; 0 = one per 2,500 files, a multiple of the parallelism
      * @param maxPixels  the most pixels an input image may have; larger ones are rejected and listed
      * @param console    where the progress lines go
      */
@@ -128,9 +127,7 @@ public final class BatchScorer {
                 .mapPartitions(new PartitionScorer(broadcast,
                         new ImageFileReader(version.imageSize(), maxPixels, hadoop), batchSize,
                         SparkSessions.threadsPerTask(jsc.getConf()), phase.counter()))
-                // Kept as objects: a result is a path and K floats, and Kryo's per-object work (writing it into
-                // the cache and reading it back for each write) made 10,000-file runs ~2% slower.
-                .persist(StorageLevel.MEMORY_AND_DISK());
+                .persist(StorageLevel.MEMORY_AND_DISK_SER());
         try (phase; StagedFolder staged = StagedFolder.of(runDir, conf)) {
             Path staging = staged.path();
             JavaRDD<Row> predictions = results.filter(FileResult::ok).map(r -> rows.row(r.path(), r.value()));
