@@ -6,7 +6,8 @@ import java.nio.FloatBuffer;
 import java.util.Arrays;
 
 /**
- * The per-channel sums a batch norm over {@link ChannelBlocks} activations needs, in Java, blocks in parallel:
+ * The per-channel sums a batch norm over {@link ChannelBlocks} activations needs, in Java, blocks in parallel where
+ * the thread's task has several threads ({@link FloatArrays#indices}):
  * block u of example i is a run of H x W x {@link ChannelBlocks#SIZE} floats, channel j of the block at every
  * SIZE-th. Each run position keeps its own float sum over the N examples (loops over equal indexes, which the
  * JIT vectorizes), and the positions of a channel add up in double. oneDNN's batch norm sums in float instead,

@@ -7,8 +7,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import java.nio.FloatBuffer;
 
 /**
- * max(0, x) and its gradient over flat float arrays in plain Java, in parallel pieces the JIT
- * vectorizes: libnd4j's relu and relu_bp took ~10 ms of every Model S step on 2 cores for the four
+ * max(0, x) and its gradient over flat float arrays in plain Java, in pieces the JIT vectorizes (in parallel
+ * where the thread's task has several threads: {@link FloatArrays#indices}): libnd4j's relu and relu_bp took ~10 ms of every Model S step on 2 cores for the four
  * convolutions' and the dense layer's activations. Saved models name this class. Other arrays go
  * through DL4J's {@link ActivationReLU}.
  */

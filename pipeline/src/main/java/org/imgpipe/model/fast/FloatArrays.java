@@ -21,7 +21,7 @@ final class FloatArrays {
      * fast, short runs keep the rounding error at that of a double sum for any batch size.
      */
     private static final int RUN = 4096;
-    /** Elements per piece of parallel work: cache-sized. */
+    /** Elements per piece of work: cache-sized. */
     static final int CHUNK = 1 << 14;
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][0]);
 
@@ -59,9 +59,10 @@ final class FloatArrays {
 
     /**
      * The indices [0, n) of the helpers' loops: parallel on the common fork-join pool, or in order on the
-     * calling thread where its task has one thread ({@link NativeRuntime#threadsOfThisThread()}). Two
-     * Spark tasks of one thread each, the pool's worker helping both, would make three runnable threads
-     * on two cores.
+     * calling thread where its task has one thread ({@link NativeRuntime#threadsOfThisThread()}). The pool
+     * has one worker fewer than the JVM has cores, shared by all tasks: on two cores, two Spark tasks of one
+     * thread each with the pool's worker helping both made three runnable threads. Tasks of several threads
+     * still share the pool (two tasks of two threads on four cores: up to five).
      *
      * @param n the number of indices, 0 or more
      * @return the stream of indices
@@ -71,15 +72,16 @@ final class FloatArrays {
         return NativeRuntime.threadsOfThisThread() > 1 ? range.parallel() : range;
     }
 
-    /** The part of [0, length) that one piece of parallel work covers. */
+    /** The part of [0, length) that one piece of work covers. */
     @FunctionalInterface
     interface Piece {
         void run(int from, int length);
     }
 
-    /** Runs the pieces of [0, length), {@value #CHUNK} elements each, in parallel. */
+    /** Runs the pieces of [0, length), {@value #CHUNK} elements each, over {@link #indices}. */
     static void forEachPiece(int length, Piece piece) {
-        indices((length + CHUNK - 1) / CHUNK).forEach(k -> piece.run(k * CHUNK, Math.min(CHUNK, length - k * CHUNK)));
+        indices((length + CHUNK - 1) / CHUNK)
+                .forEach(k -> piece.run(k * CHUNK, Math.min(CHUNK, length - k * CHUNK)));
     }
 
     /** A loop over one piece of two arrays; it leaves its results in a and b. */
@@ -89,7 +91,7 @@ final class FloatArrays {
     }
 
     /**
-     * Runs the kernel over [0, length) of two element-wise paired buffers, piece by piece in parallel:
+     * Runs the kernel over [0, length) of two element-wise paired buffers, piece by piece ({@link #forEachPiece}):
      * copies each piece of a and b in, and the kernel's results out, b's into bOut and a's into aOut
      * unless that is null. The loop lives in the kernel, where the JIT compiles and vectorizes it for
      * that caller alone.

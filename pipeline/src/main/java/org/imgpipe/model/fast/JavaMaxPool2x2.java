@@ -6,8 +6,9 @@ import java.nio.FloatBuffer;
 
 /**
  * 2x2 max pooling at stride 2 over dense NCHW floats with even H and W, planes (one image's channel)
- * in parallel pieces. The gradient goes to the first maximum of each window in row-major order, as in
- * oneDNN's and libnd4j's max pooling. A NaN in a window makes its maximum NaN and sends its gradient
+ * in pieces, in parallel where the thread's task has several threads ({@link FloatArrays#indices}). The
+ * gradient goes to the first maximum of each window in row-major order, as in oneDNN's and libnd4j's max
+ * pooling. A NaN in a window makes its maximum NaN and sends its gradient
  * to the window's last element (oneDNN compares with {@code >} and skips NaN): Model S's activations
  * hold none unless training has already diverged.
  */
@@ -91,9 +92,10 @@ final class JavaMaxPool2x2 {
         void run(int first, int count);
     }
 
-    /** Runs over [0, planes) in parallel pieces of whole planes, about {@code FloatArrays.CHUNK} floats each. */
+    /** Runs over [0, planes) in pieces of whole planes, about {@code FloatArrays.CHUNK} floats each. */
     private static void forEachPlanes(int planes, int plane, Planes piece) {
         int perPiece = Math.max(1, FloatArrays.CHUNK / plane);
-        FloatArrays.indices((planes + perPiece - 1) / perPiece).forEach(p -> piece.run(p * perPiece, Math.min(perPiece, planes - p * perPiece)));
+        FloatArrays.indices((planes + perPiece - 1) / perPiece)
+                .forEach(p -> piece.run(p * perPiece, Math.min(perPiece, planes - p * perPiece)));
     }
 }

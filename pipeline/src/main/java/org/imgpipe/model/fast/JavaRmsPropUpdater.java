@@ -7,7 +7,8 @@ import java.nio.FloatBuffer;
 
 /**
  * DL4J's RMSProp step (state = rho * state + (1 - rho) * g^2; g = lr * g / (sqrt(state) + eps)) over
- * contiguous float arrays in plain Java, in cache-sized pieces in parallel. libnd4j's
+ * contiguous float arrays in plain Java, in cache-sized pieces, in parallel where the thread's task has several
+ * threads ({@link FloatArrays#indices}). libnd4j's
  * rms_prop_updater op computes a square root and a division per element without vector
  * instructions, ~5 ms of every Model S step on 2 cores; the JIT vectorizes this loop. Other arrays go
  * to DL4J's op.
