@@ -21,17 +21,23 @@ glibc_at_least_2_36() {
   v="${v#glibc }"
   [[ "$(printf '%s\n2.36\n' "$v" | sort -V | head -1)" == "2.36" ]]
 }
-malloc_thresholds() {
-  local var
-  for var in MALLOC_MMAP_THRESHOLD_ MALLOC_TRIM_THRESHOLD_; do
-    if [[ -z "${!var+set}" ]]; then
-      if glibc_at_least_2_36; then export "$var=1073741824"; fi
-    elif [[ -z "${!var}" ]]; then
-      unset "$var"  # empty would read as 0 to glibc: every allocation mapped afresh
-    fi
-  done
+# default_unless_set VAR [VALUE]: exports VAR=VALUE (nothing when VALUE is empty) unless you set VAR yourself.
+# Set empty, VAR is unset (the library's default: an empty value would read as 0 to glibc, and libgomp warns
+# of it), and IMGPIPE_DEFAULT_<VAR>=1 remembers that for the scripts that source this file again
+# (cluster-test.sh starts local-cluster.sh and submit.sh), which would otherwise find VAR unset.
+default_unless_set() {
+  local marker="IMGPIPE_DEFAULT_$1"
+  if [[ -n "${!1+set}" && -z "${!1}" ]]; then
+    unset "$1"
+    export "$marker=1"
+  elif [[ -z "${!1+set}" && -z "${!marker:-}" && -n "${2:-}" ]]; then
+    export "$1=$2"
+  fi
 }
-malloc_thresholds
+malloc_threshold="$(glibc_at_least_2_36 && echo 1073741824)"
+default_unless_set MALLOC_MMAP_THRESHOLD_ "$malloc_threshold"
+default_unless_set MALLOC_TRIM_THRESHOLD_ "$malloc_threshold"
+unset malloc_threshold
 # After each parallel region OpenMP's workers spin for a while (libgomp: 300,000 turns) before they sleep.
 # PyTorch's steps are OpenMP regions back to back and gain from it; ours hand over between oneDNN's
 # regions and Java (DL4J's step, the Java loops on the fork-join pool), where a spinning worker takes
@@ -39,17 +45,7 @@ malloc_thresholds
 # inference unchanged within noise (README, "OpenMP's wait policy"). Set for every JVM the scripts start
 # when you have not set it yourself (empty: OpenMP's default); executors on a cluster get it from
 # conf/spark-defaults.conf. The PyTorch peer runs with OpenMP's default (bench/Peer.java), its faster one.
-# IMGPIPE_OPENMP_DEFAULT remembers an empty setting for the scripts that source this file again
-# (cluster-test.sh starts local-cluster.sh and submit.sh).
-omp_wait_policy() {
-  if [[ -n "${OMP_WAIT_POLICY+set}" && -z "$OMP_WAIT_POLICY" ]]; then
-    unset OMP_WAIT_POLICY
-    export IMGPIPE_OPENMP_DEFAULT=1
-  elif [[ -z "${OMP_WAIT_POLICY+set}" && -z "${IMGPIPE_OPENMP_DEFAULT:-}" ]]; then
-    export OMP_WAIT_POLICY=PASSIVE
-  fi
-}
-omp_wait_policy
+default_unless_set OMP_WAIT_POLICY PASSIVE
 VERSION=0.1.0-SNAPSHOT
 SHADED_JAR="$ROOT/jobs/target/imgpipe-jobs-$VERSION-spark.jar"
 JOBS_JAR="$ROOT/jobs/target/imgpipe-jobs-$VERSION.jar"

@@ -80,8 +80,16 @@ final class FloatArrays {
 
     /** Runs the pieces of [0, length), {@value #CHUNK} elements each, over {@link #indices}. */
     static void forEachPiece(int length, Piece piece) {
-        indices((length + CHUNK - 1) / CHUNK)
-                .forEach(k -> piece.run(k * CHUNK, Math.min(CHUNK, length - k * CHUNK)));
+        forEachPiece(length, CHUNK, piece);
+    }
+
+    /**
+     * Runs the pieces of [0, length), {@code pieceLength} elements each (the last may be shorter), over
+     * {@link #indices}.
+     */
+    static void forEachPiece(int length, int pieceLength, Piece piece) {
+        indices((length + pieceLength - 1) / pieceLength)
+                .forEach(k -> piece.run(k * pieceLength, Math.min(pieceLength, length - k * pieceLength)));
     }
 
     /** A loop over one piece of two arrays; it leaves its results in a and b. */

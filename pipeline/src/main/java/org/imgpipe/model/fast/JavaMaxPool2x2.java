@@ -86,16 +86,11 @@ final class JavaMaxPool2x2 {
         });
     }
 
-    /** A run of whole planes: {@code count} planes from plane {@code first}. */
-    @FunctionalInterface
-    private interface Planes {
-        void run(int first, int count);
-    }
-
-    /** Runs over [0, planes) in pieces of whole planes, about {@code FloatArrays.CHUNK} floats each. */
-    private static void forEachPlanes(int planes, int plane, Planes piece) {
-        int perPiece = Math.max(1, FloatArrays.CHUNK / plane);
-        FloatArrays.indices((planes + perPiece - 1) / perPiece)
-                .forEach(p -> piece.run(p * perPiece, Math.min(perPiece, planes - p * perPiece)));
+    /**
+     * Runs over [0, planes) in pieces of whole planes, about {@code FloatArrays.CHUNK} floats each: the piece's
+     * {@code from} and {@code length} count planes.
+     */
+    private static void forEachPlanes(int planes, int plane, FloatArrays.Piece piece) {
+        FloatArrays.forEachPiece(planes, Math.max(1, FloatArrays.CHUNK / plane), piece);
     }
 }
