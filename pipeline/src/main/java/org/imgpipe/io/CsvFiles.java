@@ -1,11 +1,13 @@
 package org.imgpipe.io;
 
 import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.SequenceWriter;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.Writer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,9 +26,27 @@ public final class CsvFiles {
      * @throws IOException when a value cannot be written
      */
     public static String write(List<String> header, List<? extends List<?>> rows) throws IOException {
+        return CSV.writer(schema(header)).writeValueAsString(rows);
+    }
+
+    /**
+     * Streams rows, in the format of {@link #write}, for tables too large to hold as text.
+     *
+     * @param out    where the CSV goes; closed when the returned writer is
+     * @param header the column names, written first
+     * @return the writer: {@code write(List)} adds one row with as many values as the header (an empty string
+     *     for an empty cell: a null is left out and shifts the cells after it); close it to flush and close
+     *     {@code out}
+     * @throws IOException when the header cannot be written
+     */
+    public static SequenceWriter rowWriter(Writer out, List<String> header) throws IOException {
+        return CSV.writer(schema(header)).writeValues(out);
+    }
+
+    private static CsvSchema schema(List<String> header) {
         CsvSchema.Builder schema = CsvSchema.builder();
         header.forEach(schema::addColumn);
-        return CSV.writer(schema.setUseHeader(true).build()).writeValueAsString(rows);
+        return schema.setUseHeader(true).build();
     }
 
     /**

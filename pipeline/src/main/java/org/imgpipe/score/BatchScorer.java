@@ -1,6 +1,5 @@
 package org.imgpipe.score;
 
-import org.imgpipe.data.FileResult;
 import org.imgpipe.base.Console;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -8,13 +7,9 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.SerializableConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.imgpipe.data.ImageFileReader;
@@ -22,15 +17,16 @@ import org.imgpipe.data.SkippedFile;
 import org.imgpipe.io.AtomicFiles;
 import org.imgpipe.io.StagedFolder;
 import org.imgpipe.io.CsvFiles;
+import org.imgpipe.io.DirectLocalFiles;
 import org.imgpipe.model.ShippedModel;
 import org.imgpipe.registry.ModelVersion;
 import org.imgpipe.spark.CountedPhase;
 import org.imgpipe.spark.SparkSessions;
 
 import java.io.IOException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -44,19 +40,22 @@ import static org.apache.spark.sql.functions.col;
  * Scores every image under an input glob with one model version and commits the results as a new
  * run folder under the output folder:
  * <pre>
- *   run-20261125T101500.123Z/predictions/      Parquet (Spark's _SUCCESS inside)
+ *   run-20261125T101500.123Z/predictions/      Parquet, one part file per partition (a _SUCCESS inside, as Spark writes)
  *                            predictions-csv/  the same rows as CSV with a header
  *                            rejected.csv      path,reason of every file that was not scored
  *                            summary.json      counts, model version, input, timings
  *                            _SUCCESS
  * </pre>
  * The run is written in a hidden staging folder and renamed into place when complete, so a reader
- * (or the incremental mode) never sees a partial run.
+ * (or the incremental mode) never sees a partial run. Scoring is one Spark job: each task reads, decodes
+ * and classifies its files and writes both part files ({@link PartitionWriter}).
  */
 public final class BatchScorer {
-    // Each task pays a fixed cost (its output files, Spark SQL's row projection, the writers) that
+    // Each task pays a fixed cost (borrowing the model, creating its output files and writers) that
     // 1,000-file tasks made ~10% of scoring; 2,500 small images are still only seconds of one core.
     private static final int FILES_PER_PARTITION = 2500;
+    /** The staging folder's folder of the task attempts' part files, deleted before the commit. */
+    private static final String ATTEMPTS = "_attempts";
     private static final DateTimeFormatter RUN_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'")
             .withZone(ZoneOffset.UTC);
 
@@ -114,47 +113,73 @@ public final class BatchScorer {
         }
         Path runDir = new Path(outputDir, "run-" + RUN_TIME.format(start));
         FileSystem fs = outputDir.getFileSystem(conf);
-        PredictionRows rows = new PredictionRows(version.classNames(), version.id(), Timestamp.from(start));
+        // To the millisecond, as the run folder's name and the CSV's times have it.
+        PredictionRows rows = new PredictionRows(version.classNames(), version.id(),
+                start.truncatedTo(ChronoUnit.MILLIS));
         Broadcast<ShippedModel> broadcast = jsc.broadcast(ShippedModel.of(model));
         Broadcast<SerializableConfiguration> hadoop = jsc.broadcast(new SerializableConfiguration(conf));
         // A multiple of the task slots, so that no core idles while one last partition finishes.
         int slots = jsc.defaultParallelism();
         int slices = partitions > 0 ? partitions
                 : slots * Math.max(1, (files.size() + slots * FILES_PER_PARTITION - 1) / (slots * FILES_PER_PARTITION));
-        CountedPhase phase = CountedPhase.start(jsc.sc(), "score " + runDir.getName(), files.size(), "files",
-                console);
-        JavaRDD<FileResult<float[]>> results = jsc.parallelize(files, Math.max(1, Math.min(slices, files.size())))
-                .mapPartitions(new PartitionScorer(broadcast,
-                        new ImageFileReader(version.imageSize(), maxPixels, hadoop), batchSize,
-                        SparkSessions.threadsPerTask(jsc.getConf()), phase.counter()))
-                .persist(StorageLevel.MEMORY_AND_DISK_SER());
-        try (phase; StagedFolder staged = StagedFolder.of(runDir, conf)) {
+        try (CountedPhase phase = CountedPhase.start(jsc.sc(), "score " + runDir.getName(), files.size(), "files",
+                console); StagedFolder staged = StagedFolder.of(runDir, conf)) {
             Path staging = staged.path();
-            JavaRDD<Row> predictions = results.filter(FileResult::ok).map(r -> rows.row(r.path(), r.value()));
-            var frame = spark.createDataFrame(predictions, rows.schema());
-            frame.write().mode(SaveMode.ErrorIfExists).parquet(new Path(staging, "predictions").toString());
-            // RFC 4180: a quote inside a field is doubled (Spark's default escapes it with a backslash).
-            frame.write().mode(SaveMode.ErrorIfExists).option("header", "true").option("escape", "\"")
-                    .csv(new Path(staging, "predictions-csv").toString());
-
-            List<SkippedFile> undecodable = FileResult.rejections(results);
-            long scored = files.size() - undecodable.size();
+            List<PartitionFiles> parts = jsc.parallelize(files, Math.max(1, Math.min(slices, files.size())))
+                    .mapPartitions(new PartitionScorer(broadcast,
+                            new ImageFileReader(version.imageSize(), maxPixels, hadoop), batchSize,
+                            SparkSessions.threadsPerTask(jsc.getConf()), phase.counter()))
+                    .mapPartitions(new PartitionWriter(new Path(staging, ATTEMPTS).toString(), rows, hadoop))
+                    .collect();
+            moveIntoPlace(parts, staging, fs);
+            long scored = parts.stream().mapToLong(PartitionFiles::rows).sum();
             List<SkippedFile> rejected = new ArrayList<>(found.notImages());
-            rejected.addAll(undecodable);
+            parts.forEach(p -> rejected.addAll(p.rejected()));
             rejected.sort(Comparator.comparing(SkippedFile::path));
             AtomicFiles.writeString(new Path(staging, "rejected.csv"), conf, rejectedCsv(rejected));
             Summary summary = new Summary(runDir.toString(), input, version.id(), scored, rejected.size(), already,
                     (System.nanoTime() - t0) / 1e9);
             AtomicFiles.writeString(new Path(staging, "summary.json"), conf,
                     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(summary));
-            fs.create(new Path(staging, "_SUCCESS"), false).close();
+            success(fs, staging);
             staged.commitNew();
             return summary;
         } finally {
-            results.unpersist(false);
             broadcast.destroy();
             hadoop.destroy();
         }
+    }
+
+    /**
+     * Moves the part files of the attempts the driver received into {@code predictions/} and
+     * {@code predictions-csv/}, each with its {@code _SUCCESS} marker as Spark writes them, and deletes the
+     * files of failed or speculative attempts.
+     *
+     * @param parts the attempts' files as the driver received them, in partition order
+     * @param staging the run's staging folder, which holds the attempts folder
+     * @param fs the staging folder's file system
+     * @throws IOException when a file cannot be moved or the attempts folder deleted
+     */
+    static void moveIntoPlace(List<PartitionFiles> parts, Path staging, FileSystem fs) throws IOException {
+        Path parquet = new Path(staging, "predictions");
+        Path csv = new Path(staging, "predictions-csv");
+        success(fs, parquet);
+        success(fs, csv);
+        for (int i = 0; i < parts.size(); i++) {
+            rename(fs, new Path(parts.get(i).parquet()), new Path(parquet, String.format("part-%05d.snappy.parquet", i)));
+            rename(fs, new Path(parts.get(i).csv()), new Path(csv, String.format("part-%05d.csv", i)));
+        }
+        fs.delete(new Path(staging, ATTEMPTS), true);
+    }
+
+    private static void rename(FileSystem fs, Path from, Path to) throws IOException {
+        if (!fs.rename(from, to)) {
+            throw new IOException("cannot rename " + from + " to " + to);
+        }
+    }
+
+    private static void success(FileSystem fs, Path folder) throws IOException {
+        DirectLocalFiles.create(fs, new Path(folder, "_SUCCESS")).close();
     }
 
     /** Paths that committed runs in outputDir scored with this model version. */

@@ -1,12 +1,9 @@
 package org.imgpipe.score;
 
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
-
 import java.io.Serializable;
-import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,32 +16,68 @@ final class PredictionRows implements Serializable {
     static final String PATH = "path";
     static final String MODEL_VERSION = "model_version";
     static final int TOP = 3;
+    private static final DateTimeFormatter CSV_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX")
+            .withZone(ZoneOffset.UTC);
+
+    /** A column's values: Java type in {@link #values}, Parquet and CSV encoding follow from it. */
+    enum Type {
+        /** {@link String}. */
+        STRING,
+        /** {@link Integer}. */
+        INT,
+        /** {@link Float}. */
+        FLOAT,
+        /** {@link Instant}, to the microsecond. */
+        TIMESTAMP
+    }
+
+    /**
+     * One column of the layout.
+     *
+     * @param name     the column's name
+     * @param type     its values' type
+     * @param nullable whether a row may have no value (top-k columns past the number of classes)
+     */
+    record Column(String name, Type type, boolean nullable) implements Serializable {
+    }
 
     private final List<String> classNames;
     private final String modelVersion;
-    private final Timestamp scoredAt;
+    private final Instant scoredAt;
+    private final List<Column> columns;
 
-    PredictionRows(List<String> classNames, String modelVersion, Timestamp scoredAt) {
+    /**
+     * @param classNames   the model's class names, index order
+     * @param modelVersion the registry version of the model, written in every row
+     * @param scoredAt     the run's start, written in every row
+     */
+    PredictionRows(List<String> classNames, String modelVersion, Instant scoredAt) {
         this.classNames = List.copyOf(classNames);
         this.modelVersion = modelVersion;
         this.scoredAt = scoredAt;
+        List<Column> c = new ArrayList<>(List.of(new Column(PATH, Type.STRING, false),
+                new Column("predicted_index", Type.INT, false), new Column("predicted_class", Type.STRING, false),
+                new Column("confidence", Type.FLOAT, false)));
+        for (int k = 1; k <= TOP; k++) {
+            c.add(new Column("top" + k + "_class", Type.STRING, true));
+            c.add(new Column("top" + k + "_probability", Type.FLOAT, true));
+        }
+        for (int i = 0; i < classNames.size(); i++) {
+            c.add(new Column(probabilityColumn(i, classNames.get(i)), Type.FLOAT, false));
+        }
+        c.add(new Column(MODEL_VERSION, Type.STRING, false));
+        c.add(new Column("scored_at", Type.TIMESTAMP, false));
+        this.columns = List.copyOf(c);
     }
 
-    StructType schema() {
-        StructType s = new StructType()
-                .add(PATH, DataTypes.StringType, false)
-                .add("predicted_index", DataTypes.IntegerType, false)
-                .add("predicted_class", DataTypes.StringType, false)
-                .add("confidence", DataTypes.FloatType, false);
-        for (int k = 1; k <= TOP; k++) {
-            s = s.add("top" + k + "_class", DataTypes.StringType, true)
-                    .add("top" + k + "_probability", DataTypes.FloatType, true);
-        }
-        for (int c = 0; c < classNames.size(); c++) {
-            s = s.add(probabilityColumn(c, classNames.get(c)), DataTypes.FloatType, false);
-        }
-        return s.add(MODEL_VERSION, DataTypes.StringType, false)
-                .add("scored_at", DataTypes.TimestampType, false);
+    /** @return the columns in file order */
+    List<Column> columns() {
+        return columns;
+    }
+
+    /** @return the column names in file order: the CSV header */
+    List<String> names() {
+        return columns.stream().map(Column::name).toList();
     }
 
     /**
@@ -61,24 +94,45 @@ final class PredictionRows implements Serializable {
         return "p_" + index + "_" + name.replaceAll("[^A-Za-z0-9_]", "_");
     }
 
-    Row row(String path, float[] p) {
+    /**
+     * @param path the scored file
+     * @param p    its K softmax probabilities, class index order
+     * @return the row's values in {@link #columns()} order, of each column's {@link Type}; null where a
+     *     top-k column has no class (fewer than {@link #TOP} classes)
+     */
+    Object[] values(String path, float[] p) {
         int[] order = ranking(p);
-        List<Object> v = new ArrayList<>(4 + 2 * TOP + p.length + 2);
-        v.add(path);
-        v.add(order[0]);
-        v.add(classNames.get(order[0]));
-        v.add(p[order[0]]);
+        Object[] v = new Object[columns.size()];
+        int i = 0;
+        v[i++] = path;
+        v[i++] = order[0];
+        v[i++] = classNames.get(order[0]);
+        v[i++] = p[order[0]];
         for (int k = 0; k < TOP; k++) {
             boolean has = k < order.length;
-            v.add(has ? classNames.get(order[k]) : null);
-            v.add(has ? p[order[k]] : null);
+            v[i++] = has ? classNames.get(order[k]) : null;
+            v[i++] = has ? p[order[k]] : null;
         }
         for (float x : p) {
-            v.add(x);
+            v[i++] = x;
         }
-        v.add(modelVersion);
-        v.add(scoredAt);
-        return RowFactory.create(v.toArray());
+        v[i++] = modelVersion;
+        v[i] = scoredAt;
+        return v;
+    }
+
+    /**
+     * @param values a row from {@link #values}
+     * @return its CSV cells: the scoring time as Spark's CSV writer prints a timestamp
+     *     ({@code yyyy-MM-dd'T'HH:mm:ss.SSSXXX}, here in UTC), numbers as Java prints them, and a missing value
+     *     as an empty string, as Spark writes null (Jackson's row writer would drop a null cell and shift the rest)
+     */
+    List<Object> csvCells(Object[] values) {
+        List<Object> cells = new ArrayList<>(values.length);
+        for (Object v : values) {
+            cells.add(v == null ? "" : v instanceof Instant t ? CSV_TIME.format(t) : v);
+        }
+        return cells;
     }
 
     /** Class indices by falling probability; ties keep the lower index first, as argmax does. */
