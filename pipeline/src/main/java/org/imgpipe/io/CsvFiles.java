@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SequenceWriter;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Writer;
@@ -33,14 +34,39 @@ public final class CsvFiles {
      * Streams rows, in the format of {@link #write}, for tables too large to hold as text.
      *
      * @param out    where the CSV goes; closed when the returned writer is
-     * @param header the column names, written first
-     * @return the writer: {@code write(List)} adds one row with as many values as the header (an empty string
-     *     for an empty cell: a null is left out and shifts the cells after it); close it to flush and close
-     *     {@code out}
-     * @throws IOException when the header cannot be written
+     * @param header the column names, written before the first row (or on close when there is none)
+     * @return the writer; close it to flush and close {@code out}
+     * @throws IOException when the writer cannot be set up on {@code out}
      */
-    public static SequenceWriter rowWriter(Writer out, List<String> header) throws IOException {
-        return CSV.writer(schema(header)).writeValues(out);
+    public static RowWriter rowWriter(Writer out, List<String> header) throws IOException {
+        return new RowWriter(CSV.writer(schema(header)).writeValues(out));
+    }
+
+    /** Writes CSV rows one at a time ({@link #rowWriter}). */
+    public static final class RowWriter implements Closeable {
+        private final SequenceWriter rows;
+
+        private RowWriter(SequenceWriter rows) {
+            this.rows = rows;
+        }
+
+        /**
+         * @param row as many values as the header, numbers written as Java prints them, null for an empty cell
+         *     (Jackson's row writer would leave a null out and shift the cells after it)
+         * @throws IOException when the row cannot be written
+         */
+        public void write(List<?> row) throws IOException {
+            List<Object> cells = new ArrayList<>(row.size());
+            for (Object v : row) {
+                cells.add(v == null ? "" : v);
+            }
+            rows.write(cells);
+        }
+
+        @Override
+        public void close() throws IOException {
+            rows.close();
+        }
     }
 
     private static CsvSchema schema(List<String> header) {

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 
 /**
  * Reads and creates many small files: those of Hadoop's local file system directly through java.nio,
@@ -53,6 +54,24 @@ public final class DirectLocalFiles {
             return Files.newOutputStream(local.toPath());
         }
         return fs.create(file, true);
+    }
+
+    /**
+     * Creates a file that must not exist yet, in a folder that must exist: for files a task writes in a
+     * folder the driver made, which must not come back once the driver has deleted or moved that folder.
+     *
+     * @param fs   the file system of {@code file}
+     * @param file the file to write
+     * @return the open stream; the caller closes it
+     * @throws IOException when the file exists, its folder does not, or it cannot be created
+     */
+    public static OutputStream createNew(FileSystem fs, Path file) throws IOException {
+        File local = localFile(fs, file);
+        if (local != null) {
+            return Files.newOutputStream(local.toPath(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        }
+        return fs.createNonRecursive(file, false, 1 << 16, fs.getDefaultReplication(file), fs.getDefaultBlockSize(file),
+                null);
     }
 
     /** The file behind a path of Hadoop's local file system (with or without checksums), else null. */

@@ -17,7 +17,6 @@ import org.imgpipe.data.SkippedFile;
 import org.imgpipe.io.AtomicFiles;
 import org.imgpipe.io.StagedFolder;
 import org.imgpipe.io.CsvFiles;
-import org.imgpipe.io.DirectLocalFiles;
 import org.imgpipe.model.ShippedModel;
 import org.imgpipe.registry.ModelVersion;
 import org.imgpipe.spark.CountedPhase;
@@ -26,8 +25,8 @@ import org.imgpipe.spark.SparkSessions;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -47,15 +46,14 @@ import static org.apache.spark.sql.functions.col;
  *                            _SUCCESS
  * </pre>
  * The run is written in a hidden staging folder and renamed into place when complete, so a reader
- * (or the incremental mode) never sees a partial run. Scoring is one Spark job: each task reads, decodes
- * and classifies its files and writes both part files ({@link PartitionWriter}).
+ * (or the incremental mode) never sees a partial run. Scoring is one Spark job (after, with the incremental
+ * mode, a read of the earlier runs): each task reads, decodes and classifies its files and writes both part
+ * files ({@link PartitionWriter}), which the driver then moves into place ({@link PartitionCommitter}).
  */
 public final class BatchScorer {
     // Each task pays a fixed cost (borrowing the model, creating its output files and writers) that
     // 1,000-file tasks made ~10% of scoring; 2,500 small images are still only seconds of one core.
     private static final int FILES_PER_PARTITION = 2500;
-    /** The staging folder's folder of the task attempts' part files, deleted before the commit. */
-    private static final String ATTEMPTS = "_attempts";
     private static final DateTimeFormatter RUN_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'")
             .withZone(ZoneOffset.UTC);
 
@@ -125,13 +123,15 @@ public final class BatchScorer {
         try (CountedPhase phase = CountedPhase.start(jsc.sc(), "score " + runDir.getName(), files.size(), "files",
                 console); StagedFolder staged = StagedFolder.of(runDir, conf)) {
             Path staging = staged.path();
+            PartitionCommitter committer = new PartitionCommitter(fs, staging);
+            Path attempts = committer.attempts();
             List<PartitionFiles> parts = jsc.parallelize(files, Math.max(1, Math.min(slices, files.size())))
                     .mapPartitions(new PartitionScorer(broadcast,
                             new ImageFileReader(version.imageSize(), maxPixels, hadoop), batchSize,
                             SparkSessions.threadsPerTask(jsc.getConf()), phase.counter()))
-                    .mapPartitions(new PartitionWriter(new Path(staging, ATTEMPTS).toString(), rows, hadoop))
+                    .mapPartitions(new PartitionWriter(attempts.toString(), rows, hadoop))
                     .collect();
-            moveIntoPlace(parts, staging, fs);
+            committer.commit(parts);
             long scored = parts.stream().mapToLong(PartitionFiles::rows).sum();
             List<SkippedFile> rejected = new ArrayList<>(found.notImages());
             parts.forEach(p -> rejected.addAll(p.rejected()));
@@ -141,45 +141,13 @@ public final class BatchScorer {
                     (System.nanoTime() - t0) / 1e9);
             AtomicFiles.writeString(new Path(staging, "summary.json"), conf,
                     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(summary));
-            success(fs, staging);
+            committer.success(staging);
             staged.commitNew();
             return summary;
         } finally {
             broadcast.destroy();
             hadoop.destroy();
         }
-    }
-
-    /**
-     * Moves the part files of the attempts the driver received into {@code predictions/} and
-     * {@code predictions-csv/}, each with its {@code _SUCCESS} marker as Spark writes them, and deletes the
-     * files of failed or speculative attempts.
-     *
-     * @param parts the attempts' files as the driver received them, in partition order
-     * @param staging the run's staging folder, which holds the attempts folder
-     * @param fs the staging folder's file system
-     * @throws IOException when a file cannot be moved or the attempts folder deleted
-     */
-    static void moveIntoPlace(List<PartitionFiles> parts, Path staging, FileSystem fs) throws IOException {
-        Path parquet = new Path(staging, "predictions");
-        Path csv = new Path(staging, "predictions-csv");
-        success(fs, parquet);
-        success(fs, csv);
-        for (int i = 0; i < parts.size(); i++) {
-            rename(fs, new Path(parts.get(i).parquet()), new Path(parquet, String.format("part-%05d.snappy.parquet", i)));
-            rename(fs, new Path(parts.get(i).csv()), new Path(csv, String.format("part-%05d.csv", i)));
-        }
-        fs.delete(new Path(staging, ATTEMPTS), true);
-    }
-
-    private static void rename(FileSystem fs, Path from, Path to) throws IOException {
-        if (!fs.rename(from, to)) {
-            throw new IOException("cannot rename " + from + " to " + to);
-        }
-    }
-
-    private static void success(FileSystem fs, Path folder) throws IOException {
-        DirectLocalFiles.create(fs, new Path(folder, "_SUCCESS")).close();
     }
 
     /** Paths that committed runs in outputDir scored with this model version. */

@@ -19,8 +19,8 @@ final class PartitionFiles implements Serializable {
     private final ArrayList<String> rejectedReasons = new ArrayList<>();
 
     /**
-     * @param parquet the Parquet part file's URI
-     * @param csv     the CSV part file's URI
+     * @param parquet the Parquet part file, as {@code Path.toString()}
+     * @param csv     the CSV part file, as {@code Path.toString()}
      * @param rows    the predictions in each of the two files
      * @param rejected the partition's files that were not scored, with their reasons
      */
@@ -34,12 +34,12 @@ final class PartitionFiles implements Serializable {
         }
     }
 
-    /** @return the Parquet part file's URI */
+    /** @return the Parquet part file, as {@code Path.toString()} */
     String parquet() {
         return parquet;
     }
 
-    /** @return the CSV part file's URI */
+    /** @return the CSV part file, as {@code Path.toString()} */
     String csv() {
         return csv;
     }

@@ -124,13 +124,12 @@ final class PredictionRows implements Serializable {
     /**
      * @param values a row from {@link #values}
      * @return its CSV cells: the scoring time as Spark's CSV writer prints a timestamp
-     *     ({@code yyyy-MM-dd'T'HH:mm:ss.SSSXXX}, here in UTC), numbers as Java prints them, and a missing value
-     *     as an empty string, as Spark writes null (Jackson's row writer would drop a null cell and shift the rest)
+     *     ({@code yyyy-MM-dd'T'HH:mm:ss.SSSXXX}, here in UTC), the rest as they are (null where a row has no value)
      */
     List<Object> csvCells(Object[] values) {
         List<Object> cells = new ArrayList<>(values.length);
         for (Object v : values) {
-            cells.add(v == null ? "" : v instanceof Instant t ? CSV_TIME.format(t) : v);
+            cells.add(v instanceof Instant t ? CSV_TIME.format(t) : v);
         }
         return cells;
     }

@@ -104,14 +104,23 @@ final class PredictionWriteSupport extends WriteSupport<Object[]> {
         this.out = recordConsumer;
     }
 
+    /**
+     * @param row a row from {@link PredictionRows#values}
+     * @throws IllegalArgumentException when a column that is not nullable has no value
+     */
     @Override
     public void write(Object[] row) {
         out.startMessage();
         for (int i = 0; i < row.length; i++) {
-            if (row[i] == null) {
-                continue; // an optional column without a value is left out of the record
-            }
             PredictionRows.Column c = columns.get(i);
+            if (row[i] == null) {
+                // parquet-hadoop does not check a record against its schema: a missing required value would
+                // make a corrupt file instead of an error.
+                if (!c.nullable()) {
+                    throw new IllegalArgumentException("no value for the required column " + c.name());
+                }
+                continue;
+            }
             out.startField(c.name(), i);
             switch (c.type()) {
                 case STRING -> out.addBinary(Binary.fromString((String) row[i]));

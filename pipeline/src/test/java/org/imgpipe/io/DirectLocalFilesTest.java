@@ -38,4 +38,18 @@ class DirectLocalFilesTest {
         assertThrows(java.nio.file.NoSuchFileException.class,
                 () -> DirectLocalFiles.readAllBytes(checksummed, new Path(tmp.toUri().toString(), "missing")));
     }
+
+    @Test
+    void aNewFileNeedsItsFolderAndMustNotExistYet() throws IOException {
+        FileSystem fs = FileSystem.getLocal(new Configuration());
+        Path file = new Path(tmp.toUri().toString(), "attempt.csv");
+        try (OutputStream out = DirectLocalFiles.createNew(fs, file)) {
+            out.write(7);
+        }
+        assertArrayEquals(new byte[]{7}, DirectLocalFiles.readAllBytes(fs, file));
+        assertThrows(java.nio.file.FileAlreadyExistsException.class, () -> DirectLocalFiles.createNew(fs, file));
+        assertThrows(java.nio.file.NoSuchFileException.class,
+                () -> DirectLocalFiles.createNew(fs, new Path(tmp.toUri().toString(), "gone/attempt.csv")));
+        assertEquals(false, Files.exists(tmp.resolve("gone")), "a deleted folder does not come back");
+    }
 }

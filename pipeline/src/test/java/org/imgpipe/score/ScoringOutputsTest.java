@@ -3,6 +3,16 @@ package org.imgpipe.score;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.parquet.column.Encoding;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.hadoop.metadata.ParquetMetadata;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType;
+import org.apache.parquet.schema.Type;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -91,7 +101,7 @@ class ScoringOutputsTest {
         Files.createDirectories(dump);
         int[] colours = {0x102030, 0xc0a080, 0x00ff00};
         for (int i = 0; i < colours.length; i++) {
-            Files.write(dump.resolve(i + ",x.png"), TestImages.encoded("png", colours[i], 32));
+            Files.write(dump.resolve(i + ",x\"q.png"), TestImages.encoded("png", colours[i], 32));
         }
         Files.write(dump.resolve("broken.png"), new byte[]{1, 2, 3});
         BatchScorer.Summary s = score(dump, dir.resolve("scores"));
@@ -110,6 +120,20 @@ class ScoringOutputsTest {
         assertEquals(DataTypes.FloatType, types.get("confidence"));
         assertEquals(DataTypes.FloatType, types.get("p_1_b"));
         assertEquals(DataTypes.TimestampType, types.get("scored_at"));
+        ParquetMetadata footer = footer(run.resolve("predictions/part-00000.snappy.parquet"));
+        MessageType schema = footer.getFileMetaData().getSchema();
+        assertEquals(Type.Repetition.REQUIRED, schema.getType("path").getRepetition());
+        assertEquals(Type.Repetition.OPTIONAL, schema.getType("top3_class").getRepetition());
+        assertEquals(LogicalTypeAnnotation.timestampType(true, LogicalTypeAnnotation.TimeUnit.MICROS),
+                schema.getType("scored_at").getLogicalTypeAnnotation());
+        Map<String, ColumnChunkMetaData> chunks = new HashMap<>();
+        footer.getBlocks().get(0).getColumns().forEach(c -> chunks.put(c.getPath().toDotString(), c));
+        assertEquals(CompressionCodecName.SNAPPY, chunks.get("path").getCodec());
+        assertFalse(chunks.get("p_0_a").getEncodings().contains(Encoding.PLAIN_DICTIONARY),
+                "no dictionary for unique probabilities");
+        assertFalse(chunks.get("path").getEncodings().contains(Encoding.PLAIN_DICTIONARY));
+        assertTrue(chunks.get("model_version").getEncodings().contains(Encoding.PLAIN_DICTIONARY),
+                chunks.get("model_version").getEncodings().toString());
         Timestamp start = Timestamp.from(runStart(run).toInstant(ZoneOffset.UTC));
 
         List<Map<String, String>> csvRows = new ArrayList<>();
@@ -150,7 +174,9 @@ class ScoringOutputsTest {
             assertEquals("", csv.get("top3_class"));
             assertEquals(csvStart, csv.get("scored_at"));
         }
-        assertTrue(rows.get(0).<String>getAs("path").endsWith("/dump/0,x.png"), "a comma in a path survives");
+        assertTrue(rows.get(0).<String>getAs("path").endsWith("/dump/0,x\"q.png"), "a comma and a quote survive");
+        assertTrue(Files.readString(csvFolder.resolve(partFiles(csvFolder, ".csv").get(0))).contains(",x\"\"q.png\","),
+                "RFC 4180 doubles a quote inside a quoted field");
         assertTrue(Files.exists(run.resolve("predictions/_SUCCESS")));
         assertTrue(Files.exists(run.resolve("predictions-csv/_SUCCESS")));
         assertFalse(Files.exists(run.resolve("_attempts")));
@@ -185,41 +211,56 @@ class ScoringOutputsTest {
         java.nio.file.Path run = local(score(dump, scores).runDir());
         // Runs before scoring wrote its own Parquet came from Spark's writer (timestamps as INT96).
         java.nio.file.Path sparkRun = scores.resolve("run-20261101T000000.000Z");
-        spark.read().parquet(run.resolve("predictions").toString()).write()
-                .parquet(sparkRun.resolve("predictions").toString());
-        org.apache.commons.io.FileUtils.deleteDirectory(run.toFile());
         Files.write(dump.resolve("second.png"), TestImages.encoded("png", 0x993366, 32));
+        spark.read().parquet(score(dump, dir.resolve("elsewhere")).runDir() + "/predictions")
+                .where("path like '%/second.png'").write().parquet(sparkRun.resolve("predictions").toString());
+        try (Stream<java.nio.file.Path> parts = Files.list(sparkRun.resolve("predictions"))) {
+            java.nio.file.Path part = parts.filter(p -> p.toString().endsWith(".parquet")).findFirst().orElseThrow();
+            assertEquals(PrimitiveType.PrimitiveTypeName.INT96, footer(part).getFileMetaData().getSchema()
+                    .getType("scored_at").asPrimitiveType().getPrimitiveTypeName(), "Spark's own timestamps");
+        }
+        Files.write(dump.resolve("third.png"), TestImages.encoded("png", 0x669933, 32));
 
         BatchScorer.Summary incremental = score(dump, scores, true);
         assertEquals(1, incremental.scored());
-        assertEquals(1, incremental.alreadyScored());
+        assertEquals(2, incremental.alreadyScored(), "one file from each earlier run");
         List<Row> all = spark.read().parquet(scores.resolve("run-*").resolve("predictions").toString())
                 .orderBy("path").collectAsList();
-        assertEquals(2, all.size());
-        assertTrue(all.get(0).<String>getAs("path").endsWith("/first.png"));
-        assertTrue(all.get(1).<String>getAs("path").endsWith("/second.png"));
-        assertEquals(Timestamp.from(runStart(local(incremental.runDir())).toInstant(ZoneOffset.UTC)),
-                all.get(1).getAs("scored_at"));
-        assertTrue(all.get(0).getAs("scored_at") instanceof Timestamp);
+        assertEquals(List.of("first.png", "second.png", "third.png"), all.stream()
+                .map(r -> r.<String>getAs("path").substring(r.<String>getAs("path").lastIndexOf('/') + 1)).toList());
+        assertEquals(Timestamp.from(runStart(run).toInstant(ZoneOffset.UTC)), all.get(0).getAs("scored_at"));
+        assertTrue(all.get(1).getAs("scored_at") instanceof Timestamp);
+
+        BatchScorer.Summary nothingNew = score(dump, scores, true);
+        assertEquals(0, nothingNew.scored());
+        assertEquals(3, nothingNew.alreadyScored());
+        assertEquals(0, spark.read().parquet(nothingNew.runDir() + "/predictions").count());
+    }
+
+    private static ParquetMetadata footer(java.nio.file.Path file) throws Exception {
+        try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(new Path(file.toUri()),
+                new Configuration()))) {
+            return reader.getFooter();
+        }
     }
 
     @Test
     void theDriverKeepsTheAttemptsItReceivedInPartitionOrderAndDeletesTheRest(@TempDir java.nio.file.Path dir)
             throws Exception {
-        java.nio.file.Path attempts = dir.resolve("_attempts");
-        Files.createDirectories(attempts);
+        PartitionCommitter committer = new PartitionCommitter(FileSystem.getLocal(new Configuration()),
+                new Path(dir.toUri()));
+        java.nio.file.Path attempts = java.nio.file.Path.of(committer.attempts().toUri());
         for (String name : List.of("0-0", "0-1", "1-0")) {
             Files.writeString(attempts.resolve(name + ".parquet"), "parquet " + name);
             Files.writeString(attempts.resolve(name + ".csv"), "csv " + name);
         }
         // Partition 0's first attempt failed after writing; the driver received 0-1 and 1-0.
         List<PartitionFiles> received = List.of(
-                new PartitionFiles(attempts.resolve("0-1.parquet").toUri().toString(),
-                        attempts.resolve("0-1.csv").toUri().toString(), 5, List.of()),
-                new PartitionFiles(attempts.resolve("1-0.parquet").toUri().toString(),
-                        attempts.resolve("1-0.csv").toUri().toString(), 7, List.of(new SkippedFile("x.png", "corrupt"))));
-        FileSystem fs = FileSystem.getLocal(new Configuration());
-        BatchScorer.moveIntoPlace(received, new Path(dir.toUri()), fs);
+                new PartitionFiles(hadoopPath(attempts.resolve("0-1.parquet")), hadoopPath(attempts.resolve("0-1.csv")),
+                        5, List.of()),
+                new PartitionFiles(hadoopPath(attempts.resolve("1-0.parquet")), hadoopPath(attempts.resolve("1-0.csv")),
+                        7, List.of(new SkippedFile("x.png", "corrupt"))));
+        committer.commit(received);
 
         assertEquals("parquet 0-1", Files.readString(dir.resolve("predictions/part-00000.snappy.parquet")));
         assertEquals("parquet 1-0", Files.readString(dir.resolve("predictions/part-00001.snappy.parquet")));
@@ -231,6 +272,10 @@ class ScoringOutputsTest {
                 visible(dir.resolve("predictions-csv")));
         assertFalse(Files.exists(attempts), "the failed attempt's files are gone with the attempts folder");
         assertEquals(List.of(new SkippedFile("x.png", "corrupt")), received.get(1).rejected());
+    }
+
+    private static String hadoopPath(java.nio.file.Path file) {
+        return new Path(file.toUri()).toString();
     }
 
     /** A folder's names without hidden files (Hadoop's checksum files start with a dot). */

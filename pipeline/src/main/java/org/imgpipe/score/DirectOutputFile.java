@@ -1,9 +1,10 @@
-package org.imgpipe.io;
+package org.imgpipe.score;
 
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.PositionOutputStream;
+import org.imgpipe.io.DirectLocalFiles;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -12,8 +13,10 @@ import java.io.OutputStream;
 /**
  * A Parquet {@link OutputFile} created through {@link DirectLocalFiles}: on Hadoop's local file system
  * without the {@code chmod} forks and checksum file of its {@code create}, elsewhere through Hadoop.
+ * {@link #create} (parquet-hadoop's default) makes a new file in an existing folder only, as a task's part
+ * file must be.
  */
-public final class DirectOutputFile implements OutputFile {
+final class DirectOutputFile implements OutputFile {
     private final FileSystem fs;
     private final Path file;
 
@@ -21,19 +24,26 @@ public final class DirectOutputFile implements OutputFile {
      * @param fs   the file system of {@code file}
      * @param file the file to create (or replace), with its parent folders
      */
-    public DirectOutputFile(FileSystem fs, Path file) {
+    DirectOutputFile(FileSystem fs, Path file) {
         this.fs = fs;
         this.file = file;
     }
 
+    /** @throws IOException when the file exists, its folder does not, or it cannot be created */
     @Override
     public PositionOutputStream create(long blockSizeHint) throws IOException {
-        return createOrOverwrite(blockSizeHint);
+        return counted(DirectLocalFiles.createNew(fs, file));
     }
 
+    /** @throws IOException when the file cannot be created or replaced */
     @Override
     public PositionOutputStream createOrOverwrite(long blockSizeHint) throws IOException {
-        OutputStream out = new BufferedOutputStream(DirectLocalFiles.create(fs, file), 1 << 16);
+        return counted(DirectLocalFiles.create(fs, file));
+    }
+
+    /** The stream, buffered, with the position Parquet records its pages' offsets by. */
+    private static PositionOutputStream counted(OutputStream stream) {
+        OutputStream out = new BufferedOutputStream(stream, 1 << 16);
         return new PositionOutputStream() {
             private long position;
 
