@@ -294,8 +294,8 @@ public final class Benchmark {
     }
 
     /**
-     * End-to-end batch scoring of a dump of PNG files (3,000 quick, 10,000 full: scoring pays a fixed
-     * ~1 s per run for shipping and deserializing the model, which a real dump amortizes): list,
+     * End-to-end batch scoring of a dump of PNG files (3,000 quick, 10,000 full: a run pays a fixed
+     * cost for listing the files, shipping the model and its Spark job, which a real dump amortizes): list,
      * read, decode, infer, write Parquet and CSV.
      */
     private double score(SparkSession spark, java.nio.file.Path tmp, ComputationGraph graph) throws IOException {
