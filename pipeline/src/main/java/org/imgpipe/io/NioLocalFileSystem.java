@@ -14,10 +14,10 @@ import java.nio.file.attribute.PosixFilePermissions;
  * java.nio instead of a forked {@code chmod}. Without its native library, which Hadoop's Maven artifacts do
  * not ship, Hadoop's local file system forks {@code chmod} for every file and folder it creates (~20 ms
  * each, measured): Spark's writers and committers create part files, checksum files, attempt folders and
- * {@code _SUCCESS} markers (32 forks for one batch scoring run when scoring wrote through them). {@code SparkSessions} registers this class
- * for {@code file:} URIs in local mode ({@code spark.hadoop.fs.file.impl}, unless set); do not set it for
- * a cluster, whose executors build their Hadoop configuration before the application jar is on their
- * class path. Permissions are Hadoop's (umask applied by Hadoop before the call); where the sticky bit is
+ * {@code _SUCCESS} markers (32 forks for one batch scoring run when scoring wrote through them).
+ * {@code SparkSessions} registers this class for {@code file:} URIs in local mode
+ * ({@code spark.hadoop.fs.file.impl}, unless set); do not set it for a cluster, whose executors build their
+ * Hadoop configuration before the application jar is on their class path. Permissions are Hadoop's (umask applied by Hadoop before the call); where the sticky bit is
  * asked for, or the file already has its setuid, setgid or sticky bit (which java.nio would clear and
  * {@code chmod} keeps on folders), Hadoop's own {@code chmod} runs.
  */

@@ -39,7 +39,7 @@ import static org.apache.spark.sql.functions.col;
  * Scores every image under an input glob with one model version and commits the results as a new
  * run folder under the output folder:
  * <pre>
- *   run-20261125T101500.123Z/predictions/      Parquet, one part file per partition (a _SUCCESS inside, as Spark writes)
+ *   run-20261125T101500.123Z/predictions/      Parquet, a part file per partition (and a _SUCCESS, as Spark's)
  *                            predictions-csv/  the same rows as CSV with a header
  *                            rejected.csv      path,reason of every file that was not scored
  *                            summary.json      counts, model version, input, timings

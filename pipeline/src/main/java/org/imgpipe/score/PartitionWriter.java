@@ -25,8 +25,9 @@ import java.util.List;
  * Writes one partition's predictions, in the same pass that scores them, as a Parquet and a CSV part
  * file named {@code <partition>-<task attempt id>} in the attempts folder, so that a retried or speculative
  * attempt never writes over another's files. The driver moves the files of the attempts whose results it
- * received into place ({@link PartitionCommitter}). Writing both formats here, instead of through two DataFrame writes over cached results, took
- * a second Spark job, the cache and Spark SQL's per-row conversions out of scoring.
+ * received into place ({@link PartitionCommitter}). Writing both formats here, instead of through two
+ * DataFrame writes over cached results, took a second Spark job, the cache and Spark SQL's per-row
+ * conversions out of scoring.
  */
 final class PartitionWriter implements FlatMapFunction<Iterator<FileResult<float[]>>, PartitionFiles> {
     private final String attempts;

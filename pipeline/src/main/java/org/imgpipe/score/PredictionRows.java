@@ -44,6 +44,8 @@ final class PredictionRows implements Serializable {
     private final List<String> classNames;
     private final String modelVersion;
     private final Instant scoredAt;
+    /** {@link #scoredAt} as the CSV prints it, formatted once a run rather than once a row. */
+    private final String scoredAtCsv;
     private final List<Column> columns;
 
     /**
@@ -55,6 +57,7 @@ final class PredictionRows implements Serializable {
         this.classNames = List.copyOf(classNames);
         this.modelVersion = modelVersion;
         this.scoredAt = scoredAt;
+        this.scoredAtCsv = CSV_TIME.format(scoredAt);
         List<Column> c = new ArrayList<>(List.of(new Column(PATH, Type.STRING, false),
                 new Column("predicted_index", Type.INT, false), new Column("predicted_class", Type.STRING, false),
                 new Column("confidence", Type.FLOAT, false)));
@@ -129,7 +132,7 @@ final class PredictionRows implements Serializable {
     List<Object> csvCells(Object[] values) {
         List<Object> cells = new ArrayList<>(values.length);
         for (Object v : values) {
-            cells.add(v instanceof Instant t ? CSV_TIME.format(t) : v);
+            cells.add(v instanceof Instant ? scoredAtCsv : v); // the one timestamp column holds the run's start
         }
         return cells;
     }

@@ -38,7 +38,7 @@ final class PredictionWriteSupport extends WriteSupport<Object[]> {
      * @param columns the layout's columns
      * @return the Parquet schema: a column that is not nullable is {@code required}
      */
-    static MessageType schema(List<PredictionRows.Column> columns) {
+    private static MessageType schema(List<PredictionRows.Column> columns) {
         Types.MessageTypeBuilder b = Types.buildMessage();
         for (PredictionRows.Column c : columns) {
             Repetition repetition = c.nullable() ? Repetition.OPTIONAL : Repetition.REQUIRED;

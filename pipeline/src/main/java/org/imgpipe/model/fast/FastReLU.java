@@ -8,9 +8,9 @@ import java.nio.FloatBuffer;
 
 /**
  * max(0, x) and its gradient over flat float arrays in plain Java, in pieces the JIT vectorizes (in parallel
- * where the thread's task has several threads: {@link FloatArrays#indices}): libnd4j's relu and relu_bp took ~10 ms of every Model S step on 2 cores for the four
- * convolutions' and the dense layer's activations. Saved models name this class. Other arrays go
- * through DL4J's {@link ActivationReLU}.
+ * where the thread's task has several threads: {@link FloatArrays#indices}): libnd4j's relu and relu_bp
+ * took ~10 ms of every Model S step on 2 cores for the four convolutions' and the dense layer's activations.
+ * Saved models name this class. Other arrays go through DL4J's {@link ActivationReLU}.
  */
 public class FastReLU extends ActivationReLU {
 
