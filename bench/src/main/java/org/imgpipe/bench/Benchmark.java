@@ -38,8 +38,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.Collectors;
 
 /**
  * Throughput of every stage, measured in one JVM on 2-core-sized workloads: training steps with the
@@ -204,8 +206,11 @@ public final class Benchmark {
         int repeats = v.length;
         double median = s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
         medians.put(name, Math.round(median * 10) / 10.0);
-        out.format("%-26s median %8.1f  min %8.1f  max %8.1f  (%d runs)", name, median, s[0], s[s.length - 1],
-                repeats);
+        // The runs in their order as well: a figure still climbing from run to run was measured while the
+        // JIT was still compiling its code.
+        out.format("%-26s median %8.1f  min %8.1f  max %8.1f  (%d runs: %s)", name, median, s[0], s[s.length - 1],
+                repeats, Arrays.stream(v).mapToObj(x -> String.format(Locale.ROOT, "%.0f", x))
+                        .collect(Collectors.joining(" ")));
     }
 
     private ComputationGraph build(boolean fastPath) {

@@ -1,19 +1,25 @@
 package org.imgpipe.data;
 
-import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.DataBufferByte;
 import java.awt.image.IndexColorModel;
+import java.awt.image.PixelInterleavedSampleModel;
 import java.awt.image.Raster;
+import java.awt.image.SampleModel;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -33,6 +39,7 @@ public final class ImageDecoder implements Serializable {
 
     /** What libjpeg (through ImageIO) warns when the data ends before the image does. */
     private static final Pattern TRUNCATED = Pattern.compile("(?i)premature end|truncated");
+    private static final int[] RGB_OFFSETS = {0, 1, 2};
 
     private final int size;
     private final long maxPixels;
@@ -79,11 +86,11 @@ public final class ImageDecoder implements Serializable {
     private Decoded read(byte[] encoded) throws UndecodableImageException {
         // In memory: ImageIO's default stream for an InputStream caches it in a temporary file.
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(encoded))) {
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-            if (!readers.hasNext()) {
+            ImageReader reader = ImageReaders.borrow(in);
+            if (reader == null) {
                 throw new UndecodableImageException("not a PNG, JPEG, BMP or GIF image");
             }
-            ImageReader reader = readers.next();
+            boolean reusable = false;
             try {
                 reader.setInput(in, true, true);
                 long width = reader.getWidth(0);
@@ -101,20 +108,57 @@ public final class ImageDecoder implements Serializable {
                 if (metadata != null && CmykJpeg.isCmyk(metadata)) {
                     d = new Decoded((int) width, (int) height, CmykJpeg.toRgb(reader.readRaster(0, null)));
                 } else {
-                    d = new Decoded((int) width, (int) height, rgb(reader.read(0)));
+                    d = new Decoded((int) width, (int) height, rgb(reader.read(0, rgbDestination(reader))));
                 }
                 for (String w : warnings) {
                     if (TRUNCATED.matcher(w).find()) {
                         throw new UndecodableImageException("truncated image, only partly decodable (" + w + ")");
                     }
                 }
+                reusable = width * height <= ImageReaders.KEEP_MAX_PIXELS;
                 return d;
             } finally {
-                reader.dispose();
+                ImageReaders.giveBack(reader, reusable);
             }
         } catch (IOException | RuntimeException e) {
             throw new UndecodableImageException("corrupt image: " + e.getMessage());
         }
+    }
+
+    /**
+     * Asks the reader for R, G, B bytes in that order when its own first choice is 8-bit sRGB in another
+     * layout (PNG's and JPEG's is BGR): the pixel values are the same, and {@link #toRgb} can then take the
+     * decoded bytes as they are instead of reading them back one sample at a time. Any other first choice
+     * (palette, gray, 16-bit, another colour space) is left to the reader, so no colour conversion changes.
+     */
+    private static ImageReadParam rgbDestination(ImageReader reader) throws IOException {
+        ImageReadParam param = reader.getDefaultReadParam();
+        Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
+        if (types == null || !types.hasNext() || !bytesInSrgb(types.next())) {
+            return param;
+        }
+        while (types.hasNext()) {
+            ImageTypeSpecifier type = types.next();
+            if (bytesInSrgb(type) && !type.getColorModel().hasAlpha()
+                    && isRgbInterleaved(type.getSampleModel(), type.getSampleModel().getWidth() * 3)) {
+                param.setDestinationType(type);
+                break;
+            }
+        }
+        return param;
+    }
+
+    private static boolean bytesInSrgb(ImageTypeSpecifier type) {
+        ColorModel cm = type.getColorModel();
+        return !(cm instanceof IndexColorModel) && cm.getColorSpace().isCS_sRGB()
+                && type.getSampleModel().getDataType() == DataBuffer.TYPE_BYTE;
+    }
+
+    /** Whether the samples are bytes laid out as R, G, B of each pixel in turn, rows of {@code rowBytes}. */
+    private static boolean isRgbInterleaved(SampleModel sm, int rowBytes) {
+        return sm instanceof PixelInterleavedSampleModel p && p.getDataType() == DataBuffer.TYPE_BYTE
+                && p.getNumBands() == 3 && p.getPixelStride() == 3 && p.getScanlineStride() == rowBytes
+                && Arrays.equals(p.getBandOffsets(), RGB_OFFSETS);
     }
 
     private static byte[] rgb(BufferedImage img) throws UndecodableImageException {
@@ -129,11 +173,19 @@ public final class ImageDecoder implements Serializable {
     static byte[] toRgb(BufferedImage img) {
         int w = img.getWidth();
         int h = img.getHeight();
-        byte[] out = new byte[w * h * 3];
+        int length = w * h * 3;
         ColorModel cm = img.getColorModel();
         Raster r = img.getRaster();
         int csType = cm.getColorSpace().getType();
         boolean indexed = cm instanceof IndexColorModel;
+        if (!indexed && cm.getColorSpace().isCS_sRGB() && isRgbInterleaved(r.getSampleModel(), w * 3)
+                && r.getSampleModelTranslateX() == 0 && r.getSampleModelTranslateY() == 0
+                && r.getDataBuffer() instanceof DataBufferByte bytes && bytes.getOffset() == 0
+                && bytes.getNumBanks() == 1 && bytes.getData().length == length) {
+            // Already RGB HWC bytes (see rgbDestination): the image is ours to hand over.
+            return bytes.getData();
+        }
+        byte[] out = new byte[length];
         if (!indexed && csType == ColorSpace.TYPE_GRAY) {
             // getRGB would apply a linear-to-sRGB curve to Java's linear gray space and brighten it.
             int max = (1 << cm.getComponentSize(0)) - 1;

@@ -161,4 +161,22 @@ class ImageDecoderTest {
         assertEquals("not a PNG, JPEG, BMP or GIF image", assertThrows(UndecodableImageException.class,
                 () -> decoder32.decode("just some text".getBytes(StandardCharsets.UTF_8))).getMessage());
     }
+
+    /** Readers are kept per thread and reused: formats in turn, and a file that failed, leave none in a bad state. */
+    @Test
+    void keptReadersDecodeEveryFormatInTurn() throws Exception {
+        byte[] png = encode(gradient(BufferedImage.TYPE_INT_RGB), "png");
+        byte[] pngWithAlpha = encode(gradient(BufferedImage.TYPE_INT_ARGB), "png");
+        byte[] bmp = encode(gradient(BufferedImage.TYPE_3BYTE_BGR), "bmp");
+        byte[] jpeg = encode(gradient(BufferedImage.TYPE_INT_RGB), "jpeg");
+        byte[] firstJpeg = decoder32.decode(jpeg);
+        for (int round = 0; round < 3; round++) {
+            assertGradient(decoder32.decode(png));
+            assertThrows(UndecodableImageException.class, () -> decoder32.decode(Arrays.copyOf(png, png.length / 2)));
+            assertGradient(decoder32.decode(bmp));
+            assertArrayEquals(firstJpeg, decoder32.decode(jpeg));
+            assertGradient(decoder32.decode(pngWithAlpha));
+            assertGradient(decoder32.decode(png));
+        }
+    }
 }

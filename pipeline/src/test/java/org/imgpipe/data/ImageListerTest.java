@@ -32,7 +32,8 @@ class ImageListerTest {
     @Test
     void localFilesGetHadoopsNamesInTheFoldersOrder(@TempDir java.nio.file.Path dir) throws Exception {
         for (String name : List.of("a.png", "b c:1%.png", "ünï 猫.png", "back\\slash.png", "hash#1.png", "q?.png",
-                ":lead.png", "x.png.crc")) {
+                ":lead.png", "x.png.crc", "[1].png", "a b{c}.png", "semi;colon.png", "%", "@at.png",
+                "c:drive.png", "tab\tname.png")) {
             Files.write(dir.resolve(name), new byte[]{1});
         }
         Files.createSymbolicLink(dir.resolve("link-to-a.png"), dir.resolve("a.png"));
@@ -43,7 +44,7 @@ class ImageListerTest {
         }
         ImageLister.Listing listing = list(fs, dir);
         assertEquals(hadoops, listing.files());
-        assertEquals(9, listing.files().size());
+        assertEquals(16, listing.files().size());
         assertEquals("file:" + dir + "/b c:1%.png", listing.files().stream().filter(f -> f.contains("%"))
                 .findFirst().orElseThrow());
         assertEquals(List.of(), listing.skipped());
