@@ -9,6 +9,7 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
+import java.awt.image.ComponentColorModel;
 import java.awt.image.DataBuffer;
 import java.awt.image.DataBufferByte;
 import java.awt.image.IndexColorModel;
@@ -127,20 +128,22 @@ public final class ImageDecoder implements Serializable {
 
     /**
      * Asks the reader for R, G, B bytes in that order when its own first choice is 8-bit sRGB in another
-     * layout (PNG's and JPEG's is BGR): the pixel values are the same, and {@link #toRgb} can then take the
-     * decoded bytes as they are instead of reading them back one sample at a time. Any other first choice
-     * (palette, gray, 16-bit, another colour space) is left to the reader, so no colour conversion changes.
+     * layout: the pixel values are the same, and {@link #toRgb} can then take the decoded bytes as they are
+     * instead of reading them back one sample at a time. PNG's first choice is B, G, R (A, B, G, R for an RGB
+     * PNG with a tRNS colour, whose alpha is dropped anyway) and it offers R, G, B; the JDK's JPEG reader
+     * offers no R, G, B byte layout, so JPEGs decode as before. Any other first choice (palette, gray, other
+     * bit depths, another colour space) is left to the reader, so no colour conversion changes.
      */
     private static ImageReadParam rgbDestination(ImageReader reader) throws IOException {
         ImageReadParam param = reader.getDefaultReadParam();
         Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
-        if (types == null || !types.hasNext() || !bytesInSrgb(types.next())) {
+        if (types == null || !types.hasNext() || !eightBitSrgb(types.next().getColorModel())) {
             return param;
         }
         while (types.hasNext()) {
             ImageTypeSpecifier type = types.next();
-            if (bytesInSrgb(type) && !type.getColorModel().hasAlpha()
-                    && isRgbInterleaved(type.getSampleModel(), type.getSampleModel().getWidth() * 3)) {
+            SampleModel sm = type.getSampleModel();
+            if (isPackedRgb(type.getColorModel(), sm, sm.getWidth() * 3)) {
                 param.setDestinationType(type);
                 break;
             }
@@ -148,17 +151,24 @@ public final class ImageDecoder implements Serializable {
         return param;
     }
 
-    private static boolean bytesInSrgb(ImageTypeSpecifier type) {
-        ColorModel cm = type.getColorModel();
-        return !(cm instanceof IndexColorModel) && cm.getColorSpace().isCS_sRGB()
-                && type.getSampleModel().getDataType() == DataBuffer.TYPE_BYTE;
+    /** sRGB components of 8 bits each (not a palette, not pixels packed into ints, not 4- or 16-bit samples). */
+    private static boolean eightBitSrgb(ColorModel cm) {
+        if (!(cm instanceof ComponentColorModel) || !cm.getColorSpace().isCS_sRGB()) {
+            return false;
+        }
+        for (int bits : cm.getComponentSize()) {
+            if (bits != 8) {
+                return false;
+            }
+        }
+        return true;
     }
 
-    /** Whether the samples are bytes laid out as R, G, B of each pixel in turn, rows of {@code rowBytes}. */
-    private static boolean isRgbInterleaved(SampleModel sm, int rowBytes) {
-        return sm instanceof PixelInterleavedSampleModel p && p.getDataType() == DataBuffer.TYPE_BYTE
-                && p.getNumBands() == 3 && p.getPixelStride() == 3 && p.getScanlineStride() == rowBytes
-                && Arrays.equals(p.getBandOffsets(), RGB_OFFSETS);
+    /** Whether pixels are 8-bit R, G, B bytes in turn without alpha, in rows of {@code rowBytes}. */
+    private static boolean isPackedRgb(ColorModel cm, SampleModel sm, int rowBytes) {
+        return eightBitSrgb(cm) && !cm.hasAlpha() && sm instanceof PixelInterleavedSampleModel p
+                && p.getDataType() == DataBuffer.TYPE_BYTE && p.getNumBands() == 3 && p.getPixelStride() == 3
+                && p.getScanlineStride() == rowBytes && Arrays.equals(p.getBandOffsets(), RGB_OFFSETS);
     }
 
     private static byte[] rgb(BufferedImage img) throws UndecodableImageException {
@@ -178,8 +188,7 @@ public final class ImageDecoder implements Serializable {
         Raster r = img.getRaster();
         int csType = cm.getColorSpace().getType();
         boolean indexed = cm instanceof IndexColorModel;
-        if (!indexed && cm.getColorSpace().isCS_sRGB() && isRgbInterleaved(r.getSampleModel(), w * 3)
-                && r.getSampleModelTranslateX() == 0 && r.getSampleModelTranslateY() == 0
+        if (isPackedRgb(cm, r.getSampleModel(), w * 3) && r.getSampleModelTranslateX() == 0 && r.getSampleModelTranslateY() == 0
                 && r.getDataBuffer() instanceof DataBufferByte bytes && bytes.getOffset() == 0
                 && bytes.getNumBanks() == 1 && bytes.getData().length == length) {
             // Already RGB HWC bytes (see rgbDestination): the image is ours to hand over.

@@ -120,7 +120,7 @@ public final class ImageLister {
     private void collectLocal(Path dir) throws IOException {
         java.nio.file.Path folder = java.nio.file.Path.of(dir.toUri());
         // A file's URI is the folder's and its name: what Hadoop's Path(folder, Path(null, null, name))
-        // prints for any name a directory can hold, at a twentieth of the cost (~9 us a file).
+        // prints (on Unix) for any name a directory can hold, without its two URI parses, ~9 us a file.
         String prefix = dir.toString().endsWith("/") ? dir.toString() : dir + "/";
         try (DirectoryStream<java.nio.file.Path> entries = Files.newDirectoryStream(folder)) {
             for (java.nio.file.Path entry : entries) {

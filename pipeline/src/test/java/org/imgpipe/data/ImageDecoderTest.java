@@ -8,8 +8,12 @@ import java.awt.image.IndexColorModel;
 import java.awt.image.WritableRaster;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.concurrent.Callable;
+import java.util.concurrent.FutureTask;
+import java.util.zip.CRC32;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -162,21 +166,61 @@ class ImageDecoderTest {
                 () -> decoder32.decode("just some text".getBytes(StandardCharsets.UTF_8))).getMessage());
     }
 
-    /** Readers are kept per thread and reused: formats in turn, and a file that failed, leave none in a bad state. */
+    /** The gradient PNG with a tRNS chunk after IHDR making black transparent: ImageIO's first type then has alpha. */
+    private static byte[] pngWithTransparentColour() throws IOException {
+        byte[] png = encode(gradient(BufferedImage.TYPE_INT_RGB), "png");
+        int afterHeader = 8 + 25;
+        byte[] type = "tRNS".getBytes(StandardCharsets.US_ASCII);
+        byte[] data = new byte[6];
+        CRC32 crc = new CRC32();
+        crc.update(type);
+        crc.update(data);
+        ByteBuffer chunk = ByteBuffer.allocate(4 + 4 + data.length + 4).putInt(data.length).put(type).put(data)
+                .putInt((int) crc.getValue());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(png, 0, afterHeader);
+        out.write(chunk.array());
+        out.write(png, afterHeader, png.length - afterHeader);
+        return out.toByteArray();
+    }
+
+    @Test
+    void aTransparentColourIsDroppedLikeAlpha() throws Exception {
+        assertGradient(decoder32.decode(pngWithTransparentColour()));
+    }
+
+    /** Decodes on a thread of its own, so with readers that thread has not kept yet. */
+    private static <T> T onNewThread(Callable<T> work) throws Exception {
+        FutureTask<T> task = new FutureTask<>(work);
+        new Thread(task).start();
+        return task.get();
+    }
+
+    /**
+     * Readers are kept per thread and reused: formats in turn, a file that failed and one too short for
+     * any signature leave none in a bad state, and every answer is the one a fresh thread gives.
+     */
     @Test
     void keptReadersDecodeEveryFormatInTurn() throws Exception {
         byte[] png = encode(gradient(BufferedImage.TYPE_INT_RGB), "png");
-        byte[] pngWithAlpha = encode(gradient(BufferedImage.TYPE_INT_ARGB), "png");
         byte[] bmp = encode(gradient(BufferedImage.TYPE_3BYTE_BGR), "bmp");
         byte[] jpeg = encode(gradient(BufferedImage.TYPE_INT_RGB), "jpeg");
-        byte[] firstJpeg = decoder32.decode(jpeg);
-        for (int round = 0; round < 3; round++) {
-            assertGradient(decoder32.decode(png));
-            assertThrows(UndecodableImageException.class, () -> decoder32.decode(Arrays.copyOf(png, png.length / 2)));
-            assertGradient(decoder32.decode(bmp));
-            assertArrayEquals(firstJpeg, decoder32.decode(jpeg));
-            assertGradient(decoder32.decode(pngWithAlpha));
-            assertGradient(decoder32.decode(png));
-        }
+        byte[] transparent = pngWithTransparentColour();
+        byte[] jpegAlone = onNewThread(() -> new ImageDecoder(32).decode(jpeg));
+        onNewThread(() -> {
+            ImageDecoder decoder = new ImageDecoder(32);
+            for (int round = 0; round < 3; round++) {
+                assertGradient(decoder.decode(png));
+                // Asked of the kept PNG reader's provider first, which needs 8 bytes.
+                assertEquals("not a PNG, JPEG, BMP or GIF image", assertThrows(UndecodableImageException.class,
+                        () -> decoder.decode(new byte[]{1, 2, 3})).getMessage());
+                assertTrue(assertThrows(UndecodableImageException.class,
+                        () -> decoder.decode(Arrays.copyOf(png, png.length / 2))).getMessage().startsWith("corrupt"));
+                assertGradient(decoder.decode(bmp));
+                assertArrayEquals(jpegAlone, decoder.decode(jpeg));
+                assertGradient(decoder.decode(transparent));
+            }
+            return null;
+        });
     }
 }

@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class ImageListerTest {
@@ -45,8 +46,7 @@ class ImageListerTest {
         ImageLister.Listing listing = list(fs, dir);
         assertEquals(hadoops, listing.files());
         assertEquals(16, listing.files().size());
-        assertEquals("file:" + dir + "/b c:1%.png", listing.files().stream().filter(f -> f.contains("%"))
-                .findFirst().orElseThrow());
+        assertTrue(listing.files().contains("file:" + dir + "/b c:1%.png"), listing.files().toString());
         assertEquals(List.of(), listing.skipped());
     }
 
