@@ -91,11 +91,13 @@ public final class ImageDecoder implements Serializable {
             if (reader == null) {
                 throw new UndecodableImageException("not a PNG, JPEG, BMP or GIF image");
             }
-            boolean reusable = false;
+            boolean decoded = false;
+            long width = 0;
+            long height = 0;
             try {
                 reader.setInput(in, true, true);
-                long width = reader.getWidth(0);
-                long height = reader.getHeight(0);
+                width = reader.getWidth(0);
+                height = reader.getHeight(0);
                 if (width * height > maxPixels) {
                     throw new UndecodableImageException(String.format(Locale.ROOT, "%,d x %,d pixels, more than "
                             + "pipeline.data.max-pixels (%,d): a decompression bomb, or raise the limit", width, height,
@@ -116,10 +118,10 @@ public final class ImageDecoder implements Serializable {
                         throw new UndecodableImageException("truncated image, only partly decodable (" + w + ")");
                     }
                 }
-                reusable = width * height <= ImageReaders.KEEP_MAX_PIXELS;
+                decoded = true;
                 return d;
             } finally {
-                ImageReaders.giveBack(reader, reusable);
+                ImageReaders.giveBack(reader, decoded, width * height);
             }
         } catch (IOException | RuntimeException e) {
             throw new UndecodableImageException("corrupt image: " + e.getMessage());
@@ -188,8 +190,8 @@ public final class ImageDecoder implements Serializable {
         Raster r = img.getRaster();
         int csType = cm.getColorSpace().getType();
         boolean indexed = cm instanceof IndexColorModel;
-        if (isPackedRgb(cm, r.getSampleModel(), w * 3) && r.getSampleModelTranslateX() == 0 && r.getSampleModelTranslateY() == 0
-                && r.getDataBuffer() instanceof DataBufferByte bytes && bytes.getOffset() == 0
+        if (isPackedRgb(cm, r.getSampleModel(), w * 3) && r.getSampleModelTranslateX() == 0
+                && r.getSampleModelTranslateY() == 0 && r.getDataBuffer() instanceof DataBufferByte bytes && bytes.getOffset() == 0
                 && bytes.getNumBanks() == 1 && bytes.getData().length == length) {
             // Already RGB HWC bytes (see rgbDestination): the image is ours to hand over.
             return bytes.getData();

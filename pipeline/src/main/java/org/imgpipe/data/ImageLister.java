@@ -121,7 +121,8 @@ public final class ImageLister {
         java.nio.file.Path folder = java.nio.file.Path.of(dir.toUri());
         // A file's URI is the folder's and its name: what Hadoop's Path(folder, Path(null, null, name))
         // prints (on Unix) for any name a directory can hold, without its two URI parses, ~9 us a file.
-        String prefix = dir.toString().endsWith("/") ? dir.toString() : dir + "/";
+        String uri = dir.toString();
+        String prefix = uri.endsWith("/") ? uri : uri + "/";
         try (DirectoryStream<java.nio.file.Path> entries = Files.newDirectoryStream(folder)) {
             for (java.nio.file.Path entry : entries) {
                 String name = entry.getFileName().toString();

@@ -24,7 +24,7 @@ final class ImageReaders {
      * readers hold on to their last image after a reset, and a thread should not keep megabytes alive
      * between tasks.
      */
-    static final long KEEP_MAX_PIXELS = 512 * 512;
+    private static final long KEEP_MAX_PIXELS = 512 * 512;
     private static final ThreadLocal<List<ImageReader>> IDLE = ThreadLocal.withInitial(ArrayList::new);
 
     private ImageReaders() {
@@ -67,12 +67,14 @@ final class ImageReaders {
     }
 
     /**
-     * @param reader   a reader from {@link #borrow}
-     * @param reusable whether it read its image without an error and the image had at most
-     *                 {@link #KEEP_MAX_PIXELS} pixels; otherwise it is disposed
+     * Keeps the reader for the thread's next image, or disposes it after an error or a large image.
+     *
+     * @param reader  a reader from {@link #borrow}
+     * @param decoded whether it read its image without an error
+     * @param pixels  the image's width x height (0 when unknown)
      */
-    static void giveBack(ImageReader reader, boolean reusable) {
-        if (reusable) {
+    static void giveBack(ImageReader reader, boolean decoded, long pixels) {
+        if (decoded && pixels <= KEEP_MAX_PIXELS) {
             try {
                 reader.reset();
                 IDLE.get().add(reader);

@@ -17,9 +17,10 @@ import java.nio.file.attribute.PosixFilePermissions;
  * {@code _SUCCESS} markers (32 forks for one batch scoring run when scoring wrote through them).
  * {@code SparkSessions} registers this class for {@code file:} URIs in local mode
  * ({@code spark.hadoop.fs.file.impl}, unless set); do not set it for a cluster, whose executors build their
- * Hadoop configuration before the application jar is on their class path. Permissions are Hadoop's (umask applied by Hadoop before the call); where the sticky bit is
- * asked for, or the file already has its setuid, setgid or sticky bit (which java.nio would clear and
- * {@code chmod} keeps on folders), Hadoop's own {@code chmod} runs.
+ * Hadoop configuration before the application jar is on their class path. Permissions are Hadoop's (umask
+ * applied by Hadoop before the call); where the sticky bit is asked for, or the file already has its setuid,
+ * setgid or sticky bit (which java.nio would clear and {@code chmod} keeps on folders), Hadoop's own
+ * {@code chmod} runs.
  */
 public class NioLocalFileSystem extends LocalFileSystem {
 

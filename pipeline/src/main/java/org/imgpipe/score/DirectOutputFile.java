@@ -22,7 +22,7 @@ final class DirectOutputFile implements OutputFile {
 
     /**
      * @param fs   the file system of {@code file}
-     * @param file the file to create (or replace), with its parent folders
+     * @param file the file: {@link #create} needs its folder to exist, {@link #createOrOverwrite} makes it
      */
     DirectOutputFile(FileSystem fs, Path file) {
         this.fs = fs;

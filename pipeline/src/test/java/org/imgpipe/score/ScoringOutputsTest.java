@@ -165,7 +165,8 @@ class ScoringOutputsTest {
             assertEquals(start, r.getAs("scored_at"));
 
             Map<String, String> csv = csvByPath.get(r.<String>getAs("path"));
-            for (String c : List.of("predicted_index", "predicted_class", "top1_class", "top2_class", "model_version")) {
+            for (String c : List.of("predicted_index", "predicted_class", "top1_class", "top2_class",
+                    "model_version")) {
                 assertEquals(String.valueOf(r.<Object>getAs(c)), csv.get(c), c);
             }
             for (String c : List.of("confidence", "top1_probability", "top2_probability", "p_0_a", "p_1_b")) {

@@ -22,8 +22,8 @@ import java.util.Map;
  * has several threads ({@link FloatArrays#indices}). Each channel's values are copied once into a small block
  * (32 x H x W floats, cache-sized), which yields the batch statistics or the gradient sums, and written once:
  * two passes over memory per direction, where libnd4j's batchnorm_bp and its separate mean/variance
- * reductions make several. Other layouts and
- * types return null, which sends DL4J's layer down its built-in path.
+ * reductions make several. Other layouts and types return null, which sends DL4J's layer down its built-in
+ * path.
  */
 final class JavaBatchNormHelper implements BatchNormalizationHelper {
     private INDArray meanCache;
