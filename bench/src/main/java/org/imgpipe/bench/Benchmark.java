@@ -36,6 +36,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -46,8 +47,8 @@ import java.util.stream.Collectors;
 /**
  * Throughput of every stage, measured in one JVM on 2-core-sized workloads: training steps with the
  * fast path and with DL4J's stock layers, the same training through Spark parameter averaging in
- * local[2] (without and with conf/cifar10-augment.conf's augmentation, in turns), inference, ingest
- * (PNG decode and write), distributed evaluation and end-to-end batch scoring of PNG files. Each
+ * local[2] (without and with conf/cifar10-augment.conf's augmentation, in turns), ingest (PNG decode and
+ * write), and inference, distributed evaluation and end-to-end batch scoring of PNG files in turns. Each
  * figure is repeated and reported as median, min and max in images/s; the medians end in one
  * "BENCH {json}" line.
  */
@@ -63,6 +64,10 @@ public final class Benchmark {
      * process a repeat without a JIT, trained no faster after 40 untimed steps than after its 2.
      */
     private static final int WARM_UP_REPEATS = 12;
+    /** Untimed Spark epochs of each kind before the timed ones. */
+    private static final int SPARK_WARM_UP_EPOCHS = 2;
+    /** Untimed evaluation runs before the timed ones. */
+    private static final int EVAL_WARM_UP_RUNS = 1;
     /** Untimed scoring runs before the timed ones. */
     private static final int SCORE_WARM_UP_RUNS = 3;
     /** The augmentation profile whose cost the benchmark measures (read from the checkout's root). */
@@ -110,7 +115,7 @@ public final class Benchmark {
         out.format("Benchmark (%s): %d cores, nd4j build '%s', oneDNN helpers %s", quick ? "quick" : "full",
                 Runtime.getRuntime().availableProcessors(), System.getProperty(NativeRuntime.EXTENSION_PROPERTY, ""),
                 NativeRuntime.helpersActive() ? "on" : "off");
-        NativeRuntime.useThreads(Runtime.getRuntime().availableProcessors());
+        useAllCores();
         int trainSteps = quick ? 10 : TRAIN_STEPS;
         // Untimed repeats of the full measurement, also with --quick: the JIT compiles the fast path's Java
         // loops (and what a new graph runs first) over the first ~500 steps, 6.4 s of compilation time; after
@@ -122,12 +127,13 @@ public final class Benchmark {
             out.line("peer skipped: " + torch.reason());
         }
         boolean withPeer = torch != null && torch.available();
-        againstPeer(withPeer, "train_img_s_plain", "train_img_s_torch", repeats,
-                () -> trainPlain(build(true), trainSteps),
-                () -> peer.train(trainSteps, UNTIMED_STEPS, BATCH));
-        figure("train_img_s_stock_dl4j", quick ? 2 : 3, () -> trainPlain(build(false), quick ? 3 : 8));
-        againstPeer(withPeer, "infer_img_s", "infer_img_s_torch", repeats, () -> infer(build(true), inferBatches),
-                () -> peer.infer(inferBatches, 1, INFER_BATCH));
+        Map<String, Measurement> training = new LinkedHashMap<>();
+        training.put("train_img_s_plain", () -> trainPlain(build(true), trainSteps));
+        if (withPeer) {
+            training.put("train_img_s_torch", () -> peer.train(trainSteps, UNTIMED_STEPS, BATCH));
+        }
+        inTurns(repeats, training);
+        inTurns(quick ? 2 : 3, Map.of("train_img_s_stock_dl4j", () -> trainPlain(build(false), quick ? 3 : 8)));
         java.nio.file.Path tmp = Files.createTempDirectory("imgpipe-bench");
         try (SparkSession spark = SparkSessions.create(new SparkOptions("local[2]", "imgpipe-bench"))) {
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -136,25 +142,46 @@ public final class Benchmark {
             JavaRDD<LabeledImage> validation = jsc.parallelize(examples.subList(0, VALIDATION_IMAGES), 2);
             TrainOptions plain = PipelineConfig.of(SPARK_TRAINING).train();
             TrainOptions augmented = PipelineConfig.load(AUGMENT_PROFILE, SPARK_TRAINING).train();
-            alternating("train_img_s_spark_local2", "train_img_s_spark_local2_augment", repeats,
-                    () -> trainSpark(jsc, rdd, validation, build(true), plain),
+            // The first Spark epoch of a JVM ran at ~55 % of the next (296-397 against 593-711 images/s), and after
+            // one untimed epoch each the timed ones still climbed (572 595 637 730 696): two untimed each.
+            // The plain loop is timed before these, as a train job runs it: without Spark's one-thread workers
+            // sharing its JIT-compiled code and the driver's thread.
+            Map<String, Measurement> sparkTraining = new LinkedHashMap<>();
+            sparkTraining.put("train_img_s_spark_local2", () -> trainSpark(jsc, rdd, validation, build(true), plain));
+            sparkTraining.put("train_img_s_spark_local2_augment",
                     () -> trainSpark(jsc, rdd, validation, build(true), augmented));
-            figure("eval_img_s", repeats, () -> evaluate(jsc, rdd, build(true)));
-            figure("ingest_img_s", repeats, () -> ingest(spark, tmp));
-            // Untimed, like the first training steps: a fresh JVM's first scoring run (compiling the decoder,
-            // the Parquet and CSV writers) took 2.5 times a warm run's time, and the next two still climbed.
-            warmUp(SCORE_WARM_UP_RUNS, () -> score(spark, tmp, build(true)));
-            figure("score_img_s", repeats, () -> score(spark, tmp, build(true)));
+            for (Measurement epoch : sparkTraining.values()) {
+                warmUp(SPARK_WARM_UP_EPOCHS, epoch);
+            }
+            inTurns(repeats, sparkTraining);
+            inTurns(repeats, Map.of("ingest_img_s", () -> ingest(spark, tmp)));
+            // Inference, evaluation and scoring in turns: their ratios compare figures of the same minutes
+            // (measured one after another, evaluation/inference moved from 0.78 to 0.93 and scoring/inference
+            // from 0.65 to 0.83 between runs on this machine). Untimed first, like the first training steps:
+            // the first evaluation ran ~25 % below the next; a fresh JVM's first scoring run (compiling the
+            // decoder, the Parquet and CSV writers) took 2.5 times a warm run's time, and the next two still
+            // climbed.
+            Map<String, Measurement> inference = new LinkedHashMap<>();
+            inference.put("infer_img_s", () -> infer(build(true), inferBatches));
+            if (withPeer) {
+                inference.put("infer_img_s_torch", () -> peer.infer(inferBatches, 1, INFER_BATCH));
+            }
+            inference.put("eval_img_s", () -> evaluate(jsc, rdd, build(true)));
+            inference.put("score_img_s", () -> score(spark, tmp, build(true)));
+            warmUp(EVAL_WARM_UP_RUNS, inference.get("eval_img_s"));
+            warmUp(SCORE_WARM_UP_RUNS, inference.get("score_img_s"));
+            inTurns(repeats, inference);
         } finally {
-            NativeRuntime.useThreads(Runtime.getRuntime().availableProcessors());
+            useAllCores();
             org.apache.commons.io.FileUtils.deleteQuietly(tmp.toFile());
         }
         medians.put("cores", Runtime.getRuntime().availableProcessors());
         double plain = (double) medians.get("train_img_s_plain");
         double spark = (double) medians.get("train_img_s_spark_local2");
-        out.format("fast/stock: %.2fx; spark local[2]/plain: %.2fx; augmented/plain spark: %.3fx; score/infer: %.2fx",
-                plain / (double) medians.get("train_img_s_stock_dl4j"), spark / plain,
+        out.format("fast/stock: %.2fx; spark local[2]/plain: %.2fx; augmented/plain spark: %.3fx; eval/infer: %.2fx; "
+                        + "score/infer: %.2fx", plain / (double) medians.get("train_img_s_stock_dl4j"), spark / plain,
                 (double) medians.get("train_img_s_spark_local2_augment") / spark,
+                (double) medians.get("eval_img_s") / (double) medians.get("infer_img_s"),
                 (double) medians.get("score_img_s") / (double) medians.get("infer_img_s"));
         if (medians.containsKey("train_img_s_torch")) {
             medians.put("train_vs_torch", ratio("train_img_s_plain", "train_img_s_torch"));
@@ -179,42 +206,23 @@ public final class Benchmark {
         }
     }
 
-    private void figure(String name, int repeats, Measurement m) throws Exception {
-        double[] v = new double[repeats];
-        for (int i = 0; i < repeats; i++) {
-            v[i] = m.imagesPerSecond();
-        }
-        report(name, v);
-    }
-
-    /** A project figure, and with the peer the peer's figure as well, measured in turns. */
-    private void againstPeer(boolean withPeer, String name, String peerName, int repeats, Measurement project,
-                             Measurement torch) throws Exception {
-        if (withPeer) {
-            alternating(name, peerName, repeats, project, torch);
-        } else {
-            figure(name, repeats, project);
-        }
-    }
-
     /**
-     * Two figures measured in turns, a b b a a b ..., so that both see the same state of a noisy machine
-     * and neither always runs right after the other (whose JIT or GC threads may still be busy).
+     * Figures measured in turns, each round in the reverse order of the one before (a b c c b a a b c ...), so
+     * that all see the same state of a noisy machine and none always runs right after the same other (whose
+     * JIT or GC threads may still be busy); then reported in the map's order.
      */
-    private void alternating(String nameA, String nameB, int repeats, Measurement a, Measurement b) throws Exception {
-        double[] va = new double[repeats];
-        double[] vb = new double[repeats];
+    private void inTurns(int repeats, Map<String, Measurement> figures) throws Exception {
+        List<String> names = new ArrayList<>(figures.keySet());
+        Map<String, double[]> values = new LinkedHashMap<>();
+        names.forEach(n -> values.put(n, new double[repeats]));
+        List<String> reversed = new ArrayList<>(names);
+        Collections.reverse(reversed);
         for (int i = 0; i < repeats; i++) {
-            if (i % 2 == 0) {
-                va[i] = a.imagesPerSecond();
-                vb[i] = b.imagesPerSecond();
-            } else {
-                vb[i] = b.imagesPerSecond();
-                va[i] = a.imagesPerSecond();
+            for (String name : i % 2 == 0 ? names : reversed) {
+                values.get(name)[i] = figures.get(name).imagesPerSecond();
             }
         }
-        report(nameA, va);
-        report(nameB, vb);
+        values.forEach(this::report);
     }
 
     private void report(String name, double[] v) {
@@ -246,6 +254,7 @@ public final class Benchmark {
     }
 
     private double trainPlain(ComputationGraph graph, int steps) {
+        useAllCores();
         for (int i = 0; i < UNTIMED_STEPS; i++) {
             graph.fit(minibatch(i));
         }
@@ -258,6 +267,7 @@ public final class Benchmark {
 
     /** Images/s of the executors' inference path ({@link ModelSPredictor}) at batch {@value #INFER_BATCH}. */
     private double infer(ComputationGraph graph, int batches) {
+        useAllCores();
         INDArray x = Batches.features(examples.subList(0, INFER_BATCH), 32);
         try (ModelSPredictor predictor = ModelSPredictor.of(graph)) {
             predictor.probabilities(x);
@@ -293,11 +303,24 @@ public final class Benchmark {
         return rate[0];
     }
 
+    /**
+     * The driver's thread gets all the cores, as the plain loop and inference run there: a local[2] session
+     * leaves it one task's share (SparkSessions.create), and these figures are measured in turns with Spark jobs.
+     */
+    private static void useAllCores() {
+        NativeRuntime.useThreads(Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * Evaluation at scoring's batch ({@value #INFER_BATCH}, the evaluate job's default is 128): in turns with
+     * scoring, the executors' copies of the model then keep the same chains ({@code ModelSPredictor}) instead of
+     * creating them again in every run; batches of 32-512 ran at the same speed (two one-thread chains).
+     */
     private double evaluate(JavaSparkContext jsc, JavaRDD<LabeledImage> rdd, ComputationGraph graph)
             throws IOException {
         long total = rdd.count();
         long start = System.nanoTime();
-        long n = new DistributedEvaluator(jsc, 32, 128, 200, out).evaluate(graph, rdd, 10, "bench evaluate", total).count();
+        long n = new DistributedEvaluator(jsc, 32, INFER_BATCH, 200, out).evaluate(graph, rdd, 10, "bench evaluate", total).count();
         return n / seconds(start);
     }
 
