@@ -54,10 +54,11 @@ import java.util.stream.Collectors;
  */
 public final class Benchmark {
     private static final int BATCH = 32;
+    /** Inference batch of the evaluate and score jobs' defaults ({@code conf/application.conf}). */
     private static final int INFER_BATCH = 256;
     /** Steps each training repeat takes before its clock starts (first-call allocations, primitive caches). */
     private static final int UNTIMED_STEPS = 2;
-    /** Timed steps of a training repeat (10 with {@code quick}). */
+    /** Timed steps of a training repeat (10 with {@code quick}), and of each warm-up repeat in both modes. */
     private static final int TRAIN_STEPS = 40;
     /**
      * Untimed repeats of plain training before its timed ones, for the JVM's JIT; the PyTorch peer, a new
@@ -118,8 +119,8 @@ public final class Benchmark {
         useAllCores();
         int trainSteps = quick ? 10 : TRAIN_STEPS;
         // Untimed repeats of the full measurement, also with --quick: the JIT compiles the fast path's Java
-        // loops (and what a new graph runs first) over the first ~500 steps, 6.4 s of compilation time; after
-        // 60 untimed steps the repeats still climbed from ~660 to ~780 images/s while it did.
+        // loops (and what a new graph runs first) over the first ~500 steps (460 took 6.4 s of compilation
+        // time); after 60 untimed steps the repeats still climbed from 664 to ~770-810 images/s while it did.
         warmUp(WARM_UP_REPEATS, () -> trainPlain(build(true), TRAIN_STEPS));
         int inferBatches = quick ? 4 : 16;
         Peer.Availability torch = peer == null ? null : peer.check();
@@ -127,13 +128,7 @@ public final class Benchmark {
             out.line("peer skipped: " + torch.reason());
         }
         boolean withPeer = torch != null && torch.available();
-        Map<String, Measurement> training = new LinkedHashMap<>();
-        training.put("train_img_s_plain", () -> trainPlain(build(true), trainSteps));
-        if (withPeer) {
-            training.put("train_img_s_torch", () -> peer.train(trainSteps, UNTIMED_STEPS, BATCH));
-        }
-        inTurns(repeats, training);
-        inTurns(quick ? 2 : 3, Map.of("train_img_s_stock_dl4j", () -> trainPlain(build(false), quick ? 3 : 8)));
+        inTurns(quick ? 2 : 3, one("train_img_s_stock_dl4j", () -> trainPlain(build(false), quick ? 3 : 8)));
         java.nio.file.Path tmp = Files.createTempDirectory("imgpipe-bench");
         try (SparkSession spark = SparkSessions.create(new SparkOptions("local[2]", "imgpipe-bench"))) {
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -142,26 +137,28 @@ public final class Benchmark {
             JavaRDD<LabeledImage> validation = jsc.parallelize(examples.subList(0, VALIDATION_IMAGES), 2);
             TrainOptions plain = PipelineConfig.of(SPARK_TRAINING).train();
             TrainOptions augmented = PipelineConfig.load(AUGMENT_PROFILE, SPARK_TRAINING).train();
-            // The first Spark epoch of a JVM ran at ~55 % of the next (296-397 against 593-711 images/s), and after
-            // one untimed epoch each the timed ones still climbed (572 595 637 730 696): two untimed each.
-            // The plain loop is timed before these, as a train job runs it: without Spark's one-thread workers
-            // sharing its JIT-compiled code and the driver's thread.
-            Map<String, Measurement> sparkTraining = new LinkedHashMap<>();
-            sparkTraining.put("train_img_s_spark_local2", () -> trainSpark(jsc, rdd, validation, build(true), plain));
-            sparkTraining.put("train_img_s_spark_local2_augment",
-                    () -> trainSpark(jsc, rdd, validation, build(true), augmented));
-            for (Measurement epoch : sparkTraining.values()) {
-                warmUp(SPARK_WARM_UP_EPOCHS, epoch);
+            // Every training figure in turns: the plain loop with PyTorch's and with the Spark epochs it is compared
+            // to. The first Spark epoch of a JVM ran at ~55 % of the next (296-397 against 593-711 images/s), and
+            // after one untimed epoch each the timed ones still climbed (572 595 637 730 696): two untimed each.
+            LinkedHashMap<String, Measurement> training = new LinkedHashMap<>();
+            training.put("train_img_s_plain", () -> trainPlain(build(true), trainSteps));
+            if (withPeer) {
+                training.put("train_img_s_torch", () -> peer.train(trainSteps, UNTIMED_STEPS, BATCH));
             }
-            inTurns(repeats, sparkTraining);
-            inTurns(repeats, Map.of("ingest_img_s", () -> ingest(spark, tmp)));
+            training.put("train_img_s_spark_local2", () -> trainSpark(jsc, rdd, validation, build(true), plain));
+            training.put("train_img_s_spark_local2_augment",
+                    () -> trainSpark(jsc, rdd, validation, build(true), augmented));
+            warmUp(SPARK_WARM_UP_EPOCHS, training.get("train_img_s_spark_local2"));
+            warmUp(SPARK_WARM_UP_EPOCHS, training.get("train_img_s_spark_local2_augment"));
+            inTurns(repeats, training);
+            inTurns(repeats, one("ingest_img_s", () -> ingest(spark, tmp)));
             // Inference, evaluation and scoring in turns: their ratios compare figures of the same minutes
             // (measured one after another, evaluation/inference moved from 0.78 to 0.93 and scoring/inference
             // from 0.65 to 0.83 between runs on this machine). Untimed first, like the first training steps:
             // the first evaluation ran ~25 % below the next; a fresh JVM's first scoring run (compiling the
             // decoder, the Parquet and CSV writers) took 2.5 times a warm run's time, and the next two still
             // climbed.
-            Map<String, Measurement> inference = new LinkedHashMap<>();
+            LinkedHashMap<String, Measurement> inference = new LinkedHashMap<>();
             inference.put("infer_img_s", () -> infer(build(true), inferBatches));
             if (withPeer) {
                 inference.put("infer_img_s_torch", () -> peer.infer(inferBatches, 1, INFER_BATCH));
@@ -211,7 +208,7 @@ public final class Benchmark {
      * that all see the same state of a noisy machine and none always runs right after the same other (whose
      * JIT or GC threads may still be busy); then reported in the map's order.
      */
-    private void inTurns(int repeats, Map<String, Measurement> figures) throws Exception {
+    private void inTurns(int repeats, LinkedHashMap<String, Measurement> figures) throws Exception {
         List<String> names = new ArrayList<>(figures.keySet());
         Map<String, double[]> values = new LinkedHashMap<>();
         names.forEach(n -> values.put(n, new double[repeats]));
@@ -223,6 +220,13 @@ public final class Benchmark {
             }
         }
         values.forEach(this::report);
+    }
+
+    /** A figure measured on its own, for {@link #inTurns}. */
+    private static LinkedHashMap<String, Measurement> one(String name, Measurement m) {
+        LinkedHashMap<String, Measurement> figure = new LinkedHashMap<>();
+        figure.put(name, m);
+        return figure;
     }
 
     private void report(String name, double[] v) {
@@ -288,7 +292,7 @@ public final class Benchmark {
     private double trainSpark(JavaSparkContext jsc, JavaRDD<LabeledImage> rdd, JavaRDD<LabeledImage> validation,
                               ComputationGraph graph, TrainOptions options) throws IOException {
         double[] rate = new double[1];
-        new SparkTrainer(jsc, options, new DistributedEvaluator(jsc, 32, INFER_BATCH, 200, out), out)
+        new SparkTrainer(jsc, options, evaluator(jsc), out)
                 .addListener(new EpochListener() {
                     @Override
                     public void onFitEnd(int epoch, long images, double seconds) {
@@ -304,23 +308,23 @@ public final class Benchmark {
     }
 
     /**
-     * The driver's thread gets all the cores, as the plain loop and inference run there: a local[2] session
-     * leaves it one task's share (SparkSessions.create), and these figures are measured in turns with Spark jobs.
+     * The driver's thread gets all the cores, as the plain loop and inference run there in turns with Spark
+     * jobs: a local[2] session leaves it one task's share ({@code SparkSessions.create}).
      */
     private static void useAllCores() {
         NativeRuntime.useThreads(Runtime.getRuntime().availableProcessors());
     }
 
-    /**
-     * Evaluation at scoring's batch ({@value #INFER_BATCH}, the evaluate job's default is 128): in turns with
-     * scoring, the executors' copies of the model then keep the same chains ({@code ModelSPredictor}) instead of
-     * creating them again in every run; batches of 32-512 ran at the same speed (two one-thread chains).
-     */
+    /** The evaluator of the evaluate job's defaults: batch {@value #INFER_BATCH}, 200 ROC thresholds. */
+    private DistributedEvaluator evaluator(JavaSparkContext jsc) {
+        return new DistributedEvaluator(jsc, 32, INFER_BATCH, 200, out);
+    }
+
     private double evaluate(JavaSparkContext jsc, JavaRDD<LabeledImage> rdd, ComputationGraph graph)
             throws IOException {
         long total = rdd.count();
         long start = System.nanoTime();
-        long n = new DistributedEvaluator(jsc, 32, INFER_BATCH, 200, out).evaluate(graph, rdd, 10, "bench evaluate", total).count();
+        long n = evaluator(jsc).evaluate(graph, rdd, 10, "bench evaluate", total).count();
         return n / seconds(start);
     }
 
@@ -333,8 +337,9 @@ public final class Benchmark {
             new SampleDataGenerator(32, quick ? 100 : 300, 5).generate(root, List.of("train1"), conf);
         }
         long start = System.nanoTime();
-        long n = new Ingestor(spark, 32, 0, ImageDecoder.DEFAULT_MAX_PIXELS, out).ingest(DatasetLayout.scan(root, List.of("train1"), conf),
-                new Path(tmp.toUri().toString(), "decoded-" + ingestRun++)).decoded();
+        long n = new Ingestor(spark, 32, 0, ImageDecoder.DEFAULT_MAX_PIXELS, out)
+                .ingest(DatasetLayout.scan(root, List.of("train1"), conf),
+                        new Path(tmp.toUri().toString(), "decoded-" + ingestRun++)).decoded();
         return n / seconds(start);
     }
 
