@@ -45,12 +45,12 @@ import java.util.Random;
 import java.util.stream.Collectors;
 
 /**
- * Throughput of every stage, measured in one JVM on 2-core-sized workloads: training steps with the
- * fast path and with DL4J's stock layers, the same training through Spark parameter averaging in
- * local[2] (without and with conf/cifar10-augment.conf's augmentation, in turns), ingest (PNG decode and
- * write), and inference, distributed evaluation and end-to-end batch scoring of PNG files in turns. Each
- * figure is repeated and reported as median, min and max in images/s; the medians end in one
- * "BENCH {json}" line.
+ * Throughput of every stage, measured in one JVM on 2-core-sized workloads: training steps with DL4J's
+ * stock layers; in turns, training steps with the fast path (and the PyTorch peer's) and the same training
+ * through Spark parameter averaging in local[2], without and with conf/cifar10-augment.conf's augmentation;
+ * ingest (PNG decode and write); in turns, inference (and the peer's), distributed evaluation and end-to-end
+ * batch scoring of PNG files. Each figure is repeated after untimed warm-up runs and reported as median, min
+ * and max in images/s; the medians end in one "BENCH {json}" line.
  */
 public final class Benchmark {
     private static final int BATCH = 32;
@@ -116,7 +116,6 @@ public final class Benchmark {
         out.format("Benchmark (%s): %d cores, nd4j build '%s', oneDNN helpers %s", quick ? "quick" : "full",
                 Runtime.getRuntime().availableProcessors(), System.getProperty(NativeRuntime.EXTENSION_PROPERTY, ""),
                 NativeRuntime.helpersActive() ? "on" : "off");
-        useAllCores();
         int trainSteps = quick ? 10 : TRAIN_STEPS;
         // Untimed repeats of the full measurement, also with --quick: the JIT compiles the fast path's Java
         // loops (and what a new graph runs first) over the first ~500 steps (460 took 6.4 s of compilation
