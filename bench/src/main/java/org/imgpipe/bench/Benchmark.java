@@ -41,8 +41,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Throughput of every stage, measured in one JVM on 2-core-sized workloads: training steps with DL4J's
@@ -83,6 +85,8 @@ public final class Benchmark {
     private final Peer peer;
     private final Console out;
     private final Map<String, Object> medians = new LinkedHashMap<>();
+    /** Each figure's timed values in the order measured (round by round), from {@link #inTurns}. */
+    private final Map<String, double[]> rounds = new LinkedHashMap<>();
     private final ModelS.Spec spec = ModelS.Spec.reference();
     private final List<LabeledImage> examples;
 
@@ -104,15 +108,18 @@ public final class Benchmark {
     }
 
     /**
-     * Runs every measurement, repeated (3 times with {@code quick}, else 5; fewer for stock DL4J), prints each
-     * figure's median, min and max and ends with the {@code BENCH {json}} line.
+     * Runs every measurement, repeated (3 times with {@code quick}, else 7; fewer for stock DL4J), prints each
+     * figure's median, min and max, each round's ratios of the figures compared, and ends with the
+     * {@code BENCH {json}} line.
      *
      * @return the medians by figure name in images/s (e.g. {@code train_img_s_plain}), plus {@code cores} and,
      *     with the PyTorch peer, the project/PyTorch ratios {@code train_vs_torch} and {@code infer_vs_torch}
      * @throws Exception when a measurement fails
      */
     public Map<String, Object> run() throws Exception {
-        int repeats = quick ? 3 : 5;
+        // Seven, not five: the plain loop's repeats spread by up to +-20 % within a run (PyTorch's by less), and
+        // the ratios are of medians.
+        int repeats = quick ? 3 : 7;
         out.format("Benchmark (%s): %d cores, nd4j build '%s', oneDNN helpers %s", quick ? "quick" : "full",
                 Runtime.getRuntime().availableProcessors(), System.getProperty(NativeRuntime.EXTENSION_PROPERTY, ""),
                 NativeRuntime.helpersActive() ? "on" : "off");
@@ -185,6 +192,13 @@ public final class Benchmark {
             out.format("project/PyTorch: training %.2fx, inference %.2fx", medians.get("train_vs_torch"),
                     medians.get("infer_vs_torch"));
         }
+        out.line("each round's ratios: " + Stream.of(
+                        roundRatios("training/PyTorch", "train_img_s_plain", "train_img_s_torch"),
+                        roundRatios("inference/PyTorch", "infer_img_s", "infer_img_s_torch"),
+                        roundRatios("local[2]/plain", "train_img_s_spark_local2", "train_img_s_plain"),
+                        roundRatios("eval/infer", "eval_img_s", "infer_img_s"),
+                        roundRatios("score/infer", "score_img_s", "infer_img_s"))
+                .filter(Objects::nonNull).collect(Collectors.joining("; ")));
         out.line("BENCH " + new ObjectMapper().writeValueAsString(medians));
         return medians;
     }
@@ -219,6 +233,7 @@ public final class Benchmark {
             }
         }
         values.forEach(this::report);
+        rounds.putAll(values);
     }
 
     /** A figure measured on its own, for {@link #inTurns}. */
@@ -232,13 +247,38 @@ public final class Benchmark {
         double[] s = v.clone();
         Arrays.sort(s);
         int repeats = v.length;
-        double median = s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+        double median = median(v);
         medians.put(name, Math.round(median * 10) / 10.0);
         // The runs in their order as well: a figure still climbing from run to run was measured while the
         // JIT was still compiling its code.
         out.format("%-26s median %8.1f  min %8.1f  max %8.1f  (%d runs: %s)", name, median, s[0], s[s.length - 1],
                 repeats, Arrays.stream(v).mapToObj(x -> String.format(Locale.ROOT, "%.0f", x))
                         .collect(Collectors.joining(" ")));
+    }
+
+    private static double median(double[] values) {
+        double[] s = values.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    /**
+     * Figure a over figure b in each round of their {@link #inTurns}, measured minutes apart at most, and the
+     * median of those ratios: where the machine's speed stepped during the group, the medians' ratio mixes
+     * its two speeds and these do not.
+     *
+     * @return e.g. {@code "eval/infer 0.93x (0.88 0.95 ...)"}, or null when either figure was not measured
+     */
+    private String roundRatios(String label, String a, String b) {
+        double[] x = rounds.get(a);
+        double[] y = rounds.get(b);
+        if (x == null || y == null) {
+            return null;
+        }
+        double[] r = new double[x.length];
+        Arrays.setAll(r, i -> x[i] / y[i]);
+        return String.format(Locale.ROOT, "%s %.2fx (%s)", label, median(r),
+                Arrays.stream(r).mapToObj(v -> String.format(Locale.ROOT, "%.2f", v)).collect(Collectors.joining(" ")));
     }
 
     private ComputationGraph build(boolean fastPath) {
