@@ -41,10 +41,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Random;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * Throughput of every stage, measured in one JVM on 2-core-sized workloads: training steps with DL4J's
@@ -52,7 +50,8 @@ import java.util.stream.Stream;
  * through Spark parameter averaging in local[2], without and with conf/cifar10-augment.conf's augmentation;
  * ingest (PNG decode and write); in turns, inference (and the peer's), distributed evaluation and end-to-end
  * batch scoring of PNG files. Each figure is repeated after untimed warm-up runs and reported as median, min
- * and max in images/s; the medians end in one "BENCH {json}" line.
+ * and max in images/s, the figures compared also as each round's ratio; the medians end in one "BENCH {json}"
+ * line.
  */
 public final class Benchmark {
     private static final int BATCH = 32;
@@ -85,8 +84,6 @@ public final class Benchmark {
     private final Peer peer;
     private final Console out;
     private final Map<String, Object> medians = new LinkedHashMap<>();
-    /** Each figure's timed values in the order measured (round by round), from {@link #inTurns}. */
-    private final Map<String, double[]> rounds = new LinkedHashMap<>();
     private final ModelS.Spec spec = ModelS.Spec.reference();
     private final List<LabeledImage> examples;
 
@@ -117,8 +114,7 @@ public final class Benchmark {
      * @throws Exception when a measurement fails
      */
     public Map<String, Object> run() throws Exception {
-        // Seven, not five: the plain loop's repeats spread by up to +-20 % within a run (PyTorch's by less), and
-        // the ratios are of medians.
+        // Seven: the plain loop's repeats spread by up to +-20 % within a run, PyTorch's by less.
         int repeats = quick ? 3 : 7;
         out.format("Benchmark (%s): %d cores, nd4j build '%s', oneDNN helpers %s", quick ? "quick" : "full",
                 Runtime.getRuntime().availableProcessors(), System.getProperty(NativeRuntime.EXTENSION_PROPERTY, ""),
@@ -156,7 +152,11 @@ public final class Benchmark {
                     () -> trainSpark(jsc, rdd, validation, build(true), augmented));
             warmUp(SPARK_WARM_UP_EPOCHS, training.get("train_img_s_spark_local2"));
             warmUp(SPARK_WARM_UP_EPOCHS, training.get("train_img_s_spark_local2_augment"));
-            inTurns(repeats, training);
+            out.line("training, each round: " + roundRatios(inTurns(repeats, training),
+                    new Compared("training/PyTorch", "train_img_s_plain", "train_img_s_torch"),
+                    new Compared("local[2]/plain", "train_img_s_spark_local2", "train_img_s_plain"),
+                    new Compared("augmented/plain spark", "train_img_s_spark_local2_augment",
+                            "train_img_s_spark_local2")));
             inTurns(repeats, one("ingest_img_s", () -> ingest(spark, tmp)));
             // Inference, evaluation and scoring in turns: their ratios compare figures of the same minutes
             // (measured one after another, evaluation/inference moved from 0.78 to 0.93 and scoring/inference
@@ -173,7 +173,10 @@ public final class Benchmark {
             inference.put("score_img_s", () -> score(spark, tmp, build(true)));
             warmUp(EVAL_WARM_UP_RUNS, inference.get("eval_img_s"));
             warmUp(SCORE_WARM_UP_RUNS, inference.get("score_img_s"));
-            inTurns(repeats, inference);
+            out.line("inference, each round: " + roundRatios(inTurns(repeats, inference),
+                    new Compared("inference/PyTorch", "infer_img_s", "infer_img_s_torch"),
+                    new Compared("eval/infer", "eval_img_s", "infer_img_s"),
+                    new Compared("score/infer", "score_img_s", "infer_img_s")));
         } finally {
             useAllCores();
             org.apache.commons.io.FileUtils.deleteQuietly(tmp.toFile());
@@ -189,16 +192,10 @@ public final class Benchmark {
         if (medians.containsKey("train_img_s_torch")) {
             medians.put("train_vs_torch", ratio("train_img_s_plain", "train_img_s_torch"));
             medians.put("infer_vs_torch", ratio("infer_img_s", "infer_img_s_torch"));
-            out.format("project/PyTorch: training %.2fx, inference %.2fx", medians.get("train_vs_torch"),
-                    medians.get("infer_vs_torch"));
+            out.format("project/PyTorch: training %.2fx, inference %.2fx",
+                    plain / (double) medians.get("train_img_s_torch"),
+                    (double) medians.get("infer_img_s") / (double) medians.get("infer_img_s_torch"));
         }
-        out.line("each round's ratios: " + Stream.of(
-                        roundRatios("training/PyTorch", "train_img_s_plain", "train_img_s_torch"),
-                        roundRatios("inference/PyTorch", "infer_img_s", "infer_img_s_torch"),
-                        roundRatios("local[2]/plain", "train_img_s_spark_local2", "train_img_s_plain"),
-                        roundRatios("eval/infer", "eval_img_s", "infer_img_s"),
-                        roundRatios("score/infer", "score_img_s", "infer_img_s"))
-                .filter(Objects::nonNull).collect(Collectors.joining("; ")));
         out.line("BENCH " + new ObjectMapper().writeValueAsString(medians));
         return medians;
     }
@@ -220,8 +217,10 @@ public final class Benchmark {
      * Figures measured in turns, each round in the reverse order of the one before (a b c c b a a b c ...), so
      * that all see the same state of a noisy machine and none always runs right after the same other (whose
      * JIT or GC threads may still be busy); then reported in the map's order.
+     *
+     * @return each figure's values in images/s, round by round
      */
-    private void inTurns(int repeats, LinkedHashMap<String, Measurement> figures) throws Exception {
+    private Map<String, double[]> inTurns(int repeats, LinkedHashMap<String, Measurement> figures) throws Exception {
         List<String> names = new ArrayList<>(figures.keySet());
         Map<String, double[]> values = new LinkedHashMap<>();
         names.forEach(n -> values.put(n, new double[repeats]));
@@ -233,7 +232,7 @@ public final class Benchmark {
             }
         }
         values.forEach(this::report);
-        rounds.putAll(values);
+        return values;
     }
 
     /** A figure measured on its own, for {@link #inTurns}. */
@@ -246,39 +245,46 @@ public final class Benchmark {
     private void report(String name, double[] v) {
         double[] s = v.clone();
         Arrays.sort(s);
-        int repeats = v.length;
-        double median = median(v);
+        double median = medianOfSorted(s);
         medians.put(name, Math.round(median * 10) / 10.0);
         // The runs in their order as well: a figure still climbing from run to run was measured while the
         // JIT was still compiling its code.
         out.format("%-26s median %8.1f  min %8.1f  max %8.1f  (%d runs: %s)", name, median, s[0], s[s.length - 1],
-                repeats, Arrays.stream(v).mapToObj(x -> String.format(Locale.ROOT, "%.0f", x))
+                v.length, Arrays.stream(v).mapToObj(x -> String.format(Locale.ROOT, "%.0f", x))
                         .collect(Collectors.joining(" ")));
     }
 
-    private static double median(double[] values) {
-        double[] s = values.clone();
-        Arrays.sort(s);
+    private static double medianOfSorted(double[] s) {
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
+    /** Two figures of one {@link #inTurns} group compared, as {@code figure / over}, under a label. */
+    private record Compared(String label, String figure, String over) {
+    }
+
     /**
-     * Figure a over figure b in each round of their {@link #inTurns}, measured minutes apart at most, and the
-     * median of those ratios: where the machine's speed stepped during the group, the medians' ratio mixes
-     * its two speeds and these do not.
+     * Each pair's ratio in every round of its group, minutes apart at most, and the median of those ratios:
+     * where the machine's speed stepped during the group, the medians' ratio mixes its two speeds and these do
+     * not.
      *
-     * @return e.g. {@code "eval/infer 0.93x (0.88 0.95 ...)"}, or null when either figure was not measured
+     * @param runs  one {@link #inTurns} group's values
+     * @param pairs the figures compared; a pair with a figure not measured (the peer skipped) is left out
+     * @return e.g. {@code "eval/infer 0.93x (0.88 0.95 ...); score/infer ..."}
      */
-    private String roundRatios(String label, String a, String b) {
-        double[] x = rounds.get(a);
-        double[] y = rounds.get(b);
-        if (x == null || y == null) {
-            return null;
-        }
-        double[] r = new double[x.length];
-        Arrays.setAll(r, i -> x[i] / y[i]);
-        return String.format(Locale.ROOT, "%s %.2fx (%s)", label, median(r),
-                Arrays.stream(r).mapToObj(v -> String.format(Locale.ROOT, "%.2f", v)).collect(Collectors.joining(" ")));
+    private static String roundRatios(Map<String, double[]> runs, Compared... pairs) {
+        return Arrays.stream(pairs).filter(p -> runs.containsKey(p.figure()) && runs.containsKey(p.over()))
+                .map(p -> {
+                    double[] x = runs.get(p.figure());
+                    double[] y = runs.get(p.over());
+                    double[] r = new double[x.length];
+                    Arrays.setAll(r, i -> x[i] / y[i]);
+                    double[] sorted = r.clone();
+                    Arrays.sort(sorted);
+                    return String.format(Locale.ROOT, "%s %.2fx (%s)", p.label(), medianOfSorted(sorted),
+                            Arrays.stream(r).mapToObj(v -> String.format(Locale.ROOT, "%.2f", v))
+                                    .collect(Collectors.joining(" ")));
+                })
+                .collect(Collectors.joining("; "));
     }
 
     private ComputationGraph build(boolean fastPath) {
