@@ -218,7 +218,10 @@ public final class Benchmark {
      * that all see the same state of a noisy machine and none always runs right after the same other (whose
      * JIT or GC threads may still be busy); then reported in the map's order.
      *
+     * @param repeats the rounds
+     * @param figures the measurements by figure name, in the order of the first round
      * @return each figure's values in images/s, round by round
+     * @throws Exception when a measurement fails
      */
     private Map<String, double[]> inTurns(int repeats, LinkedHashMap<String, Measurement> figures) throws Exception {
         List<String> names = new ArrayList<>(figures.keySet());
@@ -242,6 +245,7 @@ public final class Benchmark {
         return figure;
     }
 
+    /** Prints a figure's median, min, max and its values in order, and keeps the median for the BENCH line. */
     private void report(String name, double[] v) {
         double[] s = v.clone();
         Arrays.sort(s);
@@ -254,6 +258,7 @@ public final class Benchmark {
                         .collect(Collectors.joining(" ")));
     }
 
+    /** The median of values sorted ascending; the mean of the middle two for an even count. */
     private static double medianOfSorted(double[] s) {
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
